@@ -1,0 +1,35 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AppDeps } from './context.js';
+import errors from './plugins/errors.js';
+import auth from './plugins/auth.js';
+import docs from './plugins/docs.js';
+import adminUi from './plugins/admin-ui.js';
+import healthRoutes from './routes/health.js';
+import authRoutes from './routes/auth.js';
+import configRoutes from './routes/config.js';
+import recordRoutes from './routes/records.js';
+import processRoutes from './routes/processes.js';
+import taskRoutes from './routes/tasks.js';
+
+/** The whole API as one plugin tree; `server.ts` wraps it in a process. */
+export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    bodyLimit: 1024 * 1024,
+    ...options,
+  });
+  app.decorate('deps', deps);
+  await app.register(errors);
+  await app.register(docs);
+  await app.register(auth);
+  await app.register(adminUi);
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(configRoutes);
+  await app.register(recordRoutes);
+  await app.register(processRoutes);
+  await app.register(taskRoutes);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,29 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { FlowClient } from '../temporal/client.js';
+
+export interface AppDeps {
+  orm: MikroORM;
+  flow: FlowClient;
+  jwtSecret: string;
+  /** Where the admin UI's static build lives; the built-in page is served when absent. */
+  adminUiDir?: string;
+}
+
+export interface AuthUser {
+  username: string;
+  roles: string[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+    authenticate: (request: FastifyRequest) => Promise<void>;
+  }
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: { sub: string; roles: string[] };
+    user: AuthUser;
+  }
+}

@@ -1,0 +1,30 @@
+import fp from 'fastify-plugin';
+import jwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DomainError } from '../../domain/errors.js';
+
+const publicRoutes = new Set(['/health', '/api/auth/login', '/openapi.json']);
+
+function isPublic(url: string): boolean {
+  const path = url.split('?')[0];
+  return publicRoutes.has(path) || path === '/docs' || path.startsWith('/docs/') || path === '/admin' || path.startsWith('/admin/') || path === '/';
+}
+
+/** Bearer tokens on every route except health, login, the API document and static pages. */
+export default fp(async function auth(app: FastifyInstance) {
+  await app.register(jwt, { secret: app.deps.jwtSecret, sign: { expiresIn: '12h' }, formatUser: (p) => ({ username: p.sub, roles: p.roles }) });
+  app.decorate('authenticate', async (request: FastifyRequest) => {
+    try {
+      await request.jwtVerify();
+    } catch {
+      throw new DomainError('UNAUTHORIZED', 'a valid bearer token is required');
+    }
+  });
+  app.addHook('onRequest', async (request) => {
+    if (!isPublic(request.url)) await app.authenticate(request);
+  });
+}, { name: 'auth', dependencies: ['errors'] });
+
+export function requireRole(request: FastifyRequest, role: string): void {
+  if (!request.user.roles.includes(role)) throw new DomainError('FORBIDDEN', `this needs the ${role} role`);
+}

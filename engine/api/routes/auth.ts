@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { UserRepository } from '../../db/users.js';
+import { DomainError } from '../../domain/errors.js';
+import { errors } from './schemas.js';
+
+export default async function authRoutes(app: FastifyInstance) {
+  app.post<{ Body: { username: string; password: string } }>('/api/auth/login', {
+    schema: {
+      tags: ['auth'],
+      security: [],
+      body: {
+        type: 'object', required: ['username', 'password'], additionalProperties: false,
+        properties: { username: { type: 'string', minLength: 1, maxLength: 100 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
+      },
+      response: { 401: errors(401)[401] },
+    },
+  }, async (request) => {
+    const user = await new UserRepository(app.deps.orm.em.fork()).authenticate(request.body.username, request.body.password);
+    if (!user) throw new DomainError('UNAUTHORIZED', 'unknown user or wrong password');
+    const token = app.jwt.sign({ sub: user.username, roles: user.roles });
+    return { token, user };
+  });
+
+  app.get('/api/auth/me', { schema: { tags: ['auth'] } }, async (request) => {
+    const user = await new UserRepository(app.deps.orm.em.fork()).find(request.user.username);
+    if (!user) throw new DomainError('UNAUTHORIZED', 'the user no longer exists');
+    return user;
+  });
+}

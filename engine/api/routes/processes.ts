@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import { ProcessInstanceEntity } from '../../db/entities.js';
+import { ConfigStore } from '../../db/config-store.js';
+import { RecordRepository } from '../../db/records.js';
+import { TaskEntity } from '../../db/entities.js';
+import { toTaskDto } from '../../db/tasks.js';
+import { DomainError } from '../../domain/errors.js';
+import type { ProcessInput } from '../../../workflows/process.js';
+import { errors, idParam } from './schemas.js';
+import { inboxItem } from './tasks.js';
+
+interface StartBody { process: string; entity: string; recordId: string; input?: Record<string, unknown> }
+
+const startBody = {
+  type: 'object', required: ['process', 'entity', 'recordId'], additionalProperties: false,
+  properties: {
+    process: { type: 'string', minLength: 1, maxLength: 100 },
+    entity: { type: 'string', minLength: 1, maxLength: 63 },
+    recordId: { type: 'string', format: 'uuid' },
+    input: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+type Definitions = Record<string, { entity: string; steps: ProcessInput['definition']['steps'] }>;
+
+export default async function processRoutes(app: FastifyInstance) {
+  const tags = ['processes'];
+
+  app.post<{ Body: StartBody }>('/api/processes', {
+    schema: { tags, body: startBody, response: { 201: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } }, ...errors(404, 409, 422) } },
+  }, async (request, reply) => {
+    const { process, entity, recordId } = request.body;
+    const em = app.deps.orm.em.fork();
+    const config = await new ConfigStore(em).current();
+    const definitions = (config.bundle.processes ?? {}) as Definitions;
+    const definition = Object.hasOwn(definitions, process) ? definitions[process] : undefined;
+    if (!definition) throw new DomainError('NOT_FOUND', `process "${process}" is not configured`, [{ path: '/process', message: 'unknown process' }]);
+    if (definition.entity !== entity) {
+      throw new DomainError('VALIDATION_FAILED', `process "${process}" runs on ${definition.entity}, not ${entity}`, [{ path: '/entity', message: `expected ${definition.entity}` }]);
+    }
+    await new RecordRepository(em).get(entity, recordId);
+    const chains = (config.bundle.approvalChains ?? {}) as ProcessInput['chains'];
+    const used = Object.fromEntries(definition.steps.flatMap((s) => (s.type === 'approval' ? [[s.chain, chains[s.chain]]] : [])));
+    const id = `${process}:${entity}:${recordId}`;
+    const input: ProcessInput = { processId: id, process, definition, chains: used, configVersion: config.version, entity, recordId, requester: request.user.username };
+
+    await em.transactional(async (tx) => {
+      const existing = await tx.findOne(ProcessInstanceEntity, { id });
+      if (existing?.status === 'running') return;
+      const now = new Date();
+      if (existing) {
+        Object.assign(existing, { status: 'running', configVersion: config.version, configHash: config.hash, startedBy: request.user.username, startedAt: now, endedAt: null, timeline: [] });
+      } else {
+        tx.create(ProcessInstanceEntity, { id, process, entity, recordId, status: 'running', configVersion: config.version, configHash: config.hash, startedBy: request.user.username, startedAt: now, endedAt: null, timeline: [] });
+      }
+      await tx.flush();
+      await app.deps.flow.startProcess(input, { configVersion: config.version, configHash: config.hash });
+    });
+    return reply.status(201).send({ id, status: 'running' });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/processes/:id', { schema: { tags, params: idParam, response: errors(404) } }, async (request) => {
+    const em = app.deps.orm.em.fork();
+    const instance = await em.findOne(ProcessInstanceEntity, { id: request.params.id });
+    if (!instance) throw new DomainError('NOT_FOUND', `process ${request.params.id} does not exist`);
+    const running = instance.status === 'running';
+    const live = running ? await app.deps.flow.processState(instance.id) : null;
+    const approvals = running && live?.currentStep ? await app.deps.flow.approvalState(`${instance.id}:${live.currentStep}`) : null;
+    const tasks = await em.find(TaskEntity, { processId: instance.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    const timeline = [...(live?.timeline ?? (instance.timeline as object[])), ...(approvals?.timeline ?? [])];
+    return {
+      id: instance.id, process: instance.process, entity: instance.entity, recordId: instance.recordId,
+      status: instance.status, configVersion: instance.configVersion, configHash: instance.configHash,
+      startedBy: instance.startedBy, startedAt: instance.startedAt.toISOString(), endedAt: instance.endedAt?.toISOString() ?? null,
+      currentStep: live?.currentStep ?? null, timeline,
+      tasks: tasks.map((t) => ({ ...inboxItem(toTaskDto(t)), routing: t.routing, decidedBy: t.decidedBy ?? null, outcome: t.outcome ?? null, comment: t.comment ?? null })),
+      openTasks: tasks.filter((t) => t.status === 'open' || t.status === 'claimed').map((t) => inboxItem(toTaskDto(t))),
+    };
+  });
+
+  app.post<{ Params: { id: string; name: string }; Body: unknown }>('/api/processes/:id/events/:name', {
+    schema: { tags, params: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$' } } }, response: errors(404) },
+  }, async (request, reply) => {
+    const instance = await app.deps.orm.em.fork().findOne(ProcessInstanceEntity, { id: request.params.id });
+    if (!instance) throw new DomainError('NOT_FOUND', `process ${request.params.id} does not exist`);
+    if (instance.status !== 'running') throw new DomainError('CONFLICT', `process ${request.params.id} has ended`);
+    await app.deps.flow.signalEvent(instance.id, request.params.name, request.body ?? null);
+    return reply.status(202).send({ accepted: true });
+  });
+}

@@ -1,0 +1,99 @@
+import type { FastifyInstance } from 'fastify';
+import { TaskRepository, toTaskDto, type TaskDto, type InboxScope } from '../../db/tasks.js';
+import { LockMode } from '@mikro-orm/postgresql';
+import { TaskEntity } from '../../db/entities.js';
+import { RecordRepository } from '../../db/records.js';
+import { DomainError } from '../../domain/errors.js';
+import { errors, idParam, taskSchema } from './schemas.js';
+
+/** The contract's inbox item / task shape. */
+export function inboxItem(t: TaskDto) {
+  return {
+    id: t.id, kind: t.kind, title: t.title, processId: t.processId, process: t.process, entity: t.entity,
+    recordId: t.recordId, step: t.stepId, requester: t.requester, assignee: t.assignee, candidates: t.candidates,
+    status: t.status, dueAt: t.dueAt, createdAt: t.createdAt,
+  };
+}
+
+const approvalForm = {
+  type: 'object',
+  required: ['outcome'],
+  properties: {
+    outcome: { type: 'string', enum: ['approve', 'reject'], title: 'Decision' },
+    comment: { type: 'string', maxLength: 2000, title: 'Comment' },
+  },
+};
+
+const completeBody = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    outcome: { type: 'string', enum: ['approve', 'reject'] },
+    data: { type: 'object', additionalProperties: true },
+    comment: { type: 'string', maxLength: 2000 },
+  },
+} as const;
+
+export default async function taskRoutes(app: FastifyInstance) {
+  const tags = ['inbox'];
+  const repo = () => new TaskRepository(app.deps.orm.em.fork());
+
+  app.get<{ Querystring: { scope?: InboxScope } }>('/api/inbox', {
+    schema: { tags, querystring: { type: 'object', properties: { scope: { type: 'string', enum: ['mine', 'candidate', 'all'], default: 'mine' } } },
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: taskSchema } } } } },
+  }, async (request) => {
+    const scope = request.query.scope ?? 'mine';
+    if (scope === 'all' && !request.user.roles.includes('admin')) throw new DomainError('FORBIDDEN', 'scope=all is for admins');
+    const tasks = await repo().inbox(request.user.username, scope);
+    return { items: tasks.map((t) => inboxItem(toTaskDto(t))) };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/tasks/:id', { schema: { tags, params: idParam, response: errors(403, 404) } }, async (request) => {
+    const em = app.deps.orm.em.fork();
+    const task = toTaskDto(await new TaskRepository(em).get(request.params.id));
+    const me = request.user.username;
+    const involved = task.candidates.includes(me) || task.assignee === me || task.requester === me || task.decidedBy === me || request.user.roles.includes('admin');
+    if (!involved) throw new DomainError('FORBIDDEN', 'this task is not yours');
+    const records = new RecordRepository(em);
+    const record = await records.get(task.entity, task.recordId).catch(() => null);
+    return {
+      ...inboxItem(task), outcome: task.outcome, decidedBy: task.decidedBy, comment: task.comment, completedAt: task.completedAt,
+      routing: task.routing, formSchema: approvalForm, record, history: record ? await records.history(task.entity, task.recordId) : [],
+    };
+  });
+
+  app.post<{ Params: { id: string }; Body: { outcome?: string; data?: Record<string, unknown>; comment?: string } }>('/api/tasks/:id/complete', {
+    schema: { tags, params: idParam, body: completeBody, response: errors(403, 404, 409, 422) },
+  }, async (request) => {
+    const task = await repo().get(request.params.id);
+    if (task.status === 'completed' || task.status === 'cancelled') throw new DomainError('TASK_ALREADY_DECIDED', `task ${task.id} is ${task.status}`);
+    const outcome = request.body.outcome ?? (request.body.data?.outcome as string | undefined);
+    if (outcome !== 'approve' && outcome !== 'reject') {
+      throw new DomainError('VALIDATION_FAILED', 'an approval needs an outcome', [{ path: '/outcome', message: 'must be approve or reject' }]);
+    }
+    const comment = request.body.comment ?? (request.body.data?.comment as string | undefined);
+    const result = await app.deps.flow.decide(task.workflowId, { taskId: task.id, actor: request.user.username, outcome, comment });
+    return { id: task.id, status: result.status, outcome: result.outcome };
+  });
+
+  for (const action of ['claim', 'release'] as const) {
+    app.post<{ Params: { id: string } }>(`/api/tasks/:id/${action}`, { schema: { tags, params: idParam, response: errors(403, 404, 409) } }, async (request) => {
+      const em = app.deps.orm.em.fork();
+      return em.transactional(async (tx) => {
+        const task = await tx.findOne(TaskEntity, { id: request.params.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!task) throw new DomainError('NOT_FOUND', `task ${request.params.id} does not exist`);
+        const me = request.user.username;
+        if (!task.candidates.includes(me)) throw new DomainError('FORBIDDEN', 'you are not a candidate for this task');
+        if (task.status !== 'open' && task.status !== 'claimed') throw new DomainError('TASK_ALREADY_DECIDED', `task ${task.id} is ${task.status}`);
+        if (action === 'claim') {
+          if (task.assignee && task.assignee !== me) throw new DomainError('CONFLICT', `task is claimed by ${task.assignee}`);
+          Object.assign(task, { assignee: me, status: 'claimed' });
+        } else {
+          if (task.assignee !== me) throw new DomainError('CONFLICT', 'only the claimant can release a task');
+          Object.assign(task, { assignee: task.candidates.length === 1 ? me : null, status: 'open' });
+        }
+        await tx.flush();
+        return inboxItem(toTaskDto(task));
+      });
+    });
+  }
+}

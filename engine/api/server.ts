@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import closeWithGrace from 'close-with-grace';
+import { createOrm, migrate } from '../db/orm.js';
+import { seedDemo } from '../db/seed.js';
+import { connectTemporal } from '../temporal/client.js';
+import { buildApp } from './app.js';
+import { TASK_QUEUE_DEFAULT } from '../../workflows/messages.js';
+
+async function main() {
+  const env = process.env;
+  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required');
+  if (!env.FLOWCRM_JWT_SECRET && env.FLOWCRM_DEMO !== '1') throw new Error('FLOWCRM_JWT_SECRET is required outside demo mode');
+  const orm = await createOrm({ databaseUrl: env.DATABASE_URL, poolSize: Number(env.DATABASE_POOL_SIZE ?? 10) });
+  await migrate(orm);
+  if (env.FLOWCRM_DEMO === '1') await seedDemo(orm.em.fork());
+  const flow = await connectTemporal({
+    address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
+  });
+  const jwtSecret = env.FLOWCRM_JWT_SECRET ?? `demo-${Math.random().toString(36).slice(2)}${Date.now()}`;
+  const app = await buildApp({ orm, flow, jwtSecret }, { logger: { level: env.LOG_LEVEL ?? 'info' } });
+
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    await app.close();
+    await flow.close();
+    await orm.close();
+  });
+  const port = Number(env.PORT ?? 3000);
+  await app.listen({ port, host: env.HOST ?? '127.0.0.1' });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

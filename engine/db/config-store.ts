@@ -1,0 +1,71 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ConfigVersionEntity, type ConfigVersion } from './entities.js';
+import { contentHash } from './canonical-json.js';
+import { DomainError } from '../domain/errors.js';
+
+export interface PublishedConfig {
+  version: number;
+  hash: string;
+  author: string;
+  createdAt: Date;
+  bundle: Record<string, unknown>;
+}
+
+const byVersion = new Map<number, PublishedConfig>();
+
+function toPublished(row: ConfigVersion): PublishedConfig {
+  return { version: row.version, hash: row.hash, author: row.author, createdAt: row.createdAt, bundle: row.bundle };
+}
+
+/** Published configuration versions: immutable, so they are cached forever once read. */
+export class ConfigStore {
+  constructor(private readonly em: EntityManager) {}
+
+  async latest(): Promise<PublishedConfig | null> {
+    const row = await this.em.findOne(ConfigVersionEntity, {}, { orderBy: { version: 'desc' } });
+    if (!row) return null;
+    return this.remember(toPublished(row));
+  }
+
+  async current(): Promise<PublishedConfig> {
+    const config = await this.latest();
+    if (!config) throw new DomainError('NOT_FOUND', 'no configuration has been published yet');
+    return config;
+  }
+
+  async get(version: number): Promise<PublishedConfig> {
+    const cached = byVersion.get(version);
+    if (cached) return cached;
+    const row = await this.em.findOne(ConfigVersionEntity, { version });
+    if (!row) throw new DomainError('NOT_FOUND', `configuration version ${version} does not exist`);
+    return this.remember(toPublished(row));
+  }
+
+  async list(): Promise<Omit<PublishedConfig, 'bundle'>[]> {
+    const rows = await this.em.find(ConfigVersionEntity, {}, { orderBy: { version: 'desc' }, fields: ['version', 'hash', 'author', 'createdAt'] });
+    return rows.map((r) => ({ version: r.version, hash: r.hash, author: r.author, createdAt: r.createdAt }));
+  }
+
+  /** Publishes a validated bundle as the next version. The caller validates first. */
+  async publish(bundle: Record<string, unknown>, author: string): Promise<PublishedConfig> {
+    const { version: _ignored, ...content } = bundle;
+    return this.em.transactional(async (em) => {
+      await em.getConnection().execute('lock table config_versions in exclusive mode', [], 'run', em.getTransactionContext());
+      const last = await em.findOne(ConfigVersionEntity, {}, { orderBy: { version: 'desc' } });
+      const row = em.create(ConfigVersionEntity, {
+        version: (last?.version ?? 0) + 1,
+        hash: contentHash(content),
+        author,
+        createdAt: new Date(),
+        bundle: content,
+      });
+      await em.flush();
+      return this.remember(toPublished(row));
+    });
+  }
+
+  private remember(config: PublishedConfig): PublishedConfig {
+    byVersion.set(config.version, config);
+    return config;
+  }
+}

@@ -1,0 +1,63 @@
+/** One problem located by a JSON pointer into the input that caused it. */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+  code?: string;
+}
+
+/** Error codes shared by the API, the CLI and the workflows. */
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  NOT_FOUND: 'NOT_FOUND',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  CONFLICT: 'CONFLICT',
+  PRECONDITION_FAILED: 'PRECONDITION_FAILED',
+  TASK_ALREADY_DECIDED: 'TASK_ALREADY_DECIDED',
+  SELF_APPROVAL: 'SELF_APPROVAL',
+  NOT_AN_APPROVER: 'NOT_AN_APPROVER',
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAVAILABLE: 'UNAVAILABLE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const httpStatusByCode: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 422,
+  CONFIG_INVALID: 422,
+  NOT_FOUND: 404,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  SELF_APPROVAL: 403,
+  NOT_AN_APPROVER: 403,
+  CONFLICT: 409,
+  TASK_ALREADY_DECIDED: 409,
+  PRECONDITION_FAILED: 412,
+  BAD_REQUEST: 400,
+  UNAVAILABLE: 503,
+};
+
+export function httpStatusOf(code: string): number {
+  return httpStatusByCode[code as ErrorCode] ?? 400;
+}
+
+/** An expected failure with a code and the JSON-pointer paths it concerns. Never a 5xx. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+/** Escapes one JSON-pointer segment (RFC 6901). */
+export function pointerSegment(segment: string | number): string {
+  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function joinPointer(base: string, ...segments: (string | number)[]): string {
+  return base + segments.map((s) => '/' + pointerSegment(s)).join('');
+}

@@ -1,0 +1,99 @@
+import { Client, Connection, WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { decideUpdate, processStateQuery, approvalStateQuery, businessEventSignal, type DecisionInput, type DecisionResult, type ProcessState, type ApprovalState } from '../../workflows/messages.js';
+import type { ProcessInput } from '../../workflows/process.js';
+import { DomainError, ErrorCode } from '../domain/errors.js';
+
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+}
+
+export async function connectTemporal(settings: TemporalSettings): Promise<FlowClient> {
+  const connection = await Connection.connect({ address: settings.address });
+  return new FlowClient(new Client({ connection, namespace: settings.namespace }), settings.taskQueue);
+}
+
+const knownCodes = new Set<string>(Object.values(ErrorCode));
+
+/** Typed start / update / signal / query helpers over the Temporal client. */
+export class FlowClient {
+  constructor(readonly client: Client, readonly taskQueue: string) {}
+
+  async close(): Promise<void> {
+    await this.client.connection.close();
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      await this.client.workflowService.getSystemInfo({});
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Starts a process under its business-key id; a retried start of a running one is a no-op. */
+  async startProcess(input: ProcessInput, memo: Record<string, unknown>): Promise<string> {
+    const handle = await this.client.workflow.start('processWorkflow', {
+      taskQueue: this.taskQueue,
+      workflowId: input.processId,
+      args: [input],
+      memo,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    });
+    return handle.firstExecutionRunId;
+  }
+
+  /** Sends a human decision; the workflow's validator answers synchronously. */
+  async decide(workflowId: string, input: DecisionInput): Promise<DecisionResult> {
+    try {
+      return await this.client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [input] });
+    } catch (error) {
+      throw toDomainError(error);
+    }
+  }
+
+  async processState(workflowId: string): Promise<ProcessState | null> {
+    return this.query(workflowId, () => this.client.workflow.getHandle(workflowId).query(processStateQuery));
+  }
+
+  async approvalState(workflowId: string): Promise<ApprovalState | null> {
+    return this.query(workflowId, () => this.client.workflow.getHandle(workflowId).query(approvalStateQuery));
+  }
+
+  async signalEvent(workflowId: string, name: string, payload: unknown): Promise<void> {
+    try {
+      await this.client.workflow.getHandle(workflowId).signal(businessEventSignal, { name, payload });
+    } catch (error) {
+      throw toDomainError(error);
+    }
+  }
+
+  private async query<T>(workflowId: string, run: () => Promise<T>): Promise<T | null> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    }
+  }
+}
+
+function toDomainError(error: unknown): Error {
+  if (error instanceof WorkflowNotFoundError) {
+    return new DomainError('TASK_ALREADY_DECIDED', 'the process behind this task has ended');
+  }
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const type = error.cause.type ?? '';
+    if (knownCodes.has(type)) return new DomainError(type as ErrorCode, error.cause.message);
+  }
+  const message = (error as Error).message ?? '';
+  if (/workflow execution already completed/i.test(message)) {
+    return new DomainError('TASK_ALREADY_DECIDED', 'the process behind this task has ended');
+  }
+  return error as Error;
+}
+

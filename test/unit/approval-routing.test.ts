@@ -1,0 +1,528 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../engine/domain/errors.js';
+import {
+  planSteps,
+  resolveApprovers,
+  type ApproverSpecInput,
+  type ChainStep,
+  type Directory,
+  type RoutingRule,
+} from '../../engine/domain/approval/index.js';
+
+/** The demo organisation of docs/architecture.md. */
+const demo: Directory = [
+  { username: 'admin', roles: ['admin'], manager: null },
+  { username: 'sales1', roles: ['sales_rep'], manager: 'branchmgr' },
+  { username: 'sales2', roles: ['sales_rep'], manager: 'branchmgr' },
+  { username: 'branchmgr', roles: ['branch_manager'], manager: 'regiondir' },
+  { username: 'regiondir', roles: ['regional_director'], manager: 'hqvp' },
+  { username: 'hqvp', roles: ['head_office'], manager: null },
+  { username: 'finance', roles: ['finance'], manager: null },
+  { username: 'credit1', roles: ['credit_analyst'], manager: 'creditmgr' },
+  { username: 'creditmgr', roles: ['credit_manager'], manager: null },
+  { username: 'service1', roles: ['service_agent'], manager: 'dispatcher' },
+  { username: 'dispatcher', roles: ['dispatcher'], manager: null },
+  { username: 'tech1', roles: ['technician'], manager: 'dispatcher' },
+  { username: 'tech2', roles: ['technician'], manager: 'dispatcher' },
+  { username: 'collector1', roles: ['collector'], manager: 'collectmgr' },
+  { username: 'collectmgr', roles: ['collections_manager'], manager: null },
+];
+
+/** The demo organisation with some users switched off. */
+function withInactive(...names: string[]): Directory {
+  return demo.map((u) => (names.includes(u.username) ? { ...u, active: false } : u));
+}
+
+/** The quote-discount chain of docs/config-format.md. */
+const quoteChain: ChainStep[] = [
+  { id: 'branch', when: 'record.discountPercent > 10.0', approvers: { managerOf: 'requester' }, mode: 'any' },
+  { id: 'region', when: 'record.discountPercent > 20.0 || record.total > 500000.0', approvers: { role: 'regional_director' } },
+  {
+    id: 'head-office',
+    when: 'record.discountPercent > 30.0 || record.total > 1000000.0',
+    approvers: [{ role: 'head_office' }, { role: 'finance' }],
+    mode: 'all',
+  },
+];
+
+function thrown(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(DomainError);
+    return error as DomainError;
+  }
+  throw new Error('expected a DomainError, nothing was thrown');
+}
+
+describe('resolveApprovers: one spec', () => {
+  const rows: { name: string; spec: ApproverSpecInput; requester: string; users: string[]; rule: RoutingRule }[] = [
+    {
+      name: 'managerOf requester (sales1)',
+      spec: { managerOf: 'requester' },
+      requester: 'sales1',
+      users: ['branchmgr'],
+      rule: { rule: 'managerOf:requester', inputs: { requester: 'sales1', manager: 'branchmgr' }, result: ['branchmgr'] },
+    },
+    {
+      name: 'managerOf requester (sales2)',
+      spec: { managerOf: 'requester' },
+      requester: 'sales2',
+      users: ['branchmgr'],
+      rule: { rule: 'managerOf:requester', inputs: { requester: 'sales2', manager: 'branchmgr' }, result: ['branchmgr'] },
+    },
+    {
+      name: 'managerOf requester (branchmgr)',
+      spec: { managerOf: 'requester' },
+      requester: 'branchmgr',
+      users: ['regiondir'],
+      rule: { rule: 'managerOf:requester', inputs: { requester: 'branchmgr', manager: 'regiondir' }, result: ['regiondir'] },
+    },
+    {
+      name: 'managerOf requester (regiondir)',
+      spec: { managerOf: 'requester' },
+      requester: 'regiondir',
+      users: ['hqvp'],
+      rule: { rule: 'managerOf:requester', inputs: { requester: 'regiondir', manager: 'hqvp' }, result: ['hqvp'] },
+    },
+    {
+      name: 'managerOf requester (tech1)',
+      spec: { managerOf: 'requester' },
+      requester: 'tech1',
+      users: ['dispatcher'],
+      rule: { rule: 'managerOf:requester', inputs: { requester: 'tech1', manager: 'dispatcher' }, result: ['dispatcher'] },
+    },
+    {
+      name: 'role with one holder',
+      spec: { role: 'regional_director' },
+      requester: 'sales1',
+      users: ['regiondir'],
+      rule: {
+        rule: 'role:regional_director',
+        inputs: { role: 'regional_director', requester: 'sales1', holders: ['regiondir'], inactive: [] },
+        result: ['regiondir'],
+      },
+    },
+    {
+      name: 'role with two holders, directory order',
+      spec: { role: 'technician' },
+      requester: 'service1',
+      users: ['tech1', 'tech2'],
+      rule: {
+        rule: 'role:technician',
+        inputs: { role: 'technician', requester: 'service1', holders: ['tech1', 'tech2'], inactive: [] },
+        result: ['tech1', 'tech2'],
+      },
+    },
+    {
+      name: 'role held by the requester and someone else: requester excluded',
+      spec: { role: 'sales_rep' },
+      requester: 'sales1',
+      users: ['sales2'],
+      rule: {
+        rule: 'role:sales_rep',
+        inputs: { role: 'sales_rep', requester: 'sales1', holders: ['sales1', 'sales2'], inactive: [] },
+        result: ['sales2'],
+      },
+    },
+    {
+      name: 'role held by the requester and someone else (other requester)',
+      spec: { role: 'technician' },
+      requester: 'tech2',
+      users: ['tech1'],
+      rule: {
+        rule: 'role:technician',
+        inputs: { role: 'technician', requester: 'tech2', holders: ['tech1', 'tech2'], inactive: [] },
+        result: ['tech1'],
+      },
+    },
+    {
+      name: 'named user',
+      spec: { user: 'finance' },
+      requester: 'sales1',
+      users: ['finance'],
+      rule: { rule: 'user:finance', inputs: { user: 'finance', requester: 'sales1' }, result: ['finance'] },
+    },
+    {
+      name: 'a one-element list behaves like the spec',
+      spec: [{ user: 'hqvp' }],
+      requester: 'sales1',
+      users: ['hqvp'],
+      rule: { rule: 'user:hqvp', inputs: { user: 'hqvp', requester: 'sales1' }, result: ['hqvp'] },
+    },
+  ];
+
+  it.each(rows)('$name', ({ spec, requester, users, rule }) => {
+    const resolution = resolveApprovers(spec, { directory: demo, requester });
+    expect(resolution).toEqual({ users, rules: [rule] });
+    expect(resolution.users).not.toContain(requester);
+  });
+});
+
+describe('resolveApprovers: lists, order and deduplication', () => {
+  const rows: { name: string; spec: ApproverSpecInput; requester: string; users: string[]; rules: string[] }[] = [
+    {
+      name: 'head office: head_office then finance',
+      spec: [{ role: 'head_office' }, { role: 'finance' }],
+      requester: 'sales1',
+      users: ['hqvp', 'finance'],
+      rules: ['role:head_office', 'role:finance'],
+    },
+    {
+      name: 'spec order wins over directory order',
+      spec: [{ role: 'finance' }, { role: 'head_office' }],
+      requester: 'sales1',
+      users: ['finance', 'hqvp'],
+      rules: ['role:finance', 'role:head_office'],
+    },
+    {
+      name: 'same user twice through user and role',
+      spec: [{ user: 'hqvp' }, { role: 'head_office' }],
+      requester: 'sales1',
+      users: ['hqvp'],
+      rules: ['user:hqvp', 'role:head_office'],
+    },
+    {
+      name: 'same user through managerOf and user',
+      spec: [{ managerOf: 'requester' }, { user: 'branchmgr' }, { role: 'finance' }],
+      requester: 'sales2',
+      users: ['branchmgr', 'finance'],
+      rules: ['managerOf:requester', 'user:branchmgr', 'role:finance'],
+    },
+    {
+      name: 'same spec twice',
+      spec: [{ role: 'technician' }, { role: 'technician' }],
+      requester: 'dispatcher',
+      users: ['tech1', 'tech2'],
+      rules: ['role:technician', 'role:technician'],
+    },
+    {
+      name: 'three kinds at once',
+      spec: [{ managerOf: 'requester' }, { role: 'regional_director' }, { user: 'finance' }],
+      requester: 'sales1',
+      users: ['branchmgr', 'regiondir', 'finance'],
+      rules: ['managerOf:requester', 'role:regional_director', 'user:finance'],
+    },
+  ];
+
+  it.each(rows)('$name', ({ spec, requester, users, rules }) => {
+    const resolution = resolveApprovers(spec, { directory: demo, requester });
+    expect(resolution.users).toEqual(users);
+    expect(resolution.rules.map((r) => r.rule)).toEqual(rules);
+  });
+
+  it('keeps each rule result undeduplicated across rules, the users list deduplicated', () => {
+    const resolution = resolveApprovers([{ user: 'hqvp' }, { role: 'head_office' }], { directory: demo, requester: 'sales1' });
+    expect(resolution.rules.map((r) => r.result)).toEqual([['hqvp'], ['hqvp']]);
+  });
+
+  it('does not mutate the spec or the directory', () => {
+    const spec = [{ role: 'head_office' }, { role: 'finance' }];
+    const directory = structuredClone(demo);
+    const before = JSON.stringify({ spec, directory });
+    resolveApprovers(spec, { directory, requester: 'sales1' });
+    expect(JSON.stringify({ spec, directory })).toBe(before);
+  });
+
+  it('is deterministic', () => {
+    const spec: ApproverSpecInput = [{ managerOf: 'requester' }, { role: 'technician' }];
+    const a = resolveApprovers(spec, { directory: demo, requester: 'service1' });
+    const b = resolveApprovers(spec, { directory: demo, requester: 'service1' });
+    expect(a).toEqual(b);
+  });
+});
+
+describe('resolveApprovers: inactive users are dropped', () => {
+  it('drops an inactive role holder and records it in the rule inputs', () => {
+    const resolution = resolveApprovers({ role: 'technician' }, { directory: withInactive('tech1'), requester: 'service1' });
+    expect(resolution).toEqual({
+      users: ['tech2'],
+      rules: [
+        {
+          rule: 'role:technician',
+          inputs: { role: 'technician', requester: 'service1', holders: ['tech1', 'tech2'], inactive: ['tech1'] },
+          result: ['tech2'],
+        },
+      ],
+    });
+  });
+
+  it('treats active: true like an unset flag', () => {
+    const directory = demo.map((u) => ({ ...u, active: true }));
+    expect(resolveApprovers({ role: 'technician' }, { directory, requester: 'service1' }).users).toEqual(['tech1', 'tech2']);
+  });
+
+  it('drops an inactive user of one spec while another spec still yields someone', () => {
+    const directory = withInactive('tech2');
+    const resolution = resolveApprovers([{ role: 'technician' }, { user: 'dispatcher' }], { directory, requester: 'service1' });
+    expect(resolution.users).toEqual(['tech1', 'dispatcher']);
+  });
+});
+
+describe('resolveApprovers: a spec resolving to nobody is VALIDATION_FAILED', () => {
+  const rows: { name: string; spec: unknown; requester: string; directory?: Directory; message: RegExp; path: string }[] = [
+    { name: 'unknown role', spec: { role: 'pope' }, requester: 'sales1', message: /no user holds role pope/, path: '' },
+    {
+      name: 'every holder inactive',
+      spec: { role: 'regional_director' },
+      requester: 'sales1',
+      directory: withInactive('regiondir'),
+      message: /no active user holds role regional_director/,
+      path: '',
+    },
+    {
+      name: 'every holder inactive (two holders)',
+      spec: { role: 'technician' },
+      requester: 'service1',
+      directory: withInactive('tech1', 'tech2'),
+      message: /no active user holds role technician/,
+      path: '',
+    },
+    {
+      name: 'role held only by the requester',
+      spec: { role: 'regional_director' },
+      requester: 'regiondir',
+      message: /role regional_director is held only by the requester regiondir/,
+      path: '',
+    },
+    {
+      name: 'role held by the requester and an inactive user',
+      spec: { role: 'technician' },
+      requester: 'tech1',
+      directory: withInactive('tech2'),
+      message: /held only by the requester tech1/,
+      path: '',
+    },
+    { name: 'unknown user', spec: { user: 'ghost' }, requester: 'sales1', message: /user ghost is not in the directory/, path: '' },
+    {
+      name: 'inactive user',
+      spec: { user: 'finance' },
+      requester: 'sales1',
+      directory: withInactive('finance'),
+      message: /user finance is inactive/,
+      path: '',
+    },
+    { name: 'user is the requester', spec: { user: 'sales1' }, requester: 'sales1', message: /is the requester/, path: '' },
+    {
+      name: 'requester not in the directory',
+      spec: { managerOf: 'requester' },
+      requester: 'stranger',
+      message: /requester stranger is not in the directory/,
+      path: '',
+    },
+    { name: 'requester without a manager (admin)', spec: { managerOf: 'requester' }, requester: 'admin', message: /admin has no manager/, path: '' },
+    { name: 'requester without a manager (hqvp)', spec: { managerOf: 'requester' }, requester: 'hqvp', message: /hqvp has no manager/, path: '' },
+    {
+      name: 'manager inactive',
+      spec: { managerOf: 'requester' },
+      requester: 'sales1',
+      directory: withInactive('branchmgr'),
+      message: /manager branchmgr of requester sales1 is inactive/,
+      path: '',
+    },
+    {
+      name: 'manager not in the directory',
+      spec: { managerOf: 'requester' },
+      requester: 'sales1',
+      directory: demo.filter((u) => u.username !== 'branchmgr'),
+      message: /manager branchmgr of requester sales1 is not in the directory/,
+      path: '',
+    },
+    {
+      name: 'requester is their own manager',
+      spec: { managerOf: 'requester' },
+      requester: 'loop',
+      directory: [...demo, { username: 'loop', roles: [], manager: 'loop' }],
+      message: /loop is their own manager/,
+      path: '',
+    },
+    {
+      name: 'one spec of a list resolves to nobody (mode all must not lose an approver)',
+      spec: [{ role: 'head_office' }, { role: 'finance' }],
+      requester: 'sales1',
+      directory: withInactive('finance'),
+      message: /no active user holds role finance/,
+      path: '/1',
+    },
+    {
+      name: 'requester holds one role of a list',
+      spec: [{ role: 'head_office' }, { role: 'finance' }],
+      requester: 'finance',
+      message: /role finance is held only by the requester finance/,
+      path: '/1',
+    },
+    { name: 'empty list', spec: [], requester: 'sales1', message: /at least one approver spec/, path: '' },
+    { name: 'empty object', spec: {}, requester: 'sales1', message: /exactly one of user, role, managerOf/, path: '' },
+    { name: 'two keys', spec: { user: 'finance', role: 'finance' }, requester: 'sales1', message: /exactly one of/, path: '' },
+    { name: 'empty user', spec: { user: '' }, requester: 'sales1', message: /"user" must be a non-empty string/, path: '/user' },
+    { name: 'non-string role', spec: { role: 7 }, requester: 'sales1', message: /"role" must be a non-empty string/, path: '/role' },
+    {
+      name: 'managerOf approver is not supported here',
+      spec: { managerOf: 'approver' },
+      requester: 'sales1',
+      message: /managerOf supports only "requester"/,
+      path: '/managerOf',
+    },
+    { name: 'unknown kind', spec: { group: 'sales' }, requester: 'sales1', message: /unknown approver spec "group"/, path: '' },
+    { name: 'null', spec: null, requester: 'sales1', message: /must be an object/, path: '' },
+    { name: 'a bare string', spec: 'finance', requester: 'sales1', message: /must be an object/, path: '' },
+    { name: 'a bad element of a list', spec: [{ role: 'finance' }, 'x'], requester: 'sales1', message: /must be an object/, path: '/1' },
+  ];
+
+  it.each(rows)('$name', ({ spec, requester, directory, message, path }) => {
+    const error = thrown(() => resolveApprovers(spec as ApproverSpecInput, { directory: directory ?? demo, requester }));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.message).toMatch(message);
+    expect(error.details).toEqual([{ path, message: error.message }]);
+  });
+});
+
+describe('planSteps', () => {
+  it('a step without a condition always applies', () => {
+    expect(planSteps([{ id: 'only', approvers: { role: 'finance' } }], {})).toEqual([
+      { stepId: 'only', applies: true, reason: 'no condition: the step always applies' },
+    ]);
+  });
+
+  it('records the condition and the reason', () => {
+    const steps: ChainStep[] = [
+      { id: 'big', when: 'record.total > 100.0', approvers: { role: 'finance' } },
+      { id: 'small', when: 'record.total <= 100.0', approvers: { role: 'finance' } },
+    ];
+    expect(planSteps(steps, { total: 150 })).toEqual([
+      { stepId: 'big', applies: true, condition: 'record.total > 100.0', reason: 'condition "record.total > 100.0" is true' },
+      {
+        stepId: 'small',
+        applies: false,
+        condition: 'record.total <= 100.0',
+        reason: 'condition "record.total <= 100.0" is false: step skipped',
+      },
+    ]);
+  });
+
+  it.each([
+    { requester: 'sales1', applies: true },
+    { requester: 'sales2', applies: false },
+    { requester: { username: 'sales1' }, applies: false },
+  ])('passes the requester to the condition ($requester -> $applies)', ({ requester, applies }) => {
+    const steps: ChainStep[] = [{ id: 's', when: 'requester == "sales1"', approvers: { role: 'finance' } }];
+    expect(planSteps(steps, {}, requester)[0].applies).toBe(applies);
+  });
+
+  it('can read fields of a requester object', () => {
+    const steps: ChainStep[] = [{ id: 's', when: '"sales_rep" in requester.roles', approvers: { role: 'finance' } }];
+    expect(planSteps(steps, {}, { username: 'sales1', roles: ['sales_rep'] })[0].applies).toBe(true);
+    expect(planSteps(steps, {}, { username: 'finance', roles: ['finance'] })[0].applies).toBe(false);
+  });
+
+  it('returns an empty plan for an empty chain', () => {
+    expect(planSteps([], { total: 1 })).toEqual([]);
+  });
+
+  const badRows = [
+    { name: 'missing field', when: 'record.nope > 1.0', message: /cannot be evaluated: No such key: nope/ },
+    { name: 'syntax error', when: 'record.(', message: /cannot be evaluated/ },
+    { name: 'non-boolean result', when: 'record.total', message: /yielded number, not a boolean/ },
+  ];
+  it.each(badRows)('an unevaluable condition is VALIDATION_FAILED at /steps/<i>/when ($name)', ({ when, message }) => {
+    const steps: ChainStep[] = [
+      { id: 'ok', approvers: { role: 'finance' } },
+      { id: 'bad', when, approvers: { role: 'finance' } },
+    ];
+    const error = thrown(() => planSteps(steps, { total: 5 }));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.message).toMatch(/^step "bad": condition/);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('\n');
+    expect(error.details[0].path).toBe('/steps/1/when');
+  });
+
+  it('rejects duplicate step ids', () => {
+    const steps: ChainStep[] = [
+      { id: 'a', approvers: { role: 'finance' } },
+      { id: 'a', approvers: { role: 'finance' } },
+    ];
+    const error = thrown(() => planSteps(steps, {}));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.details[0].path).toBe('/steps/1/id');
+  });
+});
+
+describe('quote-discount chain (config-format.md) with the demo organisation', () => {
+  const approversOf: Record<string, string[]> = {
+    branch: ['branchmgr'],
+    region: ['regiondir'],
+    'head-office': ['hqvp', 'finance'],
+  };
+  const rows: { discountPercent: number; total: number; steps: string[] }[] = [
+    { discountPercent: 5, total: 1000, steps: [] },
+    { discountPercent: 10, total: 1000, steps: [] },
+    { discountPercent: 10.5, total: 1000, steps: ['branch'] },
+    { discountPercent: 15, total: 1000, steps: ['branch'] },
+    { discountPercent: 20, total: 1000, steps: ['branch'] },
+    { discountPercent: 25, total: 200000, steps: ['branch', 'region'] },
+    { discountPercent: 30, total: 200000, steps: ['branch', 'region'] },
+    { discountPercent: 5, total: 500000, steps: [] },
+    { discountPercent: 5, total: 500001, steps: ['region'] },
+    { discountPercent: 5, total: 600000, steps: ['region'] },
+    { discountPercent: 15, total: 600000, steps: ['branch', 'region'] },
+    { discountPercent: 35, total: 1000, steps: ['branch', 'region', 'head-office'] },
+    { discountPercent: 35, total: 2000000, steps: ['branch', 'region', 'head-office'] },
+    { discountPercent: 5, total: 1000000, steps: ['region'] },
+    { discountPercent: 5, total: 1200000, steps: ['region', 'head-office'] },
+    { discountPercent: 0, total: 1200000, steps: ['region', 'head-office'] },
+    { discountPercent: 15, total: 1200000, steps: ['branch', 'region', 'head-office'] },
+  ];
+
+  it.each(rows)('$discountPercent% of $total -> $steps', ({ discountPercent, total, steps }) => {
+    const record = { customerName: 'ACME', lines: [], discountPercent, total, status: 'pending_approval' };
+    const plan = planSteps(quoteChain, record, 'sales1');
+    expect(plan.map((p) => p.stepId)).toEqual(['branch', 'region', 'head-office']);
+    expect(plan.filter((p) => p.applies).map((p) => p.stepId)).toEqual(steps);
+    for (const p of plan) {
+      expect(p.condition).toBe(quoteChain.find((s) => s.id === p.stepId)?.when);
+      expect(p.reason).toMatch(p.applies ? /is true$/ : /is false: step skipped$/);
+    }
+    for (const stepId of steps) {
+      const step = quoteChain.find((s) => s.id === stepId)!;
+      const resolution = resolveApprovers(step.approvers, { directory: demo, requester: 'sales1' });
+      expect(resolution.users).toEqual(approversOf[stepId]);
+    }
+  });
+
+  it('explains the branch step with the requester and the manager', () => {
+    expect(resolveApprovers(quoteChain[0].approvers, { directory: demo, requester: 'sales1' }).rules).toEqual([
+      { rule: 'managerOf:requester', inputs: { requester: 'sales1', manager: 'branchmgr' }, result: ['branchmgr'] },
+    ]);
+  });
+
+  it('a quote raised by the branch manager goes to the regional director for the branch step', () => {
+    expect(resolveApprovers(quoteChain[0].approvers, { directory: demo, requester: 'branchmgr' }).users).toEqual(['regiondir']);
+  });
+
+  it('a quote raised by the regional director cannot be approved in the region step by themselves', () => {
+    const error = thrown(() => resolveApprovers(quoteChain[1].approvers, { directory: demo, requester: 'regiondir' }));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.message).toMatch(/held only by the requester regiondir/);
+  });
+});
+
+describe('engine/domain/approval stays pure', () => {
+  const dir = fileURLToPath(new URL('../../engine/domain/approval/', import.meta.url));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+
+  it('has an index and small files', () => {
+    expect(files).toContain('index.ts');
+  });
+
+  it.each(files)('%s uses no I/O, Node built-ins, clock or randomness', (file) => {
+    const source = readFileSync(dir + file, 'utf8');
+    expect(source).not.toMatch(/from ['"]node:/);
+    expect(source).not.toMatch(/from ['"](fs|path|os|crypto|child_process|http|https|net)['"]/);
+    expect(source).not.toMatch(/\bDate\.now\b|\bnew Date\b|\bMath\.random\b|\bprocess\.|\bfetch\(/);
+    const imports = [...source.matchAll(/from ['"]([^'"]+)['"]/g)].map((m) => m[1]);
+    for (const spec of imports) expect(spec).toMatch(/^\.\.?\/.*\.js$/);
+  });
+});

@@ -1,0 +1,98 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { TaskEntity, ProcessInstanceEntity } from '../engine/db/entities.js';
+import { RecordRepository, addAudit } from '../engine/db/records.js';
+import { UserRepository } from '../engine/db/users.js';
+import { resolveApprovers } from '../engine/domain/approval/index.js';
+import { DomainError } from '../engine/domain/errors.js';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { FlowActivities } from './activity-types.js';
+
+export interface ActivityDeps {
+  orm: MikroORM;
+}
+
+/** Expected failures (bad data, missing records) do not get better by retrying. */
+async function nonRetryableOnDomainError<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DomainError) {
+      throw ApplicationFailure.create({ type: error.code, message: error.message, details: [error.details], nonRetryable: true });
+    }
+    throw error;
+  }
+}
+
+export function createActivities({ orm }: ActivityDeps): FlowActivities {
+  const em = () => orm.em.fork();
+  return {
+    async loadRecord({ entity, recordId }) {
+      return nonRetryableOnDomainError(async () => (await new RecordRepository(em()).get(entity, recordId)).data);
+    },
+
+    async loadDirectory() {
+      return new UserRepository(em()).directory();
+    },
+
+    async resolveApprovers({ spec, requester }) {
+      const directory = await new UserRepository(em()).directory();
+      return nonRetryableOnDomainError(async () => resolveApprovers(spec, { directory, requester }));
+    },
+
+    async openTask(task) {
+      await em().getConnection().execute(
+        `insert into tasks (id, kind, title, workflow_id, process_id, process, entity, record_id, step_id, requester,
+           assignee, candidates, status, routing, due_at, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'open', ?::jsonb, ?, ?)
+         on conflict (id) do nothing`,
+        [task.id, task.kind, task.title, task.workflowId, task.processId, task.process, task.entity, task.recordId,
+          task.stepId, task.requester, task.assignee, JSON.stringify(task.candidates), JSON.stringify(task.routing),
+          task.dueAt, task.createdAt],
+      );
+    },
+
+    async closeTask(closure) {
+      await em().transactional(async (tx) => {
+        const task = await tx.findOne(TaskEntity, { id: closure.taskId });
+        if (!task || task.status === 'completed' || task.status === 'cancelled') return;
+        task.status = closure.status;
+        task.outcome = closure.outcome ?? null;
+        task.decidedBy = closure.actor ?? null;
+        task.comment = closure.comment ?? null;
+        task.completedAt = new Date(closure.at);
+        if (closure.status === 'completed' && closure.actor && closure.outcome) {
+          addAudit(tx, {
+            entity: closure.entity, recordId: closure.recordId, action: closure.outcome, actor: closure.actor,
+            comment: closure.comment ?? null, at: new Date(closure.at), idempotencyKey: `task:${closure.taskId}:decision`,
+            context: { processId: closure.processId, step: closure.stepId, task: closure.taskId },
+          });
+        }
+        await tx.flush();
+      });
+    },
+
+    async updateRecord(update) {
+      await nonRetryableOnDomainError(() =>
+        new RecordRepository(em()).systemUpdate(update.entity, update.recordId, update.set, update.actor, update.idempotencyKey, update.context ?? {}));
+    },
+
+    async notify({ entity, recordId, to, message, idempotencyKey }) {
+      await em().transactional(async (tx) => {
+        const existing = await tx.getConnection().execute('select 1 from audit_entries where idempotency_key = ?', [idempotencyKey], 'all', tx.getTransactionContext());
+        if ((existing as unknown[]).length) return;
+        addAudit(tx, { entity, recordId, action: 'notify', actor: 'system', comment: message, context: { to }, idempotencyKey });
+        await tx.flush();
+      });
+    },
+
+    async saveProcessState({ id, status, timeline, ended }) {
+      const fork = em();
+      const instance = await fork.findOne(ProcessInstanceEntity, { id });
+      if (!instance) return;
+      instance.status = status;
+      instance.timeline = timeline;
+      if (ended) instance.endedAt = new Date();
+      await fork.flush();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { OrgUser, Resolution, ApproverSpecInput } from '../engine/domain/approval/index.js';
+
+export interface TaskProjection {
+  id: string;
+  kind: 'approval' | 'task';
+  title: string;
+  workflowId: string;
+  processId: string;
+  process: string;
+  entity: string;
+  recordId: string;
+  stepId: string;
+  requester: string;
+  assignee: string | null;
+  candidates: string[];
+  routing: unknown[];
+  dueAt: string | null;
+  createdAt: string;
+}
+
+export interface TaskClosure {
+  taskId: string;
+  status: 'completed' | 'cancelled';
+  outcome?: string;
+  actor?: string;
+  comment?: string;
+  at: string;
+  entity: string;
+  recordId: string;
+  processId: string;
+  stepId: string;
+}
+
+export interface RecordUpdate {
+  entity: string;
+  recordId: string;
+  set: Record<string, unknown>;
+  actor: string;
+  idempotencyKey: string;
+  context?: Record<string, unknown>;
+}
+
+export interface ProcessStateUpdate {
+  id: string;
+  status: string;
+  timeline: unknown[];
+  ended: boolean;
+}
+
+/** Every side effect a workflow may cause. Each is idempotent, keyed by deterministic ids. */
+export interface FlowActivities {
+  loadRecord(input: { entity: string; recordId: string }): Promise<Record<string, unknown>>;
+  loadDirectory(): Promise<OrgUser[]>;
+  resolveApprovers(input: { spec: ApproverSpecInput; requester: string }): Promise<Resolution>;
+  openTask(task: TaskProjection): Promise<void>;
+  closeTask(closure: TaskClosure): Promise<void>;
+  updateRecord(update: RecordUpdate): Promise<void>;
+  notify(input: { entity: string; recordId: string; to: string[]; message: string; idempotencyKey: string }): Promise<void>;
+  saveProcessState(update: ProcessStateUpdate): Promise<void>;
+}

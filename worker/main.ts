@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createOrm } from '../engine/db/orm.js';
+import { createActivities } from './activities.js';
+import { TASK_QUEUE_DEFAULT } from '../workflows/messages.js';
+
+export interface WorkerSettings {
+  databaseUrl: string;
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export function settingsFromEnv(env = process.env): WorkerSettings {
+  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required');
+  return {
+    databaseUrl: env.DATABASE_URL,
+    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
+  };
+}
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Creates a worker; `run()` it, and `shutdown()` it to stop. The ORM is closed when the worker stops. */
+export async function createWorker(settings: WorkerSettings) {
+  const orm = await createOrm({ databaseUrl: settings.databaseUrl, poolSize: 5 });
+  const connection = await NativeConnection.connect({ address: settings.temporalAddress });
+  const worker = await Worker.create({
+    connection,
+    namespace: settings.namespace,
+    taskQueue: settings.taskQueue,
+    activities: createActivities({ orm }),
+    ...(settings.workflowBundle ? { workflowBundle: settings.workflowBundle } : { workflowsPath }),
+  });
+  const run = async () => {
+    try {
+      await worker.run();
+    } finally {
+      await connection.close();
+      await orm.close();
+    }
+  };
+  return { worker, run };
+}
+
+async function main() {
+  const { worker, run } = await createWorker(settingsFromEnv());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+  console.log('worker running');
+  await run();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

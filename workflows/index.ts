@@ -1,0 +1,2 @@
+export { processWorkflow } from './process.js';
+export { approvalWorkflow } from './approval.js';

@@ -1,0 +1,90 @@
+import { executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { FlowActivities } from '../worker/activity-types.js';
+import { evaluateCondition } from '../engine/domain/cel.js';
+import { approvalWorkflow, type ApprovalChainSnapshot } from './approval.js';
+import { processStateQuery, businessEventSignal, type ProcessState, type TimelineEntry, type BusinessEvent } from './messages.js';
+import { nowIso } from './clock.js';
+import { isApprovalStep, isDecisionStep, isActionStep, isEndStep, type FlowStep } from './steps.js';
+
+const activities = proxyActivities<FlowActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
+
+export interface ProcessInput {
+  processId: string;
+  process: string;
+  definition: { entity: string; steps: FlowStep[] };
+  chains: Record<string, ApprovalChainSnapshot>;
+  configVersion: number;
+  entity: string;
+  recordId: string;
+  requester: string;
+}
+
+export interface ProcessResult {
+  outcome: string;
+  timeline: TimelineEntry[];
+}
+
+/** Interprets a process definition step by step; approvals run as child workflows. */
+export async function processWorkflow(input: ProcessInput): Promise<ProcessResult> {
+  const state: ProcessState = { status: 'running', timeline: [] };
+  const events: BusinessEvent[] = [];
+  const log = (step: string, event: string, detail?: Record<string, unknown>) => state.timeline.push({ at: nowIso(), step, event, detail });
+  setHandler(processStateQuery, () => state);
+  setHandler(businessEventSignal, (event) => {
+    events.push(event);
+    log(state.currentStep ?? 'process', `event:${event.name}`);
+  });
+
+  const steps = input.definition.steps;
+  const indexOf = (id: string) => steps.findIndex((s) => s.id === id);
+  let outcome = 'completed';
+  let position = 0;
+  let guard = 0;
+  while (position >= 0 && position < steps.length && guard++ < 1000) {
+    const step = steps[position];
+    state.currentStep = step.id;
+    let next = step.next ? indexOf(step.next) : position + 1;
+    if (isApprovalStep(step)) {
+      const chain = input.chains[step.chain];
+      const result = await executeChild(approvalWorkflow, {
+        workflowId: `${workflowInfo().workflowId}:${step.id}`,
+        args: [{ processId: input.processId, process: input.process, chainId: step.chain, chain, entity: input.entity, recordId: input.recordId, requester: input.requester }],
+      });
+      outcome = result.outcome;
+      log(step.id, result.outcome, { decisions: result.decisions });
+    } else if (isDecisionStep(step)) {
+      const record = await activities.loadRecord({ entity: input.entity, recordId: input.recordId });
+      const branch = step.branches.find((b) => evaluateCondition(b.when, { record, requester: input.requester, vars: { outcome } }));
+      const target = branch?.goto ?? step.otherwise;
+      log(step.id, 'decided', { branch: branch?.when ?? 'otherwise', goto: target ?? null });
+      next = target ? indexOf(target) : position + 1;
+    } else if (isActionStep(step)) {
+      await runAction(step, input, outcome);
+      log(step.id, 'done', { action: step.action });
+    } else if (isEndStep(step)) {
+      log(step.id, 'end');
+      break;
+    }
+    position = next;
+  }
+
+  state.status = 'completed';
+  state.outcome = outcome;
+  state.currentStep = undefined;
+  await activities.saveProcessState({ id: input.processId, status: outcome, timeline: state.timeline, ended: true });
+  return { outcome, timeline: state.timeline };
+}
+
+async function runAction(step: Extract<FlowStep, { type: 'action' }>, input: ProcessInput, outcome: string): Promise<void> {
+  const key = `${workflowInfo().workflowId}:${workflowInfo().runId.slice(0, 8)}:${step.id}`;
+  if (step.action === 'set' && step.set) {
+    await activities.updateRecord({ entity: input.entity, recordId: input.recordId, set: step.set, actor: 'system', idempotencyKey: key, context: { processId: input.processId } });
+  } else if (step.action === 'notify') {
+    const to = step.to?.user ? [step.to.user] : [input.requester];
+    const text = step.message?.en ?? `${input.process}: ${outcome}`;
+    await activities.notify({ entity: input.entity, recordId: input.recordId, to, message: text, idempotencyKey: key });
+  }
+}
