@@ -11,9 +11,18 @@ export default tseslint.config(
     },
   },
   {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', '../engine/db/*', '../engine/api/*', '../worker/*'] }],
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', '**/engine/db/*', '**/engine/api/*', '**/engine/temporal/*'], message: 'workflows are deterministic: no I/O' },
+          { group: ['**/worker/*'], allowTypeImports: true, message: 'workflows import activities with import type only' },
+        ],
+      }],
     },
   },
 );

@@ -7,6 +7,7 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    teardownTimeout: 30_000,
     reporters: ['default', 'json'],
     outputFile: { json: 'data/test-results.json' },
   },

@@ -10,7 +10,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startEmbeddedPostgres } from './lib/embedded-postgres.js';
+import { childNode, startEmbeddedPostgresProcess } from './lib/embedded-postgres.js';
 import { waitForHealth } from './lib/health.js';
 import { DEMO_USERS, apiEndpoint, demoMode, jwtSecret, planTemporal } from './lib/launcher-config.js';
 import { isPortFree } from './lib/ports.js';
@@ -55,9 +55,13 @@ process.on('SIGHUP', () => void shutdown(0, 'SIGHUP'));
 // Last line of defence: if this process exits any other way, take every process group we started with it.
 process.on('exit', killAllGroupsSync);
 
+/**
+ * `node --import tsx <entry>` rather than the tsx CLI: the CLI wrapper SIGKILLs its child when the child does not
+ * acknowledge a signal within ~60 ms, which would cut a graceful shutdown short.
+ */
 function spawnChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-  const child = spawnGroup(tsx, [entry], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const args = ['--import', 'tsx', entry];
+  const child = spawnGroup(childNode(repoRoot), args, { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
   children.push({ name, child });
   child.once('error', (err) => void shutdown(1, `${name} could not start: ${err.message}`));
   child.once('exit', (code, sig) => {
@@ -101,17 +105,18 @@ async function main(): Promise<void> {
     const pgDir = path.join(dataDir, 'pg');
     log(`starting embedded PostgreSQL (PGlite) in ${pgDir} ...`);
     const maxConnections = Number(process.env.FLOWCRM_PG_MAX_CONNECTIONS) || 20;
-    const pg = await startEmbeddedPostgres(pgDir, { maxConnections });
+    const pg = await startEmbeddedPostgresProcess(pgDir, { maxConnections });
     cleanups.push({ name: 'pglite', stop: pg.stop });
     if (shuttingDown) return;
     databaseUrl = pg.url;
   }
   const demo = demoMode(embeddedDb);
 
-  const nodeBin = path.dirname(process.execPath); // children run on the same (pinned) Node as this launcher
+  // node_modules/.bin first: it holds the pinned `node` (devDependency), so children never run on the system Node.
+  const binDirs = [path.join(repoRoot, 'node_modules', '.bin'), path.dirname(process.execPath)];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PATH: [nodeBin, path.join(repoRoot, 'node_modules', '.bin'), process.env.PATH ?? ''].join(path.delimiter),
+    PATH: [...binDirs, process.env.PATH ?? ''].join(path.delimiter),
     PORT: String(api.port),
     HOST: api.host,
     DATABASE_URL: databaseUrl,

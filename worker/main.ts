@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createOrm } from '../engine/db/orm.js';
 import { createActivities } from './activities.js';
 import { TASK_QUEUE_DEFAULT } from '../workflows/messages.js';
@@ -48,6 +48,7 @@ export async function createWorker(settings: WorkerSettings) {
 }
 
 async function main() {
+  Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL ?? 'info').toUpperCase() as LogLevel) });
   const { worker, run } = await createWorker(settingsFromEnv());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   console.log('worker running');

@@ -3,26 +3,18 @@ import type { FlowActivities } from '../worker/activity-types.js';
 import { planSteps, tally, checkDecision, type ApprovalMode, type ChainStep, type Decision } from '../engine/domain/approval/index.js';
 import { approvalStateQuery, decideUpdate, type ApprovalState, type DecisionInput, type TimelineEntry } from './messages.js';
 import { nowIso } from './clock.js';
+import type { ApprovalChain, ApprovalStep } from '../engine/domain/config/types.js';
 
 const activities = proxyActivities<FlowActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
-export interface ApprovalChainSnapshot {
-  entity: string;
-  entry?: string;
-  steps: ChainStep[];
-  onSubmit?: { set: Record<string, unknown> };
-  onApproved?: { set: Record<string, unknown> };
-  onRejected?: { set: Record<string, unknown> };
-}
-
 export interface ApprovalInput {
   processId: string;
   process: string;
   chainId: string;
-  chain: ApprovalChainSnapshot;
+  chain: ApprovalChain;
   entity: string;
   recordId: string;
   requester: string;
@@ -80,7 +72,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalRe
   }, { validator: (update) => void guard(update) });
 
   const record = await activities.loadRecord({ entity, recordId });
-  const plan = planSteps(chain.steps, record, requester);
+  const plan = planSteps(chain.steps.map(asChainStep), record, requester);
   for (const p of plan) log(p.stepId, p.applies ? 'applies' : 'skipped', { condition: p.condition ?? null, reason: p.reason });
   const applicable = chain.steps.filter((s) => plan.find((p) => p.stepId === s.id)?.applies);
 
@@ -114,14 +106,14 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalRe
   return { outcome, decisions };
 }
 
-async function openStepTasks(input: ApprovalInput, step: ChainStep, mode: ApprovalMode, resolution: { users: string[]; rules: unknown[] }, runTag: string): Promise<LiveTask[]> {
+async function openStepTasks(input: ApprovalInput, step: ApprovalStep, mode: ApprovalMode, resolution: { users: string[]; rules: unknown[] }, runTag: string): Promise<LiveTask[]> {
   const base = `${workflowInfo().workflowId}:${step.id}:${runTag}`;
   const groups = mode === 'all' ? resolution.users.map((u) => ({ id: `${base}:${u}`, users: [u] })) : [{ id: base, users: resolution.users }];
   const createdAt = nowIso();
   const live: LiveTask[] = [];
   for (const g of groups) {
     await activities.openTask({
-      id: g.id, kind: 'approval', title: `Approve ${input.entity} (${step.name ?? step.id})`,
+      id: g.id, kind: 'approval', title: `Approve ${input.entity}: ${step.name?.en ?? step.id}`,
       workflowId: workflowInfo().workflowId, processId: input.processId, process: input.process,
       entity: input.entity, recordId: input.recordId, stepId: step.id, requester: input.requester,
       assignee: g.users.length === 1 ? g.users[0] : null, candidates: g.users, routing: resolution.rules, dueAt: null, createdAt,
@@ -136,4 +128,8 @@ async function cancelOpen(stepTasks: LiveTask[], input: ApprovalInput): Promise<
     t.status = 'cancelled';
     await activities.closeTask({ taskId: t.id, status: 'cancelled', at: nowIso(), entity: input.entity, recordId: input.recordId, processId: input.processId, stepId: t.stepId });
   }
+}
+
+function asChainStep(step: ApprovalStep): ChainStep {
+  return { id: step.id, when: step.when, approvers: step.approvers, mode: step.mode };
 }

@@ -1,10 +1,11 @@
 import { executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { FlowActivities } from '../worker/activity-types.js';
 import { evaluateCondition } from '../engine/domain/cel.js';
-import { approvalWorkflow, type ApprovalChainSnapshot } from './approval.js';
+import { approvalWorkflow } from './approval.js';
+import type { ApprovalChain } from '../engine/domain/config/types.js';
 import { processStateQuery, businessEventSignal, type ProcessState, type TimelineEntry, type BusinessEvent } from './messages.js';
 import { nowIso } from './clock.js';
-import { isApprovalStep, isDecisionStep, isActionStep, isEndStep, type FlowStep } from './steps.js';
+import { isApprovalStep, isDecisionStep, isActionStep, isEndStep, type ProcessStep, type ActionProcessStep } from '../engine/domain/config/types.js';
 
 const activities = proxyActivities<FlowActivities>({
   startToCloseTimeout: '30 seconds',
@@ -14,8 +15,8 @@ const activities = proxyActivities<FlowActivities>({
 export interface ProcessInput {
   processId: string;
   process: string;
-  definition: { entity: string; steps: FlowStep[] };
-  chains: Record<string, ApprovalChainSnapshot>;
+  definition: { entity: string; steps: ProcessStep[] };
+  chains: Record<string, ApprovalChain>;
   configVersion: number;
   entity: string;
   recordId: string;
@@ -46,7 +47,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   while (position >= 0 && position < steps.length && guard++ < 1000) {
     const step = steps[position];
     state.currentStep = step.id;
-    let next = step.next ? indexOf(step.next) : position + 1;
+    let next = 'next' in step && step.next ? indexOf(step.next) : position + 1;
     if (isApprovalStep(step)) {
       const chain = input.chains[step.chain];
       const result = await executeChild(approvalWorkflow, {
@@ -78,13 +79,26 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   return { outcome, timeline: state.timeline };
 }
 
-async function runAction(step: Extract<FlowStep, { type: 'action' }>, input: ProcessInput, outcome: string): Promise<void> {
+async function runAction(step: ActionProcessStep, input: ProcessInput, outcome: string): Promise<void> {
   const key = `${workflowInfo().workflowId}:${workflowInfo().runId.slice(0, 8)}:${step.id}`;
   if (step.action === 'set' && step.set) {
     await activities.updateRecord({ entity: input.entity, recordId: input.recordId, set: step.set, actor: 'system', idempotencyKey: key, context: { processId: input.processId } });
   } else if (step.action === 'notify') {
-    const to = step.to?.user ? [step.to.user] : [input.requester];
+    const to = await recipients(step, input);
     const text = step.message?.en ?? `${input.process}: ${outcome}`;
     await activities.notify({ entity: input.entity, recordId: input.recordId, to, message: text, idempotencyKey: key });
   }
+}
+
+async function recipients(step: ActionProcessStep, input: ProcessInput): Promise<string[]> {
+  const to = step.to;
+  if (!to) return [input.requester];
+  if ('field' in to) {
+    if (to.field === 'createdBy' || to.field === 'requester') return [input.requester];
+    const record = await activities.loadRecord({ entity: input.entity, recordId: input.recordId });
+    const value = record[to.field];
+    return typeof value === 'string' ? [value] : [input.requester];
+  }
+  if ('user' in to) return [to.user];
+  return (await activities.resolveApprovers({ spec: to, requester: '' })).users;
 }

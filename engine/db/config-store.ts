@@ -22,7 +22,7 @@ export class ConfigStore {
   constructor(private readonly em: EntityManager) {}
 
   async latest(): Promise<PublishedConfig | null> {
-    const row = await this.em.findOne(ConfigVersionEntity, {}, { orderBy: { version: 'desc' } });
+    const row = await this.em.findOne(ConfigVersionEntity, { version: { $gt: 0 } }, { orderBy: { version: 'desc' } });
     if (!row) return null;
     return this.remember(toPublished(row));
   }
@@ -42,7 +42,7 @@ export class ConfigStore {
   }
 
   async list(): Promise<Omit<PublishedConfig, 'bundle'>[]> {
-    const rows = await this.em.find(ConfigVersionEntity, {}, { orderBy: { version: 'desc' }, fields: ['version', 'hash', 'author', 'createdAt'] });
+    const rows = await this.em.find(ConfigVersionEntity, { version: { $gt: 0 } }, { orderBy: { version: 'desc' }, fields: ['version', 'hash', 'author', 'createdAt'] });
     return rows.map((r) => ({ version: r.version, hash: r.hash, author: r.author, createdAt: r.createdAt }));
   }
 
@@ -51,7 +51,7 @@ export class ConfigStore {
     const { version: _ignored, ...content } = bundle;
     return this.em.transactional(async (em) => {
       await em.getConnection().execute('lock table config_versions in exclusive mode', [], 'run', em.getTransactionContext());
-      const last = await em.findOne(ConfigVersionEntity, {}, { orderBy: { version: 'desc' } });
+      const last = await em.findOne(ConfigVersionEntity, { version: { $gt: 0 } }, { orderBy: { version: 'desc' } });
       const row = em.create(ConfigVersionEntity, {
         version: (last?.version ?? 0) + 1,
         hash: contentHash(content),

@@ -24,6 +24,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
       migrationsList: [{ name: '0001-initial', class: Migration0001Initial }],
       transactional: true,
       allOrNothing: true,
+      silent: true,
     },
   });
 }

@@ -118,13 +118,20 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   if (opts.namespace) args.push('--namespace', opts.namespace);
   args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL', '--log-level', 'warn');
 
-  const child = spawnGroup(cli, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawnGroup(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Forward the server's output, but drop the burst of poll/dial warnings it logs while shutting down.
+  let stopping = false;
+  child.stdout?.on('data', (b: Buffer) => stopping || process.stdout.write(b));
+  child.stderr?.on('data', (b: Buffer) => stopping || process.stderr.write(b));
   let exitReason: string | undefined;
   child.once('exit', (code, sig) => (exitReason = `temporal server exited early (code ${code}, signal ${sig})`));
   child.once('error', (err) => (exitReason = `could not spawn ${cli}: ${err.message}`));
 
   const address = `127.0.0.1:${opts.port}`;
-  const stop = () => killTree(child, 10_000);
+  const stop = () => {
+    stopping = true;
+    return killTree(child, 10_000);
+  };
   const timeoutMs = (opts.timeoutSec ?? 30) * 1000;
   const deadline = Date.now() + timeoutMs;
   try {

@@ -108,7 +108,7 @@ describe('quote approval end to end over HTTP', () => {
     const { recordId } = await submitQuote(sales1, 5, 1_000);
     await statusOf(sales1, recordId, 'approved');
     const cli = await resolveTemporalCli();
-    const out = execFileSync(cli, ['workflow', 'list', '--address', stack.temporalAddress, '--output', 'json'], { encoding: 'utf8' });
+    const out = execFileSync(cli, ['workflow', 'list', '--address', stack.temporalAddress, '--output', 'jsonl'], { encoding: 'utf8' });
     const ids = out.trim().split('\n').filter(Boolean).flatMap((line) => {
       const parsed = JSON.parse(line);
       return (Array.isArray(parsed) ? parsed : [parsed]).map((w: { execution: { workflowId: string } }) => w.execution.workflowId);

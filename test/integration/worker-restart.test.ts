@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startStack, type Stack } from '../support/stack.js';
 import { submitQuote, inboxTaskFor, statusOf } from '../support/quotes.js';
+import { eventually } from '../support/http.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -18,7 +19,7 @@ afterAll(async () => {
 function startWorkerProcess(): ChildProcess {
   return spawn(`${root}/node_modules/.bin/tsx`, ['worker/main.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: stack.taskQueue },
+    env: { ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 }
@@ -53,6 +54,12 @@ describe('an open approval survives a worker crash', () => {
       const res = await branchmgr.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, { outcome: 'approve', comment: 'after restart' });
       expect(res.status).toBe(200);
       await statusOf(sales1, recordId, 'approved', 10_000);
+      const processId = `quote-approval:quote:${recordId}`;
+      const ended = await eventually(async () => {
+        const res = await sales1.get(`/api/processes/${encodeURIComponent(processId)}`);
+        return res.body.status !== 'running' ? res.body : null;
+      }, 10_000);
+      expect(ended.status).toBe('approved');
     } finally {
       await kill(worker);
     }

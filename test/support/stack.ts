@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createOrm, migrate, type Orm } from '../../engine/db/orm.js';
 import { seedDemo } from '../../engine/db/seed.js';
@@ -24,7 +25,13 @@ export interface Stack {
 }
 
 /** A started flowcrm on a fresh database: migrated, seeded with the demo organisation, API listening, worker running. */
+let runtimeInstalled = false;
+
 export async function startStack(options: { worker?: boolean } = {}): Promise<Stack> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
   const database = await createTestDatabase();
   const temporalAddress = inject('temporalAddress');
   const taskQueue = `test-${database.name}`;

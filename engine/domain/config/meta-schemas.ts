@@ -17,10 +17,13 @@ export const metaSchemas = {
 
 let bundleValidator: ValidateFunction | undefined;
 
-/** Compiled on first use, then shared; `verbose` keeps each error's parentSchema for friendlier messages. */
+/**
+ * Compiled on first use, then shared. `verbose` keeps each error's parentSchema for friendlier messages;
+ * strictRequired is off because it does not see properties declared outside an if/then branch.
+ */
 export function validateAgainstMetaSchema(bundle: unknown): ValidateFunction {
   if (!bundleValidator) {
-    const ajv = createAjv({ strict: true, allowUnionTypes: true, discriminator: true, verbose: true });
+    const ajv = createAjv({ strict: true, strictRequired: false, allowUnionTypes: true, discriminator: true, verbose: true });
     for (const schema of Object.values(metaSchemas)) ajv.addSchema(schema);
     bundleValidator = ajv.getSchema(bundleSchema.$id) as ValidateFunction;
   }

@@ -60,6 +60,7 @@ export interface ApprovalChain {
   entry?: string;
   lock?: string[];
   steps: ApprovalStep[];
+  onSubmit?: RecordUpdate;
   onApproved?: RecordUpdate;
   onRejected?: RecordUpdate;
   onRecall?: RecordUpdate;
