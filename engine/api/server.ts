@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import closeWithGrace from 'close-with-grace';
 import { createOrm, migrate } from '../db/orm.js';
 import { seedDemo } from '../db/seed.js';
@@ -18,7 +19,7 @@ async function main() {
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
   });
-  const jwtSecret = env.FLOWCRM_JWT_SECRET ?? `demo-${Math.random().toString(36).slice(2)}${Date.now()}`;
+  const jwtSecret = env.FLOWCRM_JWT_SECRET ?? randomBytes(32).toString('base64url');
   const app = await buildApp({ orm, flow, jwtSecret }, { logger: { level: env.LOG_LEVEL ?? 'info' } });
 
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {

@@ -25,6 +25,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
       transactional: true,
       allOrNothing: true,
       silent: true,
+      snapshot: false,
     },
   });
 }
