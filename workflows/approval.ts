@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { FlowActivities } from '../worker/activity-types.js';
 import { planSteps, tally, checkDecision, type ApprovalMode, type ChainStep, type Decision } from '../engine/domain/approval/index.js';
 import { approvalStateQuery, decideUpdate, type ApprovalState, type DecisionInput, type TimelineEntry } from './messages.js';
@@ -89,6 +89,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalRe
     for (const t of stepTasks) tasks.set(t.id, t);
     const stepDecisions = () => decisions.filter((d) => d.stepId === step.id);
     await condition(() => tally(mode, resolution.users, stepDecisions()) !== 'pending');
+    await condition(allHandlersFinished); // the decision's projection is written before the next step opens
     const result = tally(mode, resolution.users, stepDecisions());
     await cancelOpen(stepTasks, input);
     if (result === 'rejected') {
@@ -103,6 +104,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalRe
   if (final) {
     await activities.updateRecord({ entity, recordId, set: final.set, actor: 'system', idempotencyKey: `${workflowInfo().workflowId}:${runTag}:${outcome}`, context: { processId } });
   }
+  await condition(allHandlersFinished);
   return { outcome, decisions };
 }
 

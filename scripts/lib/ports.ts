@@ -1,17 +1,15 @@
 import net from 'node:net';
 
-/** Asks the OS for a free TCP port on `host` (binds port 0, reads it, closes). */
+/**
+ * A free TCP port for a server we are about to start. Picked at random below Linux's ephemeral range
+ * (32768-60999), so that outgoing connections and servers binding port 0 cannot take it before we bind it.
+ */
 export async function getFreePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('could not allocate a free port'))));
-    });
-  });
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await isPortFree(port, host)) return port;
+  }
+  throw new Error('could not find a free port in 20000-31999');
 }
 
 /** True when nothing listens on host:port (we can bind it ourselves). */

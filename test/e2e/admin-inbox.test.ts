@@ -44,7 +44,7 @@ describe('admin UI inbox in Chromium', () => {
     await page.fill('input[name=username]', 'branchmgr');
     await page.fill('input[name=password]', 'nope');
     await page.click('button[type=submit]');
-    await page.waitForFunction(() => document.getElementById('login-error')?.textContent !== '');
+    await page.locator('#login-error').filter({ hasText: /./ }).waitFor({ timeout: 5000 });
     expect(await page.textContent('#login-error')).toContain('wrong password');
   });
 });

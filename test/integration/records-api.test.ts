@@ -71,7 +71,7 @@ describe('records API', () => {
     expect((await sales1.delete(`/api/records/quote/${record.id}`)).status).toBe(204);
     expect((await sales1.get(`/api/records/quote/${record.id}`)).status).toBe(404);
     const history = await stack.orm.em.fork().getConnection().execute(`select action from audit_entries where record_id = ? order by at`, [record.id]);
-    expect(history.map((h: { action: string }) => h.action)).toEqual(['create', 'delete']);
+    expect(history.map((h) => h.action)).toEqual(['create', 'delete']);
   });
 
   it('pages through a list with a stable cursor', async () => {

@@ -17,7 +17,8 @@ afterAll(async () => {
 
 /** The worker as its own OS process, as in production. */
 function startWorkerProcess(): ChildProcess {
-  return spawn(`${root}/node_modules/.bin/tsx`, ['worker/main.ts'], {
+  // node itself, not the tsx wrapper: SIGKILL must hit the worker, not a parent that would leave it orphaned
+  return spawn(`${root}/node_modules/.bin/node`, ['--import', 'tsx', 'worker/main.ts'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
