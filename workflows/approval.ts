@@ -85,8 +85,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalRe
     const mode: ApprovalMode = step.mode ?? 'any';
     const resolution = await activities.resolveApprovers({ spec: step.approvers, requester });
     log(step.id, 'routed', { approvers: resolution.users, rules: resolution.rules });
-    const stepTasks = await openStepTasks(input, step, mode, resolution, runTag);
-    for (const t of stepTasks) tasks.set(t.id, t);
+    const stepTasks = await openStepTasks(input, step, mode, resolution, runTag, tasks);
     const stepDecisions = () => decisions.filter((d) => d.stepId === step.id);
     await condition(() => tally(mode, resolution.users, stepDecisions()) !== 'pending');
     await condition(allHandlersFinished); // the decision's projection is written before the next step opens
@@ -108,19 +107,22 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalRe
   return { outcome, decisions };
 }
 
-async function openStepTasks(input: ApprovalInput, step: ApprovalStep, mode: ApprovalMode, resolution: { users: string[]; rules: unknown[] }, runTag: string): Promise<LiveTask[]> {
+/** Registers each task in workflow state before its projection is written, so a decision can never arrive first. */
+async function openStepTasks(input: ApprovalInput, step: ApprovalStep, mode: ApprovalMode, resolution: { users: string[]; rules: unknown[] }, runTag: string, tasks: Map<string, LiveTask>): Promise<LiveTask[]> {
   const base = `${workflowInfo().workflowId}:${step.id}:${runTag}`;
   const groups = mode === 'all' ? resolution.users.map((u) => ({ id: `${base}:${u}`, users: [u] })) : [{ id: base, users: resolution.users }];
   const createdAt = nowIso();
   const live: LiveTask[] = [];
   for (const g of groups) {
+    const task: LiveTask = { id: g.id, stepId: step.id, approvers: g.users, status: 'open', decidedBy: [] };
+    tasks.set(task.id, task);
+    live.push(task);
     await activities.openTask({
       id: g.id, kind: 'approval', title: `Approve ${input.entity}: ${step.name?.en ?? step.id}`,
       workflowId: workflowInfo().workflowId, processId: input.processId, process: input.process,
       entity: input.entity, recordId: input.recordId, stepId: step.id, requester: input.requester,
       assignee: g.users.length === 1 ? g.users[0] : null, candidates: g.users, routing: resolution.rules, dueAt: null, createdAt,
     });
-    live.push({ id: g.id, stepId: step.id, approvers: g.users, status: 'open', decidedBy: [] });
   }
   return live;
 }
