@@ -30,10 +30,6 @@ export function createActivities({ orm }: ActivityDeps): FlowActivities {
       return nonRetryableOnDomainError(async () => (await new RecordRepository(em()).get(entity, recordId)).data);
     },
 
-    async loadDirectory() {
-      return new UserRepository(em()).directory();
-    },
-
     async resolveApprovers({ spec, requester }) {
       const directory = await new UserRepository(em()).directory();
       return nonRetryableOnDomainError(async () => resolveApprovers(spec, { directory, requester }));
@@ -58,15 +54,34 @@ export function createActivities({ orm }: ActivityDeps): FlowActivities {
         task.status = closure.status;
         task.outcome = closure.outcome ?? null;
         task.decidedBy = closure.actor ?? null;
+        task.onBehalfOf = closure.onBehalfOf ?? null;
         task.comment = closure.comment ?? null;
         task.completedAt = new Date(closure.at);
         if (closure.status === 'completed' && closure.actor && closure.outcome) {
           addAudit(tx, {
             entity: closure.entity, recordId: closure.recordId, action: closure.outcome, actor: closure.actor,
             comment: closure.comment ?? null, at: new Date(closure.at), idempotencyKey: `task:${closure.taskId}:decision`,
-            context: { processId: closure.processId, step: closure.stepId, task: closure.taskId },
+            context: { processId: closure.processId, step: closure.stepId, task: closure.taskId, ...(closure.onBehalfOf ? { onBehalfOf: closure.onBehalfOf } : {}) },
           });
         }
+        await tx.flush();
+      });
+    },
+
+    async reassignTask(change) {
+      await em().transactional(async (tx) => {
+        const task = await tx.findOne(TaskEntity, { id: change.taskId });
+        if (!task || task.status === 'completed' || task.status === 'cancelled') return;
+        if (JSON.stringify(task.candidates) === JSON.stringify(change.approvers)) return;
+        task.candidates = change.approvers;
+        task.assignee = change.approvers.length === 1 ? change.approvers[0] : null;
+        task.status = 'open';
+        task.reassignedFrom = change.from.join(',');
+        addAudit(tx, {
+          entity: change.entity, recordId: change.recordId, action: 'reassign', actor: change.actor, comment: change.comment ?? null,
+          at: new Date(change.at), changes: { approvers: { before: change.from, after: change.approvers } },
+          context: { processId: change.processId, task: change.taskId },
+        });
         await tx.flush();
       });
     },

@@ -1,4 +1,4 @@
-import type { OrgUser, Resolution, ApproverSpecInput } from '../engine/domain/approval/index.js';
+import type { Resolution, ApproverSpecInput } from '../engine/domain/approval/index.js';
 
 export interface TaskProjection {
   id: string;
@@ -23,12 +23,26 @@ export interface TaskClosure {
   status: 'completed' | 'cancelled';
   outcome?: string;
   actor?: string;
+  /** The approver a delegate decided for. */
+  onBehalfOf?: string;
   comment?: string;
   at: string;
   entity: string;
   recordId: string;
   processId: string;
   stepId: string;
+}
+
+export interface TaskReassignment {
+  taskId: string;
+  approvers: string[];
+  from: string[];
+  actor: string;
+  comment?: string;
+  at: string;
+  entity: string;
+  recordId: string;
+  processId: string;
 }
 
 export interface RecordUpdate {
@@ -50,10 +64,10 @@ export interface ProcessStateUpdate {
 /** Every side effect a workflow may cause. Each is idempotent, keyed by deterministic ids. */
 export interface FlowActivities {
   loadRecord(input: { entity: string; recordId: string }): Promise<Record<string, unknown>>;
-  loadDirectory(): Promise<OrgUser[]>;
   resolveApprovers(input: { spec: ApproverSpecInput; requester: string }): Promise<Resolution>;
   openTask(task: TaskProjection): Promise<void>;
   closeTask(closure: TaskClosure): Promise<void>;
+  reassignTask(change: TaskReassignment): Promise<void>;
   updateRecord(update: RecordUpdate): Promise<void>;
   notify(input: { entity: string; recordId: string; to: string[]; message: string; idempotencyKey: string }): Promise<void>;
   saveProcessState(update: ProcessStateUpdate): Promise<void>;

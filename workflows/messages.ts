@@ -1,9 +1,31 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
+export interface DelegationGrant {
+  from: string;
+  to: string;
+  startsAt: string;
+  endsAt: string;
+}
+
 export interface DecisionInput {
   taskId: string;
   actor: string;
   outcome: string;
+  comment?: string;
+  /** Current delegations to the actor, looked up by the API; the workflow decides whether one applies. */
+  delegations?: DelegationGrant[];
+}
+
+export interface ReassignInput {
+  taskId: string;
+  actor: string;
+  actorIsAdmin: boolean;
+  to: string;
+  comment?: string;
+}
+
+export interface RecallInput {
+  actor: string;
   comment?: string;
 }
 
@@ -35,7 +57,7 @@ export interface ProcessState {
 }
 
 export interface ApprovalState {
-  status: 'running' | 'approved' | 'rejected';
+  status: 'running' | 'approved' | 'rejected' | 'recalled';
   openTasks: OpenTaskView[];
   timeline: TimelineEntry[];
 }
@@ -47,6 +69,10 @@ export interface BusinessEvent {
 
 /** A human decision: validated (allowed actor, open task, separation of duties) before it enters history. */
 export const decideUpdate = defineUpdate<DecisionResult, [DecisionInput]>('decide');
+/** Hands an open task to another user (by an admin or a current approver); separation of duties still holds. */
+export const reassignUpdate = defineUpdate<{ taskId: string; approvers: string[] }, [ReassignInput]>('reassign');
+/** The requester withdraws a pending request. */
+export const recallUpdate = defineUpdate<{ status: string }, [RecallInput]>('recall');
 export const approvalStateQuery = defineQuery<ApprovalState>('approvalState');
 export const processStateQuery = defineQuery<ProcessState>('processState');
 export const businessEventSignal = defineSignal<[BusinessEvent]>('businessEvent');

@@ -56,6 +56,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       });
       outcome = result.outcome;
       log(step.id, result.outcome, { decisions: result.decisions });
+      if (result.outcome === 'recalled') break;
     } else if (isDecisionStep(step)) {
       const record = await activities.loadRecord({ entity: input.entity, recordId: input.recordId });
       const branch = step.branches.find((b) => evaluateCondition(b.when, { record, requester: input.requester, vars: { outcome } }));

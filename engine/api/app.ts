@@ -10,6 +10,7 @@ import configRoutes from './routes/config.js';
 import recordRoutes from './routes/records.js';
 import processRoutes from './routes/processes.js';
 import taskRoutes from './routes/tasks.js';
+import delegationRoutes from './routes/delegations.js';
 
 /** The whole API as one plugin tree; `server.ts` wraps it in a process. */
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
@@ -30,6 +31,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(recordRoutes);
   await app.register(processRoutes);
   await app.register(taskRoutes);
+  await app.register(delegationRoutes);
   await app.ready();
   return app;
 }

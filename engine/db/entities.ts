@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { notificationEntities } from './notifications-entities.js';
 
 export const UserEntity = defineEntity({
   name: 'User',
@@ -84,6 +85,8 @@ export const TaskEntity = defineEntity({
     status: p.string(),
     outcome: p.string().nullable(),
     decidedBy: p.string().nullable(),
+    onBehalfOf: p.string().nullable(),
+    reassignedFrom: p.string().nullable(),
     comment: p.text().nullable(),
     routing: p.json<unknown[]>(),
     dueAt: p.datetime().nullable(),
@@ -112,11 +115,30 @@ export const ProcessInstanceEntity = defineEntity({
 });
 export type ProcessInstance = InferEntity<typeof ProcessInstanceEntity>;
 
+export const DelegationEntity = defineEntity({
+  name: 'Delegation',
+  tableName: 'delegations',
+  properties: {
+    id: p.uuid().primary(),
+    fromUser: p.string(),
+    toUser: p.string(),
+    startsAt: p.datetime(),
+    endsAt: p.datetime(),
+    reason: p.text().nullable(),
+    createdBy: p.string(),
+    createdAt: p.datetime(),
+    revokedAt: p.datetime().nullable(),
+  },
+});
+export type Delegation = InferEntity<typeof DelegationEntity>;
+
 export const allEntities = [
+  DelegationEntity,
   UserEntity,
   ConfigVersionEntity,
   RecordEntity,
   AuditEntryEntity,
   TaskEntity,
   ProcessInstanceEntity,
+  ...notificationEntities,
 ];

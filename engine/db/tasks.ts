@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { TaskEntity, type Task } from './entities.js';
 import { DomainError } from '../domain/errors.js';
+import { scopeCondition, filterConditions, orderBy, type InboxFilter, type InboxScope } from './inbox-query.js';
 
 export interface TaskDto {
   id: string;
@@ -19,6 +20,8 @@ export interface TaskDto {
   decidedBy: string | null;
   comment: string | null;
   routing: unknown[];
+  onBehalfOf: string | null;
+  reassignedFrom: string | null;
   dueAt: string | null;
   createdAt: string;
   completedAt: string | null;
@@ -29,12 +32,19 @@ export function toTaskDto(t: Task): TaskDto {
     id: t.id, kind: t.kind, title: t.title, processId: t.processId, process: t.process, entity: t.entity,
     recordId: t.recordId, stepId: t.stepId, requester: t.requester, assignee: t.assignee ?? null,
     candidates: t.candidates, status: t.status, outcome: t.outcome ?? null, decidedBy: t.decidedBy ?? null,
-    comment: t.comment ?? null, routing: t.routing, dueAt: t.dueAt?.toISOString() ?? null,
+    comment: t.comment ?? null, routing: t.routing, onBehalfOf: t.onBehalfOf ?? null, reassignedFrom: t.reassignedFrom ?? null, dueAt: t.dueAt?.toISOString() ?? null,
     createdAt: t.createdAt.toISOString(), completedAt: t.completedAt?.toISOString() ?? null,
   };
 }
 
-export type InboxScope = 'mine' | 'candidate' | 'all';
+export type { InboxScope, InboxFilter } from './inbox-query.js';
+
+export interface InboxCounts {
+  mine: number;
+  candidate: number;
+  delegated: number;
+  overdue: number;
+}
 
 export class TaskRepository {
   constructor(private readonly em: EntityManager) {}
@@ -45,20 +55,29 @@ export class TaskRepository {
     return task;
   }
 
-  /** Open tasks the user may act on. `mine`: assigned to them or offered to them; `candidate`: offered, unclaimed. */
-  async inbox(username: string, scope: InboxScope, limit = 100): Promise<Task[]> {
-    const conn = this.em.getConnection();
-    const open = `status in ('open', 'claimed')`;
-    const where =
-      scope === 'all' ? open
-      : scope === 'candidate' ? `${open} and assignee is null and candidates @> ?::jsonb`
-      : `${open} and (assignee = ? or (assignee is null and candidates @> ?::jsonb))`;
-    const params = scope === 'all' ? [] : scope === 'candidate' ? [JSON.stringify([username])] : [username, JSON.stringify([username])];
-    const rows = await conn.execute(`select id from tasks where ${where} order by created_at desc, id limit ${Number(limit)}`, params);
+  /** Open tasks in one scope of the caller's inbox, filtered and sorted. */
+  async inbox(username: string, filter: InboxFilter, delegators: string[], now = new Date()): Promise<Task[]> {
+    const scope = scopeCondition(filter.scope, username, delegators);
+    const extra = filterConditions(filter, now);
+    const limit = Math.min(Math.max(filter.limit ?? 100, 1), 500);
+    const rows = await this.em.getConnection().execute(
+      `select t.id from tasks t where ${scope.where} and ${extra.where} order by ${orderBy(filter.sort)} limit ${limit}`,
+      [...scope.params, ...extra.params],
+    );
     const ids = (rows as { id: string }[]).map((r) => r.id);
     if (!ids.length) return [];
     const tasks = await this.em.find(TaskEntity, { id: { $in: ids } });
     const order = new Map(ids.map((id, i) => [id, i]));
     return tasks.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  }
+
+  async counts(username: string, delegators: string[], now = new Date()): Promise<InboxCounts> {
+    const count = async (scope: InboxScope, overdue = false) => {
+      const s = scopeCondition(scope, username, delegators);
+      const f = filterConditions({ scope, overdue }, now);
+      const rows = await this.em.getConnection().execute(`select count(*)::int as n from tasks t where ${s.where} and ${f.where}`, [...s.params, ...f.params]);
+      return (rows as { n: number }[])[0].n;
+    };
+    return { mine: await count('mine'), candidate: await count('candidate'), delegated: await count('delegated'), overdue: await count('mine', true) };
   }
 }

@@ -19,6 +19,7 @@ export const ErrorCode = {
   NOT_AN_APPROVER: 'NOT_AN_APPROVER',
   BAD_REQUEST: 'BAD_REQUEST',
   UNAVAILABLE: 'UNAVAILABLE',
+  WEBHOOK_TARGET_FORBIDDEN: 'WEBHOOK_TARGET_FORBIDDEN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -35,6 +36,7 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   PRECONDITION_FAILED: 412,
   BAD_REQUEST: 400,
   UNAVAILABLE: 503,
+  WEBHOOK_TARGET_FORBIDDEN: 422,
 };
 
 export function httpStatusOf(code: string): number {

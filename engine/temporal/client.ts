@@ -1,6 +1,6 @@
 import { Client, Connection, WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { decideUpdate, processStateQuery, approvalStateQuery, businessEventSignal, type DecisionInput, type DecisionResult, type ProcessState, type ApprovalState } from '../../workflows/messages.js';
+import { decideUpdate, reassignUpdate, recallUpdate, processStateQuery, approvalStateQuery, businessEventSignal, type DecisionInput, type DecisionResult, type ReassignInput, type RecallInput, type ProcessState, type ApprovalState } from '../../workflows/messages.js';
 import type { ProcessInput } from '../../workflows/process.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
 
@@ -56,6 +56,22 @@ export class FlowClient {
     }
   }
 
+  async reassign(workflowId: string, input: ReassignInput): Promise<{ taskId: string; approvers: string[] }> {
+    try {
+      return await this.client.workflow.getHandle(workflowId).executeUpdate(reassignUpdate, { args: [input] });
+    } catch (error) {
+      throw toDomainError(error);
+    }
+  }
+
+  async recall(workflowId: string, input: RecallInput): Promise<{ status: string }> {
+    try {
+      return await this.client.workflow.getHandle(workflowId).executeUpdate(recallUpdate, { args: [input] });
+    } catch (error) {
+      throw toDomainError(error, 'CONFLICT');
+    }
+  }
+
   async processState(workflowId: string): Promise<ProcessState | null> {
     return this.query(workflowId, () => this.client.workflow.getHandle(workflowId).query(processStateQuery));
   }
@@ -82,9 +98,9 @@ export class FlowClient {
   }
 }
 
-function toDomainError(error: unknown): Error {
+function toDomainError(error: unknown, endedCode: ErrorCode = 'TASK_ALREADY_DECIDED'): Error {
   if (error instanceof WorkflowNotFoundError) {
-    return new DomainError('TASK_ALREADY_DECIDED', 'the process behind this task has ended');
+    return new DomainError(endedCode, 'the process behind this task has ended');
   }
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const type = error.cause.type ?? '';
@@ -92,7 +108,7 @@ function toDomainError(error: unknown): Error {
   }
   const message = (error as Error).message ?? '';
   if (/workflow execution already completed/i.test(message)) {
-    return new DomainError('TASK_ALREADY_DECIDED', 'the process behind this task has ended');
+    return new DomainError(endedCode, 'the process behind this task has ended');
   }
   return error as Error;
 }

@@ -78,6 +78,17 @@ export default async function processRoutes(app: FastifyInstance) {
     };
   });
 
+  app.post<{ Params: { id: string }; Body: { comment?: string } }>('/api/processes/:id/recall', {
+    schema: { tags, params: idParam, body: { type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 2000 } } }, response: errors(403, 404, 409) },
+  }, async (request) => {
+    const instance = await app.deps.orm.em.fork().findOne(ProcessInstanceEntity, { id: request.params.id });
+    if (!instance) throw new DomainError('NOT_FOUND', `process ${request.params.id} does not exist`);
+    if (instance.startedBy !== request.user.username) throw new DomainError('FORBIDDEN', 'only the requester can recall a request');
+    const live = instance.status === 'running' ? await app.deps.flow.processState(instance.id) : null;
+    if (!live?.currentStep) throw new DomainError('CONFLICT', 'nothing is pending approval');
+    return app.deps.flow.recall(`${instance.id}:${live.currentStep}`, { actor: request.user.username, comment: request.body?.comment });
+  });
+
   app.post<{ Params: { id: string; name: string }; Body: unknown }>('/api/processes/:id/events/:name', {
     schema: { tags, params: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$' } } }, response: errors(404) },
   }, async (request, reply) => {

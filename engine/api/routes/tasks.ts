@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { TaskRepository, toTaskDto, type TaskDto, type InboxScope } from '../../db/tasks.js';
+import { TaskRepository, toTaskDto, type TaskDto, type InboxScope, type InboxFilter } from '../../db/tasks.js';
+import { DelegationRepository } from '../../db/delegations.js';
+import { UserRepository } from '../../db/users.js';
 import { LockMode } from '@mikro-orm/postgresql';
 import { TaskEntity } from '../../db/entities.js';
 import { RecordRepository } from '../../db/records.js';
@@ -37,14 +39,29 @@ export default async function taskRoutes(app: FastifyInstance) {
   const tags = ['inbox'];
   const repo = () => new TaskRepository(app.deps.orm.em.fork());
 
-  app.get<{ Querystring: { scope?: InboxScope } }>('/api/inbox', {
-    schema: { tags, querystring: { type: 'object', properties: { scope: { type: 'string', enum: ['mine', 'candidate', 'all'], default: 'mine' } } },
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: taskSchema } } } } },
+  app.get<{ Querystring: Omit<InboxFilter, 'scope'> & { scope?: InboxScope } }>('/api/inbox', {
+    schema: {
+      tags,
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          scope: { type: 'string', enum: ['mine', 'candidate', 'delegated', 'all'], default: 'mine' },
+          process: { type: 'string', maxLength: 100 }, entity: { type: 'string', maxLength: 63 },
+          overdue: { type: 'boolean' }, dueBefore: { type: 'string', format: 'date-time' },
+          sort: { type: 'string', enum: ['createdAt', '-createdAt', 'dueAt', '-dueAt'] },
+          limit: { type: 'integer', minimum: 1, maximum: 500 },
+        },
+      },
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: taskSchema }, counts: { type: 'object', additionalProperties: { type: 'integer' } } } }, ...errors(403, 422) },
+    },
   }, async (request) => {
     const scope = request.query.scope ?? 'mine';
     if (scope === 'all' && !request.user.roles.includes('admin')) throw new DomainError('FORBIDDEN', 'scope=all is for admins');
-    const tasks = await repo().inbox(request.user.username, scope);
-    return { items: tasks.map((t) => inboxItem(toTaskDto(t))) };
+    const em = app.deps.orm.em.fork();
+    const delegators = (await new DelegationRepository(em).activeTo(request.user.username)).map((d) => d.from);
+    const tasks = new TaskRepository(em);
+    const items = await tasks.inbox(request.user.username, { ...request.query, scope }, delegators);
+    return { items: items.map((t) => inboxItem(toTaskDto(t))), counts: await tasks.counts(request.user.username, delegators) };
   });
 
   app.get<{ Params: { id: string } }>('/api/tasks/:id', { schema: { tags, params: idParam, response: errors(403, 404) } }, async (request) => {
@@ -71,8 +88,29 @@ export default async function taskRoutes(app: FastifyInstance) {
       throw new DomainError('VALIDATION_FAILED', 'an approval needs an outcome', [{ path: '/outcome', message: 'must be approve or reject' }]);
     }
     const comment = request.body.comment ?? (request.body.data?.comment as string | undefined);
-    const result = await app.deps.flow.decide(task.workflowId, { taskId: task.id, actor: request.user.username, outcome, comment });
+    const delegations = await new DelegationRepository(app.deps.orm.em.fork()).activeTo(request.user.username);
+    const result = await app.deps.flow.decide(task.workflowId, {
+      taskId: task.id, actor: request.user.username, outcome, comment,
+      delegations: delegations.map(({ from, to, startsAt, endsAt }) => ({ from, to, startsAt, endsAt })),
+    });
     return { id: task.id, status: result.status, outcome: result.outcome };
+  });
+
+  app.post<{ Params: { id: string }; Body: { to: string; comment?: string } }>('/api/tasks/:id/delegate', {
+    schema: {
+      tags, params: idParam,
+      body: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: { type: 'string', minLength: 1, maxLength: 100 }, comment: { type: 'string', maxLength: 2000 } } },
+      response: errors(403, 404, 409, 422),
+    },
+  }, async (request) => {
+    const em = app.deps.orm.em.fork();
+    const task = await new TaskRepository(em).get(request.params.id);
+    if (task.status === 'completed' || task.status === 'cancelled') throw new DomainError('TASK_ALREADY_DECIDED', `task ${task.id} is ${task.status}`);
+    if (!(await new UserRepository(em).find(request.body.to))) throw new DomainError('VALIDATION_FAILED', `user ${request.body.to} does not exist`, [{ path: '/to', message: 'unknown user' }]);
+    const result = await app.deps.flow.reassign(task.workflowId, {
+      taskId: task.id, actor: request.user.username, actorIsAdmin: request.user.roles.includes('admin'), to: request.body.to, comment: request.body.comment,
+    });
+    return { id: task.id, candidates: result.approvers };
   });
 
   for (const action of ['claim', 'release'] as const) {

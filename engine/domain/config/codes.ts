@@ -4,15 +4,15 @@ export const ConfigErrorCode = {
   SCHEMA_VIOLATION: 'SCHEMA_VIOLATION',
   /** schemaVersion names a version this engine does not understand. */
   UNSUPPORTED_SCHEMA_VERSION: 'UNSUPPORTED_SCHEMA_VERSION',
-  /** An approval chain or process names an entity that is not defined. */
+  /** An approval chain, process, pipeline or `x-ref` names an entity that is not defined. */
   UNKNOWN_ENTITY: 'UNKNOWN_ENTITY',
-  /** A process step names an approval chain that is not defined. */
+  /** A process step or pipeline stage names an approval chain that is not defined. */
   UNKNOWN_CHAIN: 'UNKNOWN_CHAIN',
   /** A process step uses a chain that belongs to another entity than the process. */
   CHAIN_ENTITY_MISMATCH: 'CHAIN_ENTITY_MISMATCH',
   /** An approver or notification names a role missing from `roles` (checked only when `roles` is given). */
   UNKNOWN_ROLE: 'UNKNOWN_ROLE',
-  /** A field name (lock, set, titleField, indexes, numbering, record.x in CEL) is not in the entity schema. */
+  /** A field name (lock, set, titleField, indexes, numbering, ui, pipeline requires, record.x in CEL) is not in the entity schema. */
   UNKNOWN_FIELD: 'UNKNOWN_FIELD',
   /** Two steps of one chain or process share an id. */
   DUPLICATE_STEP_ID: 'DUPLICATE_STEP_ID',
@@ -20,8 +20,34 @@ export const ConfigErrorCode = {
   UNKNOWN_STEP: 'UNKNOWN_STEP',
   /** A CEL expression does not parse or type-check. */
   INVALID_EXPRESSION: 'INVALID_EXPRESSION',
-  /** An entity's data schema does not compile (ajv strict), or uses a remote $ref or $data. */
+  /** An entity's data schema does not compile (ajv strict), e.g. an unknown format or a type keyword without a type. */
   INVALID_ENTITY_SCHEMA: 'INVALID_ENTITY_SCHEMA',
+  /** A field's `x-type`, `x-unique`, `x-computed`, `x-ref` or `x-picklist` does not fit its JSON Schema, or an index is not scalar. */
+  INVALID_FIELD_TYPE: 'INVALID_FIELD_TYPE',
+  /** `numbering.pattern` has an unknown token or no `{seq:N}`, or the numbering field is not a read-only string. */
+  INVALID_NUMBERING: 'INVALID_NUMBERING',
+  /** A field names a picklist (`x-picklist`) missing from the bundle's `picklists`. */
+  UNKNOWN_PICKLIST: 'UNKNOWN_PICKLIST',
+  /** A picklist lists the same value twice. */
+  DUPLICATE_VALUE: 'DUPLICATE_VALUE',
+  /** Two stages of one pipeline share an id. */
+  DUPLICATE_STAGE_ID: 'DUPLICATE_STAGE_ID',
+  /** A pipeline stage's `next` names a stage the pipeline does not have. */
+  UNKNOWN_STAGE: 'UNKNOWN_STAGE',
+  /** No path from a process's first step reaches this step. */
+  UNREACHABLE_STEP: 'UNREACHABLE_STEP',
+  /** Process steps form a loop that no approval or wait step interrupts (it would spin forever). */
+  CYCLE: 'CYCLE',
+  /** The bundle (JSON nesting over 64) or an entity schema (subschemas nested over 16 levels) is too deep. */
+  SCHEMA_TOO_DEEP: 'SCHEMA_TOO_DEEP',
+  /** The bundle is over 2 MB serialized, has over 200 entities, or an entity has over 500 properties. */
+  SCHEMA_TOO_LARGE: 'SCHEMA_TOO_LARGE',
+  /** A `pattern` (or patternProperties key) could backtrack catastrophically, uses a backreference or is over 500 characters. */
+  UNSAFE_PATTERN: 'UNSAFE_PATTERN',
+  /** A `$ref` in an entity schema does not start with `#`. */
+  REMOTE_REF_FORBIDDEN: 'REMOTE_REF_FORBIDDEN',
+  /** An entity schema uses a keyword outside the supported JSON Schema vocabulary (and not `x-*`), `$data` or `$dynamicRef`. */
+  UNSUPPORTED_KEYWORD: 'UNSUPPORTED_KEYWORD',
 } as const;
 export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode];
 

@@ -1,0 +1,4 @@
+export * from './ip.js';
+export * from './classify.js';
+export * from './allowlist.js';
+export * from './webhook-url.js';

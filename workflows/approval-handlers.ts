@@ -1,0 +1,86 @@
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { checkDecision, type Decision } from '../engine/domain/approval/index.js';
+import { approvalStateQuery, decideUpdate, reassignUpdate, recallUpdate, type DecisionInput, type ReassignInput } from './messages.js';
+import { activities, type ApprovalRun, type LiveTask } from './approval-run.js';
+import { nowIso } from './clock.js';
+
+function refuse(type: string, message: string): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+function openTask(run: ApprovalRun, taskId: string): LiveTask {
+  const task = run.tasks.get(taskId);
+  if (!task) refuse('NOT_FOUND', `task ${taskId} is not part of this approval`);
+  return task;
+}
+
+/** Who decides and for whom: an approver, or the current delegate of one. Throws when neither. */
+function vetDecision(run: ApprovalRun, update: DecisionInput): { task: LiveTask; onBehalfOf?: string } {
+  const task = openTask(run, update.taskId);
+  if (update.actor === run.input.requester) refuse('SELF_APPROVAL', 'the requester cannot decide their own request');
+  const at = nowIso();
+  const delegation = task.approvers.includes(update.actor)
+    ? undefined
+    : update.delegations?.find((d) => d.to === update.actor && task.approvers.includes(d.from) && d.startsAt <= at && at < d.endsAt);
+  const verdict = checkDecision({
+    actor: delegation ? delegation.from : update.actor,
+    requester: run.input.requester,
+    outcome: update.outcome,
+    task: { status: task.status, approvers: task.approvers, decidedBy: task.decidedBy },
+  });
+  if (!verdict.ok) refuse(verdict.code, verdict.message);
+  return { task, onBehalfOf: delegation?.from };
+}
+
+function vetReassign(run: ApprovalRun, update: ReassignInput): LiveTask {
+  const task = openTask(run, update.taskId);
+  if (task.status !== 'open') refuse('TASK_ALREADY_DECIDED', `task ${task.id} is ${task.status}`);
+  if (!update.actorIsAdmin && !task.approvers.includes(update.actor)) refuse('FORBIDDEN', 'only an approver of the task or an admin can reassign it');
+  if (update.to === run.input.requester) refuse('SELF_APPROVAL', 'a request cannot be assigned to its requester');
+  if (task.approvers.includes(update.to)) refuse('CONFLICT', `${update.to} is already an approver of this task`);
+  return task;
+}
+
+export function installHandlers(run: ApprovalRun): void {
+  const { entity, recordId, processId } = run.input;
+
+  setHandler(approvalStateQuery, () => ({
+    status: run.status,
+    openTasks: run.openTasks().map((t) => ({ id: t.id, stepId: t.stepId, approvers: t.approvers, status: t.status })),
+    timeline: run.timeline,
+  }));
+
+  setHandler(decideUpdate, async (update) => {
+    const { task, onBehalfOf } = vetDecision(run, update); // again: another decision may have been accepted since validation
+    const decision = { actor: onBehalfOf ?? update.actor, outcome: update.outcome as Decision['outcome'], comment: update.comment, at: nowIso(), stepId: task.stepId, taskId: task.id, onBehalfOf };
+    task.decidedBy.push(decision.actor);
+    task.status = 'completed';
+    run.decisions.push(decision);
+    run.log(task.stepId, update.outcome, { actor: update.actor, onBehalfOf: onBehalfOf ?? null, task: task.id, comment: update.comment ?? null });
+    await activities.closeTask({
+      taskId: task.id, status: 'completed', outcome: update.outcome, actor: update.actor, onBehalfOf, comment: update.comment,
+      at: decision.at, entity, recordId, processId, stepId: task.stepId,
+    });
+    return { taskId: task.id, status: 'completed', outcome: update.outcome };
+  }, { validator: (update) => void vetDecision(run, update) });
+
+  setHandler(reassignUpdate, async (update) => {
+    const task = vetReassign(run, update);
+    const from = update.actorIsAdmin && !task.approvers.includes(update.actor) ? [...task.approvers] : [update.actor];
+    task.approvers = [...task.approvers.filter((a) => !from.includes(a)), update.to];
+    run.log(task.stepId, 'reassigned', { actor: update.actor, from, to: update.to, task: task.id });
+    await activities.reassignTask({ taskId: task.id, approvers: task.approvers, from, actor: update.actor, comment: update.comment, at: nowIso(), entity, recordId, processId });
+    return { taskId: task.id, approvers: task.approvers };
+  }, { validator: (update) => void vetReassign(run, update) });
+
+  const vetRecall = (actor: string) => {
+    if (actor !== run.input.requester) refuse('FORBIDDEN', 'only the requester can recall a request');
+    if (run.status !== 'running' || run.recalled) refuse('CONFLICT', 'the request is no longer pending');
+  };
+  setHandler(recallUpdate, async (update) => {
+    vetRecall(update.actor);
+    run.recalled = true;
+    run.log('chain', 'recalled', { actor: update.actor, comment: update.comment ?? null });
+    return { status: 'recalled' };
+  }, { validator: (update) => vetRecall(update.actor) });
+}

@@ -1,0 +1,91 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { FlowActivities } from '../worker/activity-types.js';
+import type { ApprovalChain, ApprovalStep } from '../engine/domain/config/types.js';
+import type { Decision } from '../engine/domain/approval/index.js';
+import type { TimelineEntry, ApprovalState } from './messages.js';
+import { nowIso } from './clock.js';
+
+export const activities = proxyActivities<FlowActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
+
+export interface ApprovalInput {
+  processId: string;
+  process: string;
+  chainId: string;
+  chain: ApprovalChain;
+  entity: string;
+  recordId: string;
+  requester: string;
+}
+
+export type StepDecision = Decision & { stepId: string; taskId: string; onBehalfOf?: string };
+
+export interface ApprovalResult {
+  outcome: 'approved' | 'rejected' | 'recalled';
+  decisions: StepDecision[];
+}
+
+export interface LiveTask {
+  id: string;
+  stepId: string;
+  approvers: string[];
+  status: 'open' | 'completed' | 'cancelled';
+  decidedBy: string[];
+}
+
+/** Everything one approval run holds; update handlers and the main loop share it. */
+export class ApprovalRun {
+  readonly tasks = new Map<string, LiveTask>();
+  readonly decisions: StepDecision[] = [];
+  readonly timeline: TimelineEntry[] = [];
+  status: ApprovalState['status'] = 'running';
+  recalled = false;
+  readonly runTag = workflowInfo().runId.slice(0, 8);
+
+  constructor(readonly input: ApprovalInput) {}
+
+  log(step: string, event: string, detail?: Record<string, unknown>): void {
+    this.timeline.push({ at: nowIso(), step, event, detail });
+  }
+
+  key(suffix: string): string {
+    return `${workflowInfo().workflowId}:${this.runTag}:${suffix}`;
+  }
+
+  stepTasks(stepId: string): LiveTask[] {
+    return [...this.tasks.values()].filter((t) => t.stepId === stepId);
+  }
+
+  /** The approvers of a step as they stand now (reassignment changes them). */
+  stepApprovers(stepId: string): string[] {
+    return [...new Set(this.stepTasks(stepId).flatMap((t) => t.approvers))];
+  }
+
+  stepDecisions(stepId: string): StepDecision[] {
+    return this.decisions.filter((d) => d.stepId === stepId);
+  }
+
+  openTasks(): LiveTask[] {
+    return [...this.tasks.values()].filter((t) => t.status === 'open');
+  }
+
+  async setRecord(set: Record<string, unknown> | undefined, suffix: string): Promise<void> {
+    if (!set) return;
+    const { entity, recordId, processId } = this.input;
+    await activities.updateRecord({ entity, recordId, set, actor: 'system', idempotencyKey: this.key(suffix), context: { processId } });
+  }
+
+  async cancel(tasks: LiveTask[]): Promise<void> {
+    const { entity, recordId, processId } = this.input;
+    for (const t of tasks.filter((x) => x.status === 'open')) {
+      t.status = 'cancelled';
+      await activities.closeTask({ taskId: t.id, status: 'cancelled', at: nowIso(), entity, recordId, processId, stepId: t.stepId });
+    }
+  }
+}
+
+export function stepTitle(entity: string, step: ApprovalStep): string {
+  return `Approve ${entity}: ${step.name?.en ?? step.id}`;
+}
