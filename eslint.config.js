@@ -15,6 +15,18 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    files: ['engine/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/worker/*', '**/workflows/*', '!**/workflows/messages.js'], allowTypeImports: true, message: 'engine/ never imports worker code; workflows/messages.ts is the shared contract' }] }] },
+  },
+  {
+    files: ['engine/domain/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '**/db/*', '**/api/*', '**/temporal/*', '**/worker/*'], message: 'engine/domain is pure' }] }] },
+  },
+  {
+    files: ['worker/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/engine/api/*'], message: 'worker/ never imports engine/api' }] }] },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {

@@ -13,6 +13,7 @@ const kindFolders: Record<string, string> = {
   processes: 'processes',
   pipelines: 'pipelines',
   picklists: 'picklists',
+  calendars: 'calendars',
 };
 
 /** Kinds that every bundle has, even when their folder is missing. */

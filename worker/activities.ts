@@ -30,9 +30,9 @@ export function createActivities({ orm }: ActivityDeps): FlowActivities {
       return nonRetryableOnDomainError(async () => (await new RecordRepository(em()).get(entity, recordId)).data);
     },
 
-    async resolveApprovers({ spec, requester }) {
+    async resolveApprovers({ spec, requester, approver, record }) {
       const directory = await new UserRepository(em()).directory();
-      return nonRetryableOnDomainError(async () => resolveApprovers(spec, { directory, requester }));
+      return nonRetryableOnDomainError(async () => resolveApprovers(spec, { directory, requester, approver, record }));
     },
 
     async openTask(task) {
@@ -89,15 +89,6 @@ export function createActivities({ orm }: ActivityDeps): FlowActivities {
     async updateRecord(update) {
       await nonRetryableOnDomainError(() =>
         new RecordRepository(em()).systemUpdate(update.entity, update.recordId, update.set, update.actor, update.idempotencyKey, update.context ?? {}));
-    },
-
-    async notify({ entity, recordId, to, message, idempotencyKey }) {
-      await em().transactional(async (tx) => {
-        const existing = await tx.getConnection().execute('select 1 from audit_entries where idempotency_key = ?', [idempotencyKey], 'all', tx.getTransactionContext());
-        if ((existing as unknown[]).length) return;
-        addAudit(tx, { entity, recordId, action: 'notify', actor: 'system', comment: message, context: { to }, idempotencyKey });
-        await tx.flush();
-      });
     },
 
     async saveProcessState({ id, status, timeline, ended }) {

@@ -64,11 +64,10 @@ export interface ProcessStateUpdate {
 /** Every side effect a workflow may cause. Each is idempotent, keyed by deterministic ids. */
 export interface FlowActivities {
   loadRecord(input: { entity: string; recordId: string }): Promise<Record<string, unknown>>;
-  resolveApprovers(input: { spec: ApproverSpecInput; requester: string }): Promise<Resolution>;
+  resolveApprovers(input: { spec: ApproverSpecInput; requester: string; approver?: string; record?: Record<string, unknown> }): Promise<Resolution>;
   openTask(task: TaskProjection): Promise<void>;
   closeTask(closure: TaskClosure): Promise<void>;
   reassignTask(change: TaskReassignment): Promise<void>;
   updateRecord(update: RecordUpdate): Promise<void>;
-  notify(input: { entity: string; recordId: string; to: string[]; message: string; idempotencyKey: string }): Promise<void>;
   saveProcessState(update: ProcessStateUpdate): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createOrm } from '../engine/db/orm.js';
 import { createActivities } from './activities.js';
+import { createNotificationActivities, notificationSettingsFromEnv } from './notifications/index.js';
 import { TASK_QUEUE_DEFAULT } from '../workflows/messages.js';
 
 export interface WorkerSettings {
@@ -33,7 +34,7 @@ export async function createWorker(settings: WorkerSettings) {
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    activities: createActivities({ orm }),
+    activities: { ...createActivities({ orm }), ...createNotificationActivities({ orm, ...notificationSettingsFromEnv() }) },
     ...(settings.workflowBundle ? { workflowBundle: settings.workflowBundle } : { workflowsPath }),
   });
   const run = async () => {

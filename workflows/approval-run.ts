@@ -1,11 +1,15 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { FlowActivities } from '../worker/activity-types.js';
 import type { ApprovalChain, ApprovalStep } from '../engine/domain/config/types.js';
 import type { Decision } from '../engine/domain/approval/index.js';
+import type { Calendar } from '../engine/domain/calendar/index.js';
 import type { TimelineEntry, ApprovalState } from './messages.js';
 import { nowIso } from './clock.js';
+import { notify, publish } from './events.js';
+import type { TaskEventPayload } from '../worker/notification-types.js';
 
-export const activities = proxyActivities<FlowActivities>({
+export const activities = proxyLocalActivities<FlowActivities>({
+  // short idempotent database writes: run in the worker itself, no task-queue round trip per call
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
@@ -18,6 +22,8 @@ export interface ApprovalInput {
   entity: string;
   recordId: string;
   requester: string;
+  /** The calendars the chain's timeouts name, from the same configuration version. */
+  calendars?: Record<string, Calendar>;
 }
 
 export type StepDecision = Decision & { stepId: string; taskId: string; onBehalfOf?: string };
@@ -29,6 +35,7 @@ export interface ApprovalResult {
 
 export interface LiveTask {
   id: string;
+  title: string;
   stepId: string;
   approvers: string[];
   status: 'open' | 'completed' | 'cancelled';
@@ -82,7 +89,23 @@ export class ApprovalRun {
     for (const t of tasks.filter((x) => x.status === 'open')) {
       t.status = 'cancelled';
       await activities.closeTask({ taskId: t.id, status: 'cancelled', at: nowIso(), entity, recordId, processId, stepId: t.stepId });
+      await publish({ event: 'task.cancelled', payload: this.taskEvent(t), idempotencyKey: `${t.id}:cancelled` });
     }
+  }
+
+  taskEvent(task: LiveTask, decision?: { outcome: string; decidedBy: string }): TaskEventPayload {
+    const { process, processId, entity, recordId } = this.input;
+    return {
+      taskId: task.id, kind: 'approval', title: task.title, processId, process, entity, recordId, step: task.stepId,
+      assignee: task.approvers.length === 1 ? task.approvers[0] : null, candidates: task.approvers,
+      outcome: decision?.outcome ?? null, decidedBy: decision?.decidedBy ?? null, at: nowIso(),
+    };
+  }
+
+  /** Tells the approvers of a task that it waits for them. */
+  async announce(task: LiveTask, kind: string, title: string, body: string, suffix: string): Promise<void> {
+    const { entity, recordId, processId } = this.input;
+    await notify({ to: task.approvers, kind, title, body, link: { entity, recordId, processId, taskId: task.id }, idempotencyKey: `${task.id}:${suffix}` });
   }
 }
 

@@ -1,2 +1,3 @@
 export { processWorkflow } from './process.js';
 export { approvalWorkflow } from './approval.js';
+export { webhookDeliveryWorkflow } from './deliveries.js';

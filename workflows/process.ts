@@ -1,13 +1,16 @@
-import { executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { executeChild, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { FlowActivities } from '../worker/activity-types.js';
 import { evaluateCondition } from '../engine/domain/cel.js';
 import { approvalWorkflow } from './approval.js';
 import type { ApprovalChain } from '../engine/domain/config/types.js';
+import type { Calendar } from '../engine/domain/calendar/index.js';
 import { processStateQuery, businessEventSignal, type ProcessState, type TimelineEntry, type BusinessEvent } from './messages.js';
 import { nowIso } from './clock.js';
+import { notify, publish } from './events.js';
 import { isApprovalStep, isDecisionStep, isActionStep, isEndStep, type ProcessStep, type ActionProcessStep } from '../engine/domain/config/types.js';
 
-const activities = proxyActivities<FlowActivities>({
+const activities = proxyLocalActivities<FlowActivities>({
+  // short idempotent database writes: run in the worker itself, no task-queue round trip per call
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
@@ -17,6 +20,7 @@ export interface ProcessInput {
   process: string;
   definition: { entity: string; steps: ProcessStep[] };
   chains: Record<string, ApprovalChain>;
+  calendars?: Record<string, Calendar>;
   configVersion: number;
   entity: string;
   recordId: string;
@@ -39,6 +43,9 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     log(state.currentStep ?? 'process', `event:${event.name}`);
   });
 
+  const event = (outcome?: string) => ({ processId: input.processId, process: input.process, entity: input.entity, recordId: input.recordId, requester: input.requester, outcome, at: nowIso() });
+  const runTag = workflowInfo().runId.slice(0, 8);
+  await publish({ event: 'process.started', payload: event(), idempotencyKey: `${input.processId}:${runTag}:started` });
   const steps = input.definition.steps;
   const indexOf = (id: string) => steps.findIndex((s) => s.id === id);
   let outcome = 'completed';
@@ -52,7 +59,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       const chain = input.chains[step.chain];
       const result = await executeChild(approvalWorkflow, {
         workflowId: `${workflowInfo().workflowId}:${step.id}`,
-        args: [{ processId: input.processId, process: input.process, chainId: step.chain, chain, entity: input.entity, recordId: input.recordId, requester: input.requester }],
+        args: [{ processId: input.processId, process: input.process, chainId: step.chain, chain, calendars: input.calendars, entity: input.entity, recordId: input.recordId, requester: input.requester }],
       });
       outcome = result.outcome;
       log(step.id, result.outcome, { decisions: result.decisions });
@@ -77,6 +84,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   state.outcome = outcome;
   state.currentStep = undefined;
   await activities.saveProcessState({ id: input.processId, status: outcome, timeline: state.timeline, ended: true });
+  await notify({
+    to: [input.requester], kind: 'process.completed', title: `${input.process}: ${outcome}`, body: `Your ${input.entity} request ended ${outcome}.`,
+    link: { entity: input.entity, recordId: input.recordId, processId: input.processId }, idempotencyKey: `${input.processId}:${runTag}:completed`,
+  });
+  await publish({ event: 'process.completed', payload: event(outcome), idempotencyKey: `${input.processId}:${runTag}:completed` });
   return { outcome, timeline: state.timeline };
 }
 
@@ -87,7 +99,7 @@ async function runAction(step: ActionProcessStep, input: ProcessInput, outcome: 
   } else if (step.action === 'notify') {
     const to = await recipients(step, input);
     const text = step.message?.en ?? `${input.process}: ${outcome}`;
-    await activities.notify({ entity: input.entity, recordId: input.recordId, to, message: text, idempotencyKey: key });
+    await notify({ to, kind: 'process.message', title: text, body: text, link: { entity: input.entity, recordId: input.recordId, processId: input.processId }, idempotencyKey: key });
   }
 }
 

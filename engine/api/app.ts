@@ -7,9 +7,12 @@ import adminUi from './plugins/admin-ui.js';
 import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
 import configRoutes from './routes/config.js';
+import configVersionRoutes from './routes/config-versions.js';
 import recordRoutes from './routes/records.js';
 import processRoutes from './routes/processes.js';
 import taskRoutes from './routes/tasks.js';
+import notificationRoutes from './routes/notifications.js';
+import webhookRoutes from './routes/webhooks.js';
 import delegationRoutes from './routes/delegations.js';
 
 /** The whole API as one plugin tree; `server.ts` wraps it in a process. */
@@ -28,9 +31,12 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(configRoutes);
+  await app.register(configVersionRoutes);
   await app.register(recordRoutes);
   await app.register(processRoutes);
   await app.register(taskRoutes);
+  await app.register(notificationRoutes);
+  await app.register(webhookRoutes);
   await app.register(delegationRoutes);
   await app.ready();
   return app;

@@ -11,6 +11,8 @@ export interface PublishedConfig {
   bundle: Record<string, unknown>;
 }
 
+export type BeforeInsert = (tx: EntityManager, previous: PublishedConfig | null, version: number) => Promise<void>;
+
 const byVersion = new Map<number, PublishedConfig>();
 
 function toPublished(row: ConfigVersion): PublishedConfig {
@@ -46,14 +48,19 @@ export class ConfigStore {
     return rows.map((r) => ({ version: r.version, hash: r.hash, author: r.author, createdAt: r.createdAt }));
   }
 
-  /** Publishes a validated bundle as the next version. The caller validates first. */
-  async publish(bundle: Record<string, unknown>, author: string): Promise<PublishedConfig> {
+  /**
+   * Publishes a validated bundle as the next version. The caller validates first. `beforeInsert` runs in the same
+   * transaction, after the version lock is taken: what it writes commits with the version, and if it throws nothing does.
+   */
+  async publish(bundle: Record<string, unknown>, author: string, beforeInsert?: BeforeInsert): Promise<PublishedConfig> {
     const { version: _ignored, ...content } = bundle;
     return this.em.transactional(async (em) => {
       await em.getConnection().execute('lock table config_versions in exclusive mode', [], 'run', em.getTransactionContext());
       const last = await em.findOne(ConfigVersionEntity, { version: { $gt: 0 } }, { orderBy: { version: 'desc' } });
+      const version = (last?.version ?? 0) + 1;
+      await beforeInsert?.(em, last ? toPublished(last) : null, version);
       const row = em.create(ConfigVersionEntity, {
-        version: (last?.version ?? 0) + 1,
+        version,
         hash: contentHash(content),
         author,
         createdAt: new Date(),

@@ -44,6 +44,7 @@ export const RecordEntity = defineEntity({
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
     deletedAt: p.datetime().nullable(),
+    review: p.json<Record<string, unknown>>().nullable(),
   },
 });
 export type CrmRecord = InferEntity<typeof RecordEntity>;

@@ -24,6 +24,7 @@ export const NotificationEntity = defineEntity({
     readAt: p.datetime().nullable(),
     emailTo: p.string().nullable(),
     emailSentAt: p.datetime().nullable(),
+    emailError: p.text().nullable(),
   },
 });
 export type Notification = InferEntity<typeof NotificationEntity>;

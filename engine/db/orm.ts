@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { allEntities } from './entities.js';
 import { Migration0001Initial } from './migrations/0001-initial.js';
+import { Migration0002Records } from './migrations/0002-records.js';
 import { Migration0003Notifications } from './migrations/0003-notifications.js';
 import { Migration0004Approvals } from './migrations/0004-approvals.js';
 
@@ -25,6 +26,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
       tableName: 'flowcrm_migrations',
       migrationsList: [
         { name: '0001-initial', class: Migration0001Initial },
+        { name: '0002-records', class: Migration0002Records },
         { name: '0003-notifications', class: Migration0003Notifications },
         { name: '0004-approvals', class: Migration0004Approvals },
       ],

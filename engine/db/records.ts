@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { RecordEntity, AuditEntryEntity, type CrmRecord } from './entities.js';
 import { ConfigStore } from './config-store.js';
-import { entityRules, validateUserData, validateData } from './record-validation.js';
 import { applyMergePatch } from '../domain/records/merge-patch.js';
 import { diffFields } from '../domain/records/diff.js';
+import { applyReview, unreviewed, type ReviewStage, type ReviewState } from '../domain/records/review.js';
 import { DomainError } from '../domain/errors.js';
+import { entityContext, prepareData, type EntityContext } from './record-write.js';
+import { listRows, type ListOptions, type RecordRow } from './record-list.js';
+import { ensureIndexesOnce } from './record-indexes.js';
+import { sqlState } from './record-sql.js';
 
 export interface RecordDto {
   id: string;
@@ -16,19 +20,29 @@ export interface RecordDto {
   updatedAt: string;
   createdBy: string;
   updatedBy: string;
+  /** Present when the entity requires maker-checker review. */
+  review?: ReviewState;
 }
 
-export function toRecordDto(r: CrmRecord): RecordDto {
+export function toRecordDto(r: CrmRecord | RecordRow, withReview = false): RecordDto {
+  const row = 'created_at' in r
+    ? { ...r, data: parsed(r.data), review: parsed(r.review), createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at), createdBy: r.created_by, updatedBy: r.updated_by }
+    : r;
   return {
-    id: r.id,
-    entity: r.entity,
-    data: r.data,
-    version: r.version,
-    createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
-    createdBy: r.createdBy,
-    updatedBy: r.updatedBy,
+    id: row.id,
+    entity: row.entity,
+    data: row.data,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    createdBy: row.createdBy,
+    updatedBy: row.updatedBy,
+    ...(withReview ? { review: (row.review as ReviewState | null) ?? unreviewed() } : {}),
   };
+}
+
+function parsed<T>(value: T | string): T {
+  return typeof value === 'string' ? JSON.parse(value) as T : value;
 }
 
 export interface AuditInput {
@@ -58,63 +72,82 @@ export function addAudit(em: EntityManager, entry: AuditInput): void {
   });
 }
 
+/** A unique index can still refuse a write the in-transaction check let through (it is the last guard). */
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (sqlState(error) === '23505') throw new DomainError('CONFLICT', 'a unique field value is already used', [{ path: '/', message: 'not unique' }]);
+    throw error;
+  }
+}
+
 /** Records of any configured entity; every write is validated, transactional and audited. */
 export class RecordRepository {
   constructor(private readonly em: EntityManager) {}
 
-  async create(entity: string, input: Record<string, unknown>, actor: string, pathPrefix = ''): Promise<RecordDto> {
+  /** The entity's context in the current configuration; makes sure its declared indexes exist (once per version). */
+  async context(entity: string): Promise<EntityContext> {
     const config = await new ConfigStore(this.em).current();
-    const data = validateUserData(entityRules(config, entity), input, null, pathPrefix);
-    return this.em.transactional(async (em) => {
-      const now = new Date();
-      const record = em.create(RecordEntity, {
-        id: randomUUID(), entity, data, version: 1, configVersion: config.version,
-        createdBy: actor, updatedBy: actor, createdAt: now, updatedAt: now, deletedAt: null,
-      });
-      addAudit(em, { entity, recordId: record.id, action: 'create', actor, changes: diffFields({}, data), at: now });
-      await em.flush();
-      return toRecordDto(record);
+    const ctx = entityContext(config, entity);
+    await ensureIndexesOnce(this.em, config);
+    return ctx;
+  }
+
+  async create(entity: string, input: Record<string, unknown>, actor: string, pathPrefix = ''): Promise<RecordDto> {
+    const ctx = await this.context(entity);
+    return guarded(() => this.em.transactional((em) => this.createIn(em, ctx, input, actor, pathPrefix)));
+  }
+
+  /** Creates inside the caller's transaction (bulk import uses one savepoint per row). */
+  async createIn(em: EntityManager, ctx: EntityContext, input: Record<string, unknown>, actor: string, pathPrefix = ''): Promise<RecordDto> {
+    const now = new Date();
+    const id = randomUUID();
+    const data = await prepareData(em, ctx, { merged: input, input, current: null, prefix: pathPrefix, now });
+    const record = em.create(RecordEntity, {
+      id, entity: ctx.entity, data, version: 1, configVersion: ctx.config.version,
+      createdBy: actor, updatedBy: actor, createdAt: now, updatedAt: now, deletedAt: null,
+      review: ctx.features.reviewRequired ? { ...unreviewed() } : null,
     });
+    addAudit(em, { entity: ctx.entity, recordId: id, action: 'create', actor, changes: diffFields({}, data), at: now });
+    await em.flush();
+    return toRecordDto(record, ctx.features.reviewRequired);
   }
 
   async get(entity: string, id: string): Promise<RecordDto> {
-    return toRecordDto(await this.find(this.em, entity, id));
+    const config = await new ConfigStore(this.em).current();
+    const ctx = entityContext(config, entity);
+    return toRecordDto(await this.find(this.em, entity, id), ctx.features.reviewRequired);
   }
 
   async patch(entity: string, id: string, patch: Record<string, unknown>, actor: string, ifMatch?: number, pathPrefix = ''): Promise<RecordDto> {
-    const config = await new ConfigStore(this.em).current();
-    const rules = entityRules(config, entity);
-    return this.em.transactional(async (em) => {
+    const ctx = await this.context(entity);
+    return guarded(() => this.em.transactional(async (em) => {
       const record = await this.find(em, entity, id, true);
-      if (ifMatch !== undefined && record.version !== ifMatch) {
-        throw new DomainError('PRECONDITION_FAILED', `record is at version ${record.version}, not ${ifMatch}`);
-      }
-      const next = applyMergePatch(record.data, patch) as Record<string, unknown>;
-      const data = validateUserData(rules, next, record.data, pathPrefix);
-      return this.write(em, record, data, actor, 'update', {});
-    });
+      checkVersion(record, ifMatch);
+      const merged = applyMergePatch(record.data, patch) as Record<string, unknown>;
+      const data = await prepareData(em, ctx, { merged, input: patch, current: { id, data: record.data }, prefix: pathPrefix, now: new Date() });
+      return this.write(em, ctx, record, data, actor, 'update', {});
+    }));
   }
 
   /** A system write (process outcome): bypasses read-only rules, still validated; idempotent by key. */
   async systemUpdate(entity: string, id: string, set: Record<string, unknown>, actor: string, idempotencyKey: string, context: Record<string, unknown> = {}): Promise<RecordDto> {
-    const config = await new ConfigStore(this.em).current();
-    return this.em.transactional(async (em) => {
+    const ctx = await this.context(entity);
+    return guarded(() => this.em.transactional(async (em) => {
       const record = await this.find(em, entity, id, true);
       const done = await em.findOne(AuditEntryEntity, { idempotencyKey });
-      if (done) return toRecordDto(record);
-      const data = applyMergePatch(record.data, set) as Record<string, unknown>;
-      const problems = validateData(entityRules(config, entity), data, '');
-      if (problems.length) throw new DomainError('VALIDATION_FAILED', 'the process update is invalid', problems);
-      return this.write(em, record, data, actor, 'update', { idempotencyKey, context });
-    });
+      if (done) return toRecordDto(record, ctx.features.reviewRequired);
+      const merged = applyMergePatch(record.data, set) as Record<string, unknown>;
+      const data = await prepareData(em, ctx, { merged, input: set, current: { id, data: record.data }, prefix: '', now: new Date(), system: true });
+      return this.write(em, ctx, record, data, actor, 'update', { idempotencyKey, context });
+    }));
   }
 
   async softDelete(entity: string, id: string, actor: string, ifMatch?: number): Promise<void> {
     await this.em.transactional(async (em) => {
       const record = await this.find(em, entity, id, true);
-      if (ifMatch !== undefined && record.version !== ifMatch) {
-        throw new DomainError('PRECONDITION_FAILED', `record is at version ${record.version}, not ${ifMatch}`);
-      }
+      checkVersion(record, ifMatch);
       record.deletedAt = new Date();
       record.version += 1;
       addAudit(em, { entity, recordId: id, action: 'delete', actor });
@@ -122,18 +155,50 @@ export class RecordRepository {
     });
   }
 
-  async list(entity: string, options: { limit: number; offset: number; sort?: string }): Promise<{ items: RecordDto[]; nextOffset: number | null }> {
-    const config = await new ConfigStore(this.em).current();
-    entityRules(config, entity);
-    const rows = await this.em.find(RecordEntity, { entity, deletedAt: null }, {
-      orderBy: sortOrder(options.sort), limit: options.limit + 1, offset: options.offset,
+  /** Undoes a soft delete; unique fields are checked again (another record may have taken the value meanwhile). */
+  async restore(entity: string, id: string, actor: string, ifMatch?: number): Promise<RecordDto> {
+    const ctx = await this.context(entity);
+    return guarded(() => this.em.transactional(async (em) => {
+      const record = await this.find(em, entity, id, true, true);
+      if (!record.deletedAt) throw new DomainError('CONFLICT', `${entity} ${id} is not deleted`, [{ path: '/', message: 'only deleted records can be restored' }]);
+      checkVersion(record, ifMatch);
+      await prepareData(em, ctx, { merged: record.data, input: {}, current: { id, data: record.data }, prefix: '', now: new Date(), system: true });
+      record.deletedAt = null;
+      record.version += 1;
+      record.updatedBy = actor;
+      record.updatedAt = new Date();
+      addAudit(em, { entity, recordId: id, action: 'restore', actor });
+      await em.flush();
+      return toRecordDto(record, ctx.features.reviewRequired);
+    }));
+  }
+
+  /** Maker-checker review of the record's current version; audited, does not change the data or the version. */
+  async review(entity: string, id: string, stage: ReviewStage, actor: string, comment?: string): Promise<RecordDto> {
+    const ctx = await this.context(entity);
+    if (!ctx.features.reviewRequired) {
+      throw new DomainError('VALIDATION_FAILED', `${entity} records are not reviewed`, [{ path: '/stage', message: 'this entity does not require review' }]);
+    }
+    return this.em.transactional(async (em) => {
+      const record = await this.find(em, entity, id, true);
+      const before = (record.review as ReviewState | null) ?? unreviewed();
+      const now = new Date();
+      const after = applyReview(before, stage, actor, record.updatedBy, now.toISOString());
+      record.review = { ...after };
+      addAudit(em, { entity, recordId: id, action: `review:${stage}`, actor, at: now, comment: comment ?? null, changes: { review: { before: before.state, after: after.state } } });
+      await em.flush();
+      return toRecordDto(record, true);
     });
-    const items = rows.slice(0, options.limit).map(toRecordDto);
-    return { items, nextOffset: rows.length > options.limit ? options.offset + options.limit : null };
+  }
+
+  async list(entity: string, options: ListOptions): Promise<{ items: RecordDto[]; nextCursor: string | null; total?: number }> {
+    const ctx = await this.context(entity);
+    const { rows, nextCursor, total } = await listRows(this.em, { entity, catalog: ctx.catalog, reviewRequired: ctx.features.reviewRequired }, options);
+    return { items: rows.map((r) => toRecordDto(r, ctx.features.reviewRequired)), nextCursor, ...(total !== undefined ? { total } : {}) };
   }
 
   async history(entity: string, id: string) {
-    await this.find(this.em, entity, id);
+    await this.find(this.em, entity, id, false, true);
     const rows = await this.em.find(AuditEntryEntity, { recordId: id }, { orderBy: { at: 'asc', id: 'asc' } });
     return rows.map((r) => ({
       at: r.at.toISOString(), actor: r.actor, action: r.action, changes: r.changes,
@@ -141,34 +206,30 @@ export class RecordRepository {
     }));
   }
 
-  private async find(em: EntityManager, entity: string, id: string, lock = false): Promise<CrmRecord> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError('NOT_FOUND', `${entity} ${id} does not exist`);
-    const record = await em.findOne(RecordEntity, { id, entity, deletedAt: null },
+  private async find(em: EntityManager, entity: string, id: string, lock = false, withDeleted = false): Promise<CrmRecord> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new DomainError('NOT_FOUND', `${entity} ${id} does not exist`);
+    const record = await em.findOne(RecordEntity, { id, entity, ...(withDeleted ? {} : { deletedAt: null }) },
       lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
     if (!record) throw new DomainError('NOT_FOUND', `${entity} ${id} does not exist`);
     return record;
   }
 
-  private async write(em: EntityManager, record: CrmRecord, data: Record<string, unknown>, actor: string, action: string,
+  private async write(em: EntityManager, ctx: EntityContext, record: CrmRecord, data: Record<string, unknown>, actor: string, action: string,
     extra: { idempotencyKey?: string; context?: Record<string, unknown> }): Promise<RecordDto> {
     const changes = diffFields(record.data, data);
     record.data = data;
     record.version += 1;
     record.updatedBy = actor;
     record.updatedAt = new Date();
+    if (ctx.features.reviewRequired && Object.keys(changes).length) record.review = { ...unreviewed() };
     addAudit(em, { entity: record.entity, recordId: record.id, action, actor, changes, ...extra });
     await em.flush();
-    return toRecordDto(record);
+    return toRecordDto(record, ctx.features.reviewRequired);
   }
 }
 
-function sortOrder(sort: string | undefined): Record<string, 'asc' | 'desc'> {
-  if (!sort || sort === 'createdAt' || sort === '-createdAt') {
-    const dir = sort?.startsWith('-') ? 'desc' : 'asc';
-    return { createdAt: dir, id: dir };
+function checkVersion(record: CrmRecord, ifMatch: number | undefined): void {
+  if (ifMatch !== undefined && record.version !== ifMatch) {
+    throw new DomainError('PRECONDITION_FAILED', `record is at version ${record.version}, not ${ifMatch}`);
   }
-  const dir = sort.startsWith('-') ? 'desc' : 'asc';
-  const field = sort.replace(/^-/, '');
-  if (field === 'updatedAt') return { updatedAt: dir, id: dir };
-  throw new DomainError('VALIDATION_FAILED', `sorting by "${field}" is not supported yet`, [{ path: '/sort', message: 'use createdAt or updatedAt' }]);
 }

@@ -10,9 +10,10 @@ export interface CelContext {
   vars?: Record<string, unknown>;
 }
 
-const limits = { maxAstNodes: 2000, maxDepth: 50, maxListElements: 500, maxMapEntries: 500, maxCallArguments: 16 };
+/** Structural limits applied when an expression is parsed (shared by the typed environments of config/cel-types.ts). */
+export const celLimits = { maxAstNodes: 2000, maxDepth: 50, maxListElements: 500, maxMapEntries: 500, maxCallArguments: 16 };
 
-const environment = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true, limits })
+const environment = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true, limits: celLimits })
   .registerVariable('record', 'dyn')
   .registerVariable('previous', 'dyn')
   .registerVariable('requester', 'dyn')

@@ -17,22 +17,44 @@ export type FieldName = string;
  */
 export type CelExpression1 = string;
 /**
- * {"user": name}, {"role": name} or {"managerOf": "requester"}
+ * {"user": name}, {"role": name}, {"group": name}, {"managerOf": "requester" | "approver" | {"field": name}, "levels": n}, {"field": name} or {"expression": cel}
  */
-export type ApproverSpec = UserApprover | RoleApprover | ManagerApprover;
+export type ChainApproverSpec =
+  | ChainUserApprover
+  | ChainRoleApprover
+  | ChainGroupApprover
+  | ChainManagerApprover
+  | ChainFieldApprover
+  | ChainExpressionApprover;
 /**
- * {"user": name}, {"role": name} or {"managerOf": "requester" | "approver"}
+ * "any" (default: the first answer decides), "all" (unanimous), {"kOfN": k} or {"percent": p}
  */
-export type EscalationTarget =
+export type ApprovalMode =
+  | ('any' | 'all')
   | {
-      user: string;
+      kOfN: number;
     }
   | {
-      role: string;
-    }
-  | {
-      managerOf: 'requester' | 'approver';
+      percent: number;
     };
+/**
+ * ISO 8601 duration, e.g. PT48H, P2D, PT30M.
+ */
+export type Duration = string;
+/**
+ * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
+ */
+export type Name1 = string;
+/**
+ * {"user": name}, {"role": name}, {"group": name}, {"managerOf": "requester" | "approver" | {"field": name}, "levels": n}, {"field": name} or {"expression": cel}
+ */
+export type ChainApproverSpec1 =
+  | ChainUserApprover
+  | ChainRoleApprover
+  | ChainGroupApprover
+  | ChainManagerApprover
+  | ChainFieldApprover
+  | ChainExpressionApprover;
 
 /**
  * Who approves a record, step by step; each step applies when its condition holds.
@@ -45,26 +67,40 @@ export interface ApprovalChain {
    */
   lock?: FieldName[];
   /**
+   * When true, whoever approved an earlier step of a run may not decide a later one (default false).
+   */
+  distinctApprovers?: boolean;
+  /**
+   * What a running chain does when unlocked fields of the record change: continue (default) keeps the plan; reevaluate re-plans the steps not yet completed; restart cancels the open tasks and starts over.
+   */
+  onRecordChange?: 'continue' | 'reevaluate' | 'restart';
+  /**
    * @minItems 1
    */
   steps: ApprovalStep[];
   onSubmit?: RecordUpdate;
   onApproved?: RecordUpdate1;
-  onRejected?: RecordUpdate1;
-  onRecall?: RecordUpdate1;
+  onRejected?: RecordUpdate2;
+  onRecall?: RecordUpdate3;
+  onChangesRequested?: RecordUpdate4;
 }
 export interface ApprovalStep {
   id: Name;
   name?: LocalizedText;
   when?: CelExpression1;
   /**
-   * an approver ({"user": name}, {"role": name} or {"managerOf": "requester"}) or a non-empty list of them
+   * an approver ({"user"}, {"role"}, {"group"}, {"managerOf", "levels"}, {"field"} or {"expression"}) or a non-empty list of them
    */
-  approvers: ApproverSpec | ApproverSpec[];
+  approvers: ChainApproverSpec | ChainApproverSpec[];
+  mode?: ApprovalMode;
   /**
-   * any: the first answer decides (default); all: every approver must approve.
+   * end (default): a rejection rejects the chain; previous: the previous applicable step decides again.
    */
-  mode?: 'any' | 'all';
+  onReject?: 'end' | 'previous';
+  /**
+   * Whether approvers may answer request_changes (default true).
+   */
+  allowRequestChanges?: boolean;
   timeout?: StepTimeout;
 }
 /**
@@ -75,23 +111,41 @@ export interface LocalizedText {
   zh?: string;
   [k: string]: string | undefined;
 }
-export interface UserApprover {
+export interface ChainUserApprover {
   user: string;
 }
-export interface RoleApprover {
+export interface ChainRoleApprover {
   role: string;
 }
-export interface ManagerApprover {
-  managerOf: 'requester';
+export interface ChainGroupApprover {
+  group: string;
+}
+export interface ChainManagerApprover {
+  managerOf:
+    | ('requester' | 'approver')
+    | {
+        field: FieldName;
+      };
+  /**
+   * 1 = direct manager (default), 2 = the manager's manager, ...
+   */
+  levels?: number;
+}
+export interface ChainFieldApprover {
+  field: FieldName;
+}
+export interface ChainExpressionApprover {
+  expression: CelExpression1;
 }
 export interface StepTimeout {
+  after: Duration;
+  calendar?: Name1;
   /**
-   * ISO 8601 duration, e.g. PT48H.
+   * What happens when `after` has passed and the step is still open.
    */
-  after: string;
-  calendar?: Name;
-  action?: 'escalate' | 'remind' | 'approve' | 'reject';
-  to?: EscalationTarget;
+  action: 'remind' | 'escalate' | 'approve' | 'reject';
+  remindEvery?: Duration;
+  to?: ChainApproverSpec1;
 }
 /**
  * Fields set on the record when the request enters approval (at least one step applies).
@@ -105,6 +159,27 @@ export interface RecordUpdate {
 export interface FieldAssignments {
   [k: string]: unknown;
 }
+/**
+ * Fields set when every applicable step approved.
+ */
 export interface RecordUpdate1 {
+  set: FieldAssignments;
+}
+/**
+ * Fields set when a step rejected the request.
+ */
+export interface RecordUpdate2 {
+  set: FieldAssignments;
+}
+/**
+ * Fields set when the requester recalls the request.
+ */
+export interface RecordUpdate3 {
+  set: FieldAssignments;
+}
+/**
+ * Fields set when an approver answers request_changes (the chain ends; the requester edits and resubmits).
+ */
+export interface RecordUpdate4 {
   set: FieldAssignments;
 }

@@ -5,6 +5,15 @@
  */
 export type FieldName = string;
 /**
+ * Maker-checker review settings; null or absent when records need no review.
+ */
+export type EntityReview = {
+  /**
+   * New records and changes must be reviewed before they take effect.
+   */
+  required?: boolean;
+} | null;
+/**
  * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
  */
 export type Name = string;
@@ -17,22 +26,44 @@ export type CelExpression = string;
  */
 export type CelExpression1 = string;
 /**
- * {"user": name}, {"role": name} or {"managerOf": "requester"}
+ * {"user": name}, {"role": name}, {"group": name}, {"managerOf": "requester" | "approver" | {"field": name}, "levels": n}, {"field": name} or {"expression": cel}
  */
-export type ApproverSpec = UserApprover | RoleApprover | ManagerApprover;
+export type ChainApproverSpec =
+  | ChainUserApprover
+  | ChainRoleApprover
+  | ChainGroupApprover
+  | ChainManagerApprover
+  | ChainFieldApprover
+  | ChainExpressionApprover;
 /**
- * {"user": name}, {"role": name} or {"managerOf": "requester" | "approver"}
+ * "any" (default: the first answer decides), "all" (unanimous), {"kOfN": k} or {"percent": p}
  */
-export type EscalationTarget =
+export type ApprovalMode =
+  | ('any' | 'all')
   | {
-      user: string;
+      kOfN: number;
     }
   | {
-      role: string;
-    }
-  | {
-      managerOf: 'requester' | 'approver';
+      percent: number;
     };
+/**
+ * ISO 8601 duration, e.g. PT48H, P2D, PT30M.
+ */
+export type Duration = string;
+/**
+ * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
+ */
+export type Name1 = string;
+/**
+ * {"user": name}, {"role": name}, {"group": name}, {"managerOf": "requester" | "approver" | {"field": name}, "levels": n}, {"field": name} or {"expression": cel}
+ */
+export type ChainApproverSpec1 =
+  | ChainUserApprover
+  | ChainRoleApprover
+  | ChainGroupApprover
+  | ChainManagerApprover
+  | ChainFieldApprover
+  | ChainExpressionApprover;
 /**
  * one of the step types "approval", "decision", "action" or "end"
  */
@@ -54,6 +85,34 @@ export type NotifyTarget =
       field: string;
     }
   | ApproverSpec;
+/**
+ * {"user": name}, {"role": name} or {"managerOf": "requester"}
+ */
+export type ApproverSpec = UserApprover | RoleApprover | ManagerApprover;
+/**
+ * [start, end] in local time HH:MM; end is excluded and may be 24:00.
+ *
+ * @minItems 2
+ * @maxItems 2
+ */
+export type WorkingPeriod = string[];
+export type DayPeriods = WorkingPeriod[];
+/**
+ * A top-level property of the entity schema.
+ */
+export type FieldName1 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression2 = string;
+/**
+ * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
+ */
+export type Name2 = string;
+/**
+ * A top-level property of the entity schema.
+ */
+export type FieldName2 = string;
 
 /**
  * The whole configuration as one object: every kind is a map keyed by name.
@@ -83,20 +142,22 @@ export interface Bundle {
     [k: string]: Role;
   };
   /**
-   * Not yet specified: any object per name.
+   * Business calendars named by step timeouts.
    */
-  picklists?: {
-    [k: string]: {
-      [k: string]: unknown;
-    };
+  calendars?: {
+    [k: string]: Calendar;
   };
   /**
-   * Not yet specified: any object per name.
+   * Data dictionary: value lists shared by picklist and multiselect fields (x-picklist).
+   */
+  picklists?: {
+    [k: string]: Picklist;
+  };
+  /**
+   * Sales methods: the stages a record moves through, stored in one of its fields.
    */
   pipelines?: {
-    [k: string]: {
-      [k: string]: unknown;
-    };
+    [k: string]: Pipeline;
   };
 }
 /**
@@ -108,13 +169,11 @@ export interface EntityDefinition {
   numbering?: EntityNumbering;
   schema: EntityDataSchema;
   ui?: EntityUiSchema;
-  indexes?: FieldName[];
   /**
-   * Review settings; null when records need no review.
+   * Top-level scalar fields the engine indexes for filtering and sorting.
    */
-  review?: {
-    [k: string]: unknown;
-  } | null;
+  indexes?: FieldName[];
+  review?: EntityReview;
 }
 /**
  * Text per locale; English is required.
@@ -124,15 +183,18 @@ export interface LocalizedText {
   zh?: string;
   [k: string]: string | undefined;
 }
+/**
+ * How the engine numbers new records: it writes the next number into `field` (a read-only string).
+ */
 export interface EntityNumbering {
   field: FieldName;
   /**
-   * e.g. Q-{yyyy}-{seq:6}
+   * Literal text with the tokens {yyyy}, {yy}, {mm}, {dd} and exactly one {seq:N} (N 1..12), e.g. Q-{yyyy}-{seq:6}.
    */
   pattern: string;
 }
 /**
- * A JSON Schema (2020-12) of type object for the record data. No remote $ref, no $data.
+ * A JSON Schema (2020-12) of type object for the record data, with x-type, x-unique, x-computed, x-ref and x-picklist annotations on fields (docs/configuration.md). No remote $ref, no $data, no $dynamicRef.
  */
 export interface EntityDataSchema {
   type: 'object';
@@ -146,9 +208,10 @@ export interface EntityDataSchema {
   [k: string]: unknown;
 }
 /**
- * A react-jsonschema-form uiSchema.
+ * A react-jsonschema-form uiSchema, kept apart from the data schema: keys name fields (or are ui:* options).
  */
 export interface EntityUiSchema {
+  'ui:order'?: string[];
   [k: string]: unknown;
 }
 /**
@@ -162,45 +225,77 @@ export interface ApprovalChain {
    */
   lock?: FieldName[];
   /**
+   * When true, whoever approved an earlier step of a run may not decide a later one (default false).
+   */
+  distinctApprovers?: boolean;
+  /**
+   * What a running chain does when unlocked fields of the record change: continue (default) keeps the plan; reevaluate re-plans the steps not yet completed; restart cancels the open tasks and starts over.
+   */
+  onRecordChange?: 'continue' | 'reevaluate' | 'restart';
+  /**
    * @minItems 1
    */
   steps: ApprovalStep[];
   onSubmit?: RecordUpdate;
   onApproved?: RecordUpdate1;
-  onRejected?: RecordUpdate1;
-  onRecall?: RecordUpdate1;
+  onRejected?: RecordUpdate2;
+  onRecall?: RecordUpdate3;
+  onChangesRequested?: RecordUpdate4;
 }
 export interface ApprovalStep {
   id: Name;
   name?: LocalizedText;
   when?: CelExpression1;
   /**
-   * an approver ({"user": name}, {"role": name} or {"managerOf": "requester"}) or a non-empty list of them
+   * an approver ({"user"}, {"role"}, {"group"}, {"managerOf", "levels"}, {"field"} or {"expression"}) or a non-empty list of them
    */
-  approvers: ApproverSpec | ApproverSpec[];
+  approvers: ChainApproverSpec | ChainApproverSpec[];
+  mode?: ApprovalMode;
   /**
-   * any: the first answer decides (default); all: every approver must approve.
+   * end (default): a rejection rejects the chain; previous: the previous applicable step decides again.
    */
-  mode?: 'any' | 'all';
+  onReject?: 'end' | 'previous';
+  /**
+   * Whether approvers may answer request_changes (default true).
+   */
+  allowRequestChanges?: boolean;
   timeout?: StepTimeout;
 }
-export interface UserApprover {
+export interface ChainUserApprover {
   user: string;
 }
-export interface RoleApprover {
+export interface ChainRoleApprover {
   role: string;
 }
-export interface ManagerApprover {
-  managerOf: 'requester';
+export interface ChainGroupApprover {
+  group: string;
+}
+export interface ChainManagerApprover {
+  managerOf:
+    | ('requester' | 'approver')
+    | {
+        field: FieldName;
+      };
+  /**
+   * 1 = direct manager (default), 2 = the manager's manager, ...
+   */
+  levels?: number;
+}
+export interface ChainFieldApprover {
+  field: FieldName;
+}
+export interface ChainExpressionApprover {
+  expression: CelExpression1;
 }
 export interface StepTimeout {
+  after: Duration;
+  calendar?: Name1;
   /**
-   * ISO 8601 duration, e.g. PT48H.
+   * What happens when `after` has passed and the step is still open.
    */
-  after: string;
-  calendar?: Name;
-  action?: 'escalate' | 'remind' | 'approve' | 'reject';
-  to?: EscalationTarget;
+  action: 'remind' | 'escalate' | 'approve' | 'reject';
+  remindEvery?: Duration;
+  to?: ChainApproverSpec1;
 }
 /**
  * Fields set on the record when the request enters approval (at least one step applies).
@@ -214,7 +309,28 @@ export interface RecordUpdate {
 export interface FieldAssignments {
   [k: string]: unknown;
 }
+/**
+ * Fields set when every applicable step approved.
+ */
 export interface RecordUpdate1 {
+  set: FieldAssignments;
+}
+/**
+ * Fields set when a step rejected the request.
+ */
+export interface RecordUpdate2 {
+  set: FieldAssignments;
+}
+/**
+ * Fields set when the requester recalls the request.
+ */
+export interface RecordUpdate3 {
+  set: FieldAssignments;
+}
+/**
+ * Fields set when an approver answers request_changes (the chain ends; the requester edits and resubmits).
+ */
+export interface RecordUpdate4 {
   set: FieldAssignments;
 }
 /**
@@ -252,10 +368,112 @@ export interface DecisionBranch {
   when: CelExpression1;
   goto: Name;
 }
+export interface UserApprover {
+  user: string;
+}
+export interface RoleApprover {
+  role: string;
+}
+export interface ManagerApprover {
+  managerOf: 'requester';
+}
 export interface EndProcessStep {
   id: Name;
   type: 'end';
 }
 export interface Role {
   label: LocalizedText;
+}
+/**
+ * A business calendar: working hours per weekday in one fixed UTC offset, and holidays. Step timeouts that name it count working time only.
+ */
+export interface Calendar {
+  label?: LocalizedText;
+  /**
+   * Local time = UTC + offset, e.g. +08:00. Fixed: the calendar has no daylight saving.
+   */
+  utcOffset: string;
+  /**
+   * Working periods per weekday in local time, ascending and not overlapping; a day that is missing or empty is not worked.
+   */
+  workingHours: {
+    mon?: DayPeriods;
+    tue?: DayPeriods;
+    wed?: DayPeriods;
+    thu?: DayPeriods;
+    fri?: DayPeriods;
+    sat?: DayPeriods;
+    sun?: DayPeriods;
+  };
+  /**
+   * Local dates that are not worked at all.
+   */
+  holidays?: string[];
+}
+/**
+ * A data dictionary entry shared across entities: the values a picklist or multiselect field may hold.
+ */
+export interface Picklist {
+  label?: LocalizedText;
+  /**
+   * @minItems 1
+   * @maxItems 1000
+   */
+  values: PicklistValue[];
+}
+export interface PicklistValue {
+  /**
+   * What records store.
+   */
+  value: string;
+  label: LocalizedText;
+}
+export interface Pipeline {
+  entity: Name;
+  label?: LocalizedText;
+  field: FieldName1;
+  /**
+   * @minItems 1
+   */
+  stages: PipelineStage[];
+  transitions?: PipelineTransitions;
+  stale?: PipelineStale;
+}
+export interface PipelineStage {
+  id: Name;
+  label?: LocalizedText;
+  probability?: number;
+  category?: 'open' | 'won' | 'lost';
+  /**
+   * Fields that must be filled before a record enters the stage.
+   */
+  requires?: FieldName[];
+  when?: CelExpression2;
+  approval?: Name2;
+  /**
+   * The stages a record may move to from here (default: by transitions and list order).
+   */
+  next?: Name[];
+}
+export interface PipelineTransitions {
+  /**
+   * Records may move to an earlier stage.
+   */
+  back?: boolean;
+  /**
+   * Records may jump over stages.
+   */
+  skip?: boolean;
+}
+export interface PipelineStale {
+  /**
+   * ISO 8601 duration without a stage change.
+   */
+  after: string;
+  remind?: FieldName2;
+  escalate?: PipelineEscalation;
+}
+export interface PipelineEscalation {
+  after: string;
+  to: ApproverSpec;
 }

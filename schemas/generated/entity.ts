@@ -4,6 +4,15 @@
  * A top-level property of the entity schema.
  */
 export type FieldName = string;
+/**
+ * Maker-checker review settings; null or absent when records need no review.
+ */
+export type EntityReview = {
+  /**
+   * New records and changes must be reviewed before they take effect.
+   */
+  required?: boolean;
+} | null;
 
 /**
  * A kind of record (quote, customer, ticket): its data schema, how it is titled, numbered and indexed.
@@ -14,13 +23,11 @@ export interface EntityDefinition {
   numbering?: EntityNumbering;
   schema: EntityDataSchema;
   ui?: EntityUiSchema;
-  indexes?: FieldName[];
   /**
-   * Review settings; null when records need no review.
+   * Top-level scalar fields the engine indexes for filtering and sorting.
    */
-  review?: {
-    [k: string]: unknown;
-  } | null;
+  indexes?: FieldName[];
+  review?: EntityReview;
 }
 /**
  * Text per locale; English is required.
@@ -30,15 +37,18 @@ export interface LocalizedText {
   zh?: string;
   [k: string]: string | undefined;
 }
+/**
+ * How the engine numbers new records: it writes the next number into `field` (a read-only string).
+ */
 export interface EntityNumbering {
   field: FieldName;
   /**
-   * e.g. Q-{yyyy}-{seq:6}
+   * Literal text with the tokens {yyyy}, {yy}, {mm}, {dd} and exactly one {seq:N} (N 1..12), e.g. Q-{yyyy}-{seq:6}.
    */
   pattern: string;
 }
 /**
- * A JSON Schema (2020-12) of type object for the record data. No remote $ref, no $data.
+ * A JSON Schema (2020-12) of type object for the record data, with x-type, x-unique, x-computed, x-ref and x-picklist annotations on fields (docs/configuration.md). No remote $ref, no $data, no $dynamicRef.
  */
 export interface EntityDataSchema {
   type: 'object';
@@ -52,8 +62,9 @@ export interface EntityDataSchema {
   [k: string]: unknown;
 }
 /**
- * A react-jsonschema-form uiSchema.
+ * A react-jsonschema-form uiSchema, kept apart from the data schema: keys name fields (or are ui:* options).
  */
 export interface EntityUiSchema {
+  'ui:order'?: string[];
   [k: string]: unknown;
 }

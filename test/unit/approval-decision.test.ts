@@ -34,11 +34,11 @@ const rows: { name: string; input: DecisionCheckInput; expected: Expected }[] = 
     expected: { ok: true },
   },
 
-  // 1. Outcome must be approve or reject.
+  // 1. Outcome must be approve, reject or request_changes.
   {
     name: 'unknown outcome',
     input: { actor: 'branchmgr', requester: 'sales1', task: open(['branchmgr']), outcome: 'maybe' },
-    expected: { ok: false, code: 'VALIDATION_FAILED', message: /outcome must be "approve" or "reject", got "maybe"/ },
+    expected: { ok: false, code: 'VALIDATION_FAILED', message: /outcome must be "approve", "reject" or "request_changes", got "maybe"/ },
   },
   {
     name: 'empty outcome',

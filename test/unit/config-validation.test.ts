@@ -30,11 +30,13 @@ describe('the starter pack', () => {
 
   it('is read into the one-object bundle with a file for each item', async () => {
     const { bundle, files } = await readBundleFolder(starterPackDir);
-    expect(Object.keys(bundle.entities as object)).toEqual(['quote']);
-    expect(Object.keys(bundle.approvalChains as object)).toEqual(['quote-discount']);
+    expect(Object.keys(bundle.entities as object)).toEqual(['customer', 'quote']);
+    expect(Object.keys(bundle.approvalChains as object)).toContain('quote-discount');
+    expect(Object.keys(bundle.picklists as object)).toEqual(['customer-source', 'customer-tier', 'customer-type', 'priority']);
     expect(Object.keys(bundle.processes as object)).toEqual(['quote-approval']);
     expect(bundle.schemaVersion).toBe(1);
     expect(files.get('/entities/quote')).toMatch(/starter-pack\/entities\/quote\.json$/);
+    expect(files.get('/picklists/customer-tier')).toMatch(/starter-pack\/picklists\/customer-tier\.json$/);
     expect(files.get('/approvalChains/quote-discount')).toMatch(/approval-chains\/quote-discount\.json$/);
   });
 
@@ -47,7 +49,7 @@ describe('invalid configuration fixtures', () => {
   it('exist for every error code', () => {
     const covered = new Set(fixtures.flatMap(([, f]) => f.errors.map((e) => e.code)));
     expect([...covered].sort()).toEqual(Object.values(ConfigErrorCode).sort());
-    expect(fixtures.length).toBeGreaterThanOrEqual(12);
+    expect(fixtures.length).toBeGreaterThanOrEqual(35);
   });
 
   it.each(fixtures)('%s reports exactly the expected (code, path) pairs', (_name, fixture) => {

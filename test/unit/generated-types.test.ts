@@ -7,6 +7,8 @@ import type { Bundle } from '../../schemas/generated/bundle.js';
 import type { EntityDefinition } from '../../schemas/generated/entity.js';
 import type { ProcessDefinition, ProcessStep } from '../../schemas/generated/process.js';
 import { banner, generatedDir, generateTypes } from '../../scripts/gen-types.js';
+import { entityTypesBanner, entityTypesDir, generateEntityTypes } from '../../scripts/cli/entity-types.js';
+import { readBundleFolder, starterPackDir } from '../../engine/config-folder.js';
 
 describe('schemas/generated', () => {
   it('is up to date with schemas/meta (run npm run gen:types)', async () => {
@@ -20,6 +22,20 @@ describe('schemas/generated', () => {
     for (const [file, content] of expected) {
       expect(content.startsWith(banner), file).toBe(true);
       expect(actual.get(file), `schemas/generated/${file} is stale`).toBe(content);
+    }
+  }, 30_000);
+
+  it('holds the entity types of the starter pack (run node bin/flowcrm.js types)', async () => {
+    const expected = await generateEntityTypes((await readBundleFolder(starterPackDir)).bundle);
+    const actual = new Map(
+      readdirSync(entityTypesDir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => [f, readFileSync(join(entityTypesDir, f), 'utf8')]),
+    );
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [file, content] of expected) {
+      expect(content.startsWith(entityTypesBanner), file).toBe(true);
+      expect(actual.get(file), `schemas/generated/entities/${file} is stale`).toBe(content);
     }
   }, 30_000);
 

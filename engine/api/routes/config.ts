@@ -1,11 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { ConfigStore } from '../../db/config-store.js';
+import { publishConfig } from '../../db/config-publish.js';
 import { validateBundle } from '../../domain/config/validate-bundle.js';
-import { DomainError } from '../../domain/errors.js';
 import { requireRole } from '../plugins/auth.js';
 import { errors } from './schemas.js';
 
 const bundleBody = { type: 'object', additionalProperties: true } as const;
+const forceQuery = { type: 'object', properties: { force: { type: 'boolean', default: false } }, additionalProperties: false } as const;
+
+/** What a publish reports besides the version: records backfilled and the issues accepted with `force`. */
+export const publishResponse = {
+  type: 'object',
+  properties: {
+    version: { type: 'integer' },
+    hash: { type: 'string' },
+    backfilled: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'integer' } } },
+    forcedIssues: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+} as const;
 
 export default async function configRoutes(app: FastifyInstance) {
   const store = () => new ConfigStore(app.deps.orm.em.fork());
@@ -21,15 +33,15 @@ export default async function configRoutes(app: FastifyInstance) {
     return validateBundle(request.body);
   });
 
-  app.post<{ Body: Record<string, unknown> }>('/api/config/publish', {
-    schema: { tags: ['config'], body: bundleBody, response: errors(403, 422) },
+  app.post<{ Body: Record<string, unknown>; Querystring: { force: boolean } }>('/api/config/publish', {
+    schema: { tags: ['config'], body: bundleBody, querystring: forceQuery, response: { 201: publishResponse, ...errors(403, 422) } },
   }, async (request, reply) => {
     requireRole(request, 'admin');
-    const result = validateBundle(request.body);
-    if (!result.valid) {
-      throw new DomainError('CONFIG_INVALID', 'the configuration bundle is invalid', result.errors.map((e) => ({ path: e.path, message: e.message, code: e.code })));
-    }
-    const published = await store().publish(request.body, request.user.username);
-    return reply.status(201).send({ version: published.version, hash: published.hash });
+    // `backfill` travels beside the bundle keys; it is not part of the configuration.
+    const { backfill, ...bundle } = request.body;
+    const outcome = await publishConfig(app.deps.orm.em.fork(), { bundle, author: request.user.username, force: request.query.force, backfill });
+    return reply.status(201).send({
+      version: outcome.published.version, hash: outcome.published.hash, backfilled: outcome.backfilled, forcedIssues: outcome.issues,
+    });
   });
 }

@@ -42,7 +42,8 @@ export default async function processRoutes(app: FastifyInstance) {
     const chains = (config.bundle.approvalChains ?? {}) as ProcessInput['chains'];
     const used = Object.fromEntries(definition.steps.flatMap((s) => (s.type === 'approval' ? [[s.chain, chains[s.chain]]] : [])));
     const id = `${process}:${entity}:${recordId}`;
-    const input: ProcessInput = { processId: id, process, definition, chains: used, configVersion: config.version, entity, recordId, requester: request.user.username };
+    const calendars = (config.bundle.calendars ?? {}) as ProcessInput['calendars'];
+    const input: ProcessInput = { processId: id, process, definition, chains: used, calendars, configVersion: config.version, entity, recordId, requester: request.user.username };
 
     await em.transactional(async (tx) => {
       const existing = await tx.findOne(ProcessInstanceEntity, { id });

@@ -1,13 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RecordRepository } from '../../db/records.js';
-import { DomainError } from '../../domain/errors.js';
-import { errors, recordSchema } from './schemas.js';
+import { errors } from './schemas.js';
+import { entityParams, ifMatch, listQueryProperties, recordParams, recordWithReviewSchema as recordSchema, type EntityParams, type RecordParams } from './records-shared.js';
+import recordBulkRoutes from './records-bulk.js';
 
-interface EntityParams { entity: string }
-interface RecordParams { entity: string; id: string }
-
-const entityParams = { type: 'object', required: ['entity'], properties: { entity: { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9_-]{0,62}$' } } } as const;
-const recordParams = { type: 'object', required: ['entity', 'id'], properties: { entity: entityParams.properties.entity, id: { type: 'string' } } } as const;
 const dataBody = { type: 'object', additionalProperties: true } as const;
 
 /** The body is the record's data, or `{data: {...}}`; error paths point into the body as sent. */
@@ -19,53 +15,36 @@ function unwrap(body: Record<string, unknown>): { data: Record<string, unknown>;
   return { data: body, prefix: '' };
 }
 
-function ifMatch(request: FastifyRequest): number | undefined {
-  const header = request.headers['if-match'];
-  if (header === undefined) return undefined;
-  const value = Number(String(header).replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isInteger(value) || value < 1) {
-    throw new DomainError('BAD_REQUEST', 'If-Match must be a record version number', [{ path: '/headers/if-match', message: 'not a version' }]);
-  }
-  return value;
-}
-
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): number {
-  if (!cursor) return 0;
-  try {
-    const offset = JSON.parse(Buffer.from(cursor, 'base64url').toString()).o;
-    if (Number.isInteger(offset) && offset >= 0) return offset;
-  } catch { /* reported below */ }
-  throw new DomainError('VALIDATION_FAILED', 'the cursor is not valid', [{ path: '/query/cursor', message: 'use nextCursor from a previous page' }]);
-}
-
 export default async function recordRoutes(app: FastifyInstance) {
   const repo = () => new RecordRepository(app.deps.orm.em.fork());
   const tags = ['records'];
 
   app.post<{ Params: EntityParams; Body: Record<string, unknown> }>('/api/records/:entity', {
-    schema: { tags, params: entityParams, body: dataBody, response: { 201: recordSchema, ...errors(404, 422) } },
+    schema: { tags, params: entityParams, body: dataBody, response: { 201: recordSchema, ...errors(404, 409, 422) } },
   }, async (request, reply) => {
     const { data, prefix } = unwrap(request.body);
     const record = await repo().create(request.params.entity, data, request.user.username, prefix);
     return reply.status(201).header('etag', String(record.version)).send(record);
   });
 
-  app.get<{ Params: EntityParams; Querystring: { limit?: number; cursor?: string; sort?: string; filter?: string } }>('/api/records/:entity', {
+  app.get<{ Params: EntityParams; Querystring: { limit?: number; cursor?: string; sort?: string; filter?: string; total?: boolean; review?: string } }>('/api/records/:entity', {
     schema: {
       tags, params: entityParams,
-      querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 }, cursor: { type: 'string' }, sort: { type: 'string' }, filter: { type: 'string' } } },
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: recordSchema }, nextCursor: { type: ['string', 'null'] } } }, ...errors(404, 422) },
+      querystring: {
+        type: 'object',
+        properties: {
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 }, cursor: { type: 'string', maxLength: 2000 },
+          total: { type: 'boolean', default: false }, ...listQueryProperties,
+        },
+      },
+      response: {
+        200: { type: 'object', properties: { items: { type: 'array', items: recordSchema }, nextCursor: { type: ['string', 'null'] }, total: { type: 'integer' } } },
+        ...errors(404, 422),
+      },
     },
   }, async (request) => {
-    if (request.query.filter) {
-      throw new DomainError('VALIDATION_FAILED', 'filters are not supported yet', [{ path: '/query/filter', message: 'not supported' }]);
-    }
-    const { items, nextOffset } = await repo().list(request.params.entity, { limit: request.query.limit ?? 50, offset: decodeCursor(request.query.cursor), sort: request.query.sort });
-    return { items, nextCursor: nextOffset === null ? null : encodeCursor(nextOffset) };
+    const { limit, cursor, sort, filter, total, review } = request.query;
+    return repo().list(request.params.entity, { limit: limit ?? 50, cursor, sort, filter, total, review });
   });
 
   app.get<{ Params: RecordParams }>('/api/records/:entity/:id', {
@@ -76,7 +55,7 @@ export default async function recordRoutes(app: FastifyInstance) {
   });
 
   app.patch<{ Params: RecordParams; Body: Record<string, unknown> }>('/api/records/:entity/:id', {
-    schema: { tags, params: recordParams, body: dataBody, response: { 200: recordSchema, ...errors(404, 412, 422) } },
+    schema: { tags, params: recordParams, body: dataBody, response: { 200: recordSchema, ...errors(404, 409, 412, 422) } },
   }, async (request, reply) => {
     const { data, prefix } = unwrap(request.body);
     const record = await repo().patch(request.params.entity, request.params.id, data, request.user.username, ifMatch(request), prefix);
@@ -93,4 +72,21 @@ export default async function recordRoutes(app: FastifyInstance) {
   app.get<{ Params: RecordParams }>('/api/records/:entity/:id/history', {
     schema: { tags, params: recordParams, response: errors(404) },
   }, async (request) => ({ items: await repo().history(request.params.entity, request.params.id) }));
+
+  app.post<{ Params: RecordParams }>('/api/records/:entity/:id/restore', {
+    schema: { tags, params: recordParams, response: { 200: recordSchema, ...errors(404, 409, 412) } },
+  }, async (request, reply) => {
+    const record = await repo().restore(request.params.entity, request.params.id, request.user.username, ifMatch(request));
+    return reply.header('etag', String(record.version)).send(record);
+  });
+
+  app.post<{ Params: RecordParams; Body: { stage: 'first' | 'second'; comment?: string } }>('/api/records/:entity/:id/review', {
+    schema: {
+      tags, params: recordParams,
+      body: { type: 'object', required: ['stage'], additionalProperties: false, properties: { stage: { type: 'string', enum: ['first', 'second'] }, comment: { type: 'string', maxLength: 2000 } } },
+      response: { 200: recordSchema, ...errors(403, 404, 409, 422) },
+    },
+  }, async (request) => repo().review(request.params.entity, request.params.id, request.body.stage, request.user.username, request.body.comment));
+
+  await app.register(recordBulkRoutes);
 }

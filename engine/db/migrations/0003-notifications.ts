@@ -15,7 +15,8 @@ export class Migration0003Notifications extends Migration {
       created_at timestamptz not null default now(),
       read_at timestamptz null,
       email_to text null,
-      email_sent_at timestamptz null)`);
+      email_sent_at timestamptz null,
+      email_error text null)`);
     this.addSql(`create index notifications_recipient_idx on notifications (recipient, created_at desc, id desc)`);
     this.addSql(`create index notifications_unread_idx on notifications (recipient) where read_at is null`);
     this.addSql(`create table webhook_subscriptions (

@@ -1,94 +1,160 @@
-import { DomainError, ErrorCode } from '../errors.js';
+import { evaluate } from '../cel.js';
+import { checkSpec, fail, ruleName } from './approver-spec.js';
 import type { ApproverSpec, ApproverSpecInput, Directory, OrgUser, Resolution, RoutingRule } from './types.js';
 
-export type RoutingContext = { directory: Directory; requester: string };
+export type RoutingContext = {
+  directory: Directory;
+  requester: string;
+  /** The record under approval; needed by `field`, `managerOf: {field}` and `expression` specs. */
+  record?: Record<string, unknown>;
+  /** The approver `managerOf: 'approver'` starts from (the task's approver on escalation, else the previous step's). */
+  approver?: string;
+  /** Users who may not approve this step (e.g. earlier approvers when the chain has `distinctApprovers`). */
+  exclude?: string[];
+};
 
 const isActive = (u: OrgUser): boolean => u.active !== false;
 
-function fail(message: string, path = ''): never {
-  throw new DomainError(ErrorCode.VALIDATION_FAILED, message, [{ path, message }]);
+function unique(names: string[]): string[] {
+  return [...new Set(names)];
 }
 
-function nonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
+/** Every active holder of a role or member of a group, minus the requester. */
+function holders(kind: 'role' | 'group', name: string, ctx: RoutingContext, path: string): RoutingRule {
+  const { directory, requester } = ctx;
+  const has = (u: OrgUser) => (kind === 'role' ? u.roles.includes(name) : (u.groups ?? []).includes(name));
+  const all = directory.filter(has).map((u) => u.username);
+  const inactive = directory.filter((u) => has(u) && !isActive(u)).map((u) => u.username);
+  const result = all.filter((n) => !inactive.includes(n) && n !== requester);
+  const noun = kind === 'role' ? `holds role ${name}` : `is in group ${name}`;
+  if (result.length === 0) {
+    if (all.length === 0) fail(`no user ${noun}`, path);
+    if (all.every((n) => inactive.includes(n))) fail(`no active user ${noun}`, path);
+    fail(`${kind} ${name} is held only by the requester ${requester}, who cannot approve their own request`, path);
+  }
+  const inputs = kind === 'role' ? { role: name, requester, holders: all, inactive } : { group: name, requester, members: all, inactive };
+  return { rule: `${kind}:${name}`, inputs, result: unique(result) };
 }
 
-/** Narrows an unvalidated value to exactly one supported approver spec, or throws VALIDATION_FAILED. */
-function checkSpec(spec: unknown, path: string): ApproverSpec {
-  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) fail('an approver spec must be an object', path);
-  const keys = Object.keys(spec);
-  if (keys.length !== 1) {
-    fail(`an approver spec needs exactly one of user, role, managerOf; got ${JSON.stringify(keys)}`, path);
+/** Usernames named by a record field or an expression: unknown names fail, inactive ones and the requester drop. */
+function named(source: string, value: unknown, ctx: RoutingContext, path: string): { names: string[]; inactive: string[]; result: string[] } {
+  const names = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string' || n === '')) {
+    fail(`${source} must yield a username or a list of usernames, got ${JSON.stringify(value)}`, path);
   }
-  const [key] = keys;
-  const value = (spec as Record<string, unknown>)[key];
-  if (key === 'user' || key === 'role') {
-    if (!nonEmptyString(value)) fail(`approver spec "${key}" must be a non-empty string`, `${path}/${key}`);
-    return { [key]: value } as ApproverSpec;
+  if (names.length === 0) fail(`${source} names nobody`, path);
+  const inactive: string[] = [];
+  for (const name of names as string[]) {
+    const user = ctx.directory.find((u) => u.username === name);
+    if (!user) fail(`user ${name} named by ${source} is not in the directory`, path);
+    if (!isActive(user)) inactive.push(name);
   }
-  if (key === 'managerOf') {
-    if (value !== 'requester') fail(`approver spec managerOf supports only "requester", got ${JSON.stringify(value)}`, `${path}/managerOf`);
-    return { managerOf: 'requester' };
-  }
-  return fail(`unknown approver spec "${key}" (expected user, role or managerOf)`, path);
+  const result = unique((names as string[]).filter((n) => !inactive.includes(n) && n !== ctx.requester));
+  if (result.length === 0) fail(`${source} names only inactive users or the requester ${ctx.requester}`, path);
+  return { names: names as string[], inactive, result };
 }
 
-function resolveOne(spec: ApproverSpec, directory: Directory, requester: string, path: string): RoutingRule {
+function managerOf(spec: Extract<ApproverSpec, { managerOf: unknown }>, ctx: RoutingContext, path: string): RoutingRule {
+  const { directory, requester } = ctx;
   const byName = (name: string) => directory.find((u) => u.username === name);
+  const levels = spec.levels ?? 1;
+  const inputs: Record<string, unknown> = { requester };
+  let label: string;
+  let subject: unknown;
+  if (spec.managerOf === 'requester') {
+    [label, subject] = ['requester', requester];
+  } else if (spec.managerOf === 'approver') {
+    if (!ctx.approver) fail('managerOf "approver" needs an approver: there is none before this step', path);
+    [label, subject] = ['approver', ctx.approver];
+    inputs.approver = subject;
+  } else {
+    const field = spec.managerOf.field;
+    if (!ctx.record) fail(`managerOf record.${field} needs the record`, path);
+    subject = ctx.record[field];
+    if (typeof subject !== 'string' || subject === '') {
+      fail(`managerOf record.${field}: the field must hold a username, got ${JSON.stringify(subject)}`, path);
+    }
+    label = `user in record.${field}`;
+    Object.assign(inputs, { field, subject });
+  }
+  const start = subject as string;
+  if (!byName(start)) fail(`${label} ${start} is not in the directory, so their manager is unknown`, path);
+  const chain = [start];
+  let current = start;
+  for (let level = 1; level <= levels; level++) {
+    const of = level === 1 ? `${label} ${start}` : `${current} (${level - 1} level(s) above ${label} ${start})`;
+    const manager = byName(current)!.manager;
+    if (!manager) fail(`${of} has no manager`, path);
+    if (manager === start && level === 1) fail(`${label} ${start} is their own manager and cannot approve their own request`, path);
+    if (chain.includes(manager)) fail(`the management chain of ${start} loops: ${[...chain, manager].join(' -> ')}`, path);
+    if (!byName(manager)) fail(`manager ${manager} of ${of} is not in the directory`, path);
+    chain.push(manager);
+    if (level === levels) {
+      if (!isActive(byName(manager)!)) fail(`manager ${manager} of ${of} is inactive`, path);
+      if (manager === requester) fail(`manager ${manager} of ${of} is the requester and cannot approve their own request`, path);
+    }
+    current = manager;
+  }
+  if (levels > 1) Object.assign(inputs, { levels, chain });
+  inputs.manager = current;
+  return { rule: ruleName(spec), inputs, result: [current] };
+}
 
+function resolveOne(spec: ApproverSpec, ctx: RoutingContext, path: string): RoutingRule {
+  const { directory, requester } = ctx;
   if ('user' in spec) {
     const name = spec.user;
-    const user = byName(name);
-    const inputs = { user: name, requester };
+    const user = directory.find((u) => u.username === name);
     if (!user) fail(`approver user ${name} is not in the directory`, path);
     if (!isActive(user)) fail(`approver user ${name} is inactive`, path);
     if (name === requester) fail(`approver user ${name} is the requester and cannot approve their own request`, path);
-    return { rule: `user:${name}`, inputs, result: [name] };
+    return { rule: `user:${name}`, inputs: { user: name, requester }, result: [name] };
   }
-
-  if ('role' in spec) {
-    const role = spec.role;
-    const holders = directory.filter((u) => u.roles.includes(role)).map((u) => u.username);
-    const inactive = directory.filter((u) => u.roles.includes(role) && !isActive(u)).map((u) => u.username);
-    const result = holders.filter((name) => !inactive.includes(name) && name !== requester);
-    const inputs = { role, requester, holders, inactive };
-    if (result.length === 0) {
-      if (holders.length === 0) fail(`no user holds role ${role}`, path);
-      if (holders.every((name) => inactive.includes(name))) fail(`no active user holds role ${role}`, path);
-      fail(`role ${role} is held only by the requester ${requester}, who cannot approve their own request`, path);
+  if ('role' in spec) return holders('role', spec.role, ctx, path);
+  if ('group' in spec) return holders('group', spec.group, ctx, path);
+  if ('field' in spec) {
+    if (!ctx.record) fail(`approver spec field "${spec.field}" needs the record`, path);
+    const { names, inactive, result } = named(`record field ${spec.field}`, ctx.record[spec.field], ctx, path);
+    return { rule: ruleName(spec), inputs: { field: spec.field, requester, named: names, inactive }, result };
+  }
+  if ('expression' in spec) {
+    let value: unknown;
+    try {
+      value = evaluate(spec.expression, { record: ctx.record ?? {}, requester });
+    } catch (error) {
+      const cause = String((error as Error).message ?? error).split('\n')[0];
+      fail(`approver expression "${spec.expression}" cannot be evaluated: ${cause}`, path);
     }
-    return { rule: `role:${role}`, inputs, result: unique(result) };
+    const { names, inactive, result } = named(`expression "${spec.expression}"`, value, ctx, path);
+    return { rule: ruleName(spec), inputs: { expression: spec.expression, requester, named: names, inactive }, result };
   }
-
-  const me = byName(requester);
-  if (!me) fail(`requester ${requester} is not in the directory, so their manager is unknown`, path);
-  const manager = me.manager;
-  const inputs = { requester, manager };
-  if (!manager) fail(`requester ${requester} has no manager`, path);
-  const boss = byName(manager);
-  if (!boss) fail(`manager ${manager} of requester ${requester} is not in the directory`, path);
-  if (!isActive(boss)) fail(`manager ${manager} of requester ${requester} is inactive`, path);
-  if (manager === requester) fail(`requester ${requester} is their own manager and cannot approve their own request`, path);
-  return { rule: 'managerOf:requester', inputs, result: [manager] };
+  return managerOf(spec, ctx, path);
 }
 
-function unique(names: string[]): string[] {
-  return [...new Set(names)];
+/** Removes `ctx.exclude` from a rule's result, recording who was removed; nobody left is VALIDATION_FAILED. */
+function applyExclusions(rule: RoutingRule, exclude: string[], path: string): RoutingRule {
+  const excluded = rule.result.filter((n) => exclude.includes(n));
+  if (excluded.length === 0) return rule;
+  const result = rule.result.filter((n) => !exclude.includes(n));
+  if (result.length === 0) {
+    fail(`${rule.rule} yields only ${excluded.join(', ')}, who may not approve this step (approved an earlier step)`, path);
+  }
+  return { rule: rule.rule, inputs: { ...rule.inputs, excluded }, result };
 }
 
 /**
  * Turns an approver spec into concrete usernames plus the routing rules that explain them.
  *
  * Users are deduplicated in spec order; inactive users are dropped; the requester is always excluded (separation
- * of duties). Every single spec must yield at least one user, otherwise VALIDATION_FAILED is thrown: an `all`
- * step must never silently lose one of its required approvers.
+ * of duties), and so is everyone in `ctx.exclude`. Every single spec must yield at least one user, otherwise
+ * VALIDATION_FAILED is thrown: an `all` step must never silently lose one of its required approvers.
  */
-export function resolveApprovers(spec: ApproverSpecInput, ctx: { directory: Directory; requester: string }): Resolution {
+export function resolveApprovers(spec: ApproverSpecInput, ctx: RoutingContext): Resolution {
   const list: unknown[] = Array.isArray(spec) ? spec : [spec];
   if (list.length === 0) fail('an approver list needs at least one approver spec');
   const rules = list.map((item, i) => {
     const path = Array.isArray(spec) ? `/${i}` : '';
-    return resolveOne(checkSpec(item, path), ctx.directory, ctx.requester, path);
+    return applyExclusions(resolveOne(checkSpec(item, path), ctx, path), ctx.exclude ?? [], path);
   });
   return { users: unique(rules.flatMap((r) => r.result)), rules };
 }

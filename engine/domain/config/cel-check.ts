@@ -1,26 +1,107 @@
+import type { Environment } from '@marcbachmann/cel-js';
 import { checkExpression, parseCel } from '../cel.js';
+import { entityEnvironment } from './cel-types.js';
 import type { ConfigError } from './codes.js';
+import { fieldSchemas } from './json-reading.js';
+
+export type CelProblemCode = 'INVALID_EXPRESSION' | 'UNKNOWN_FIELD';
+
+export interface CelProblem {
+  code: CelProblemCode;
+  message: string;
+}
+
+export interface CelCheckOptions {
+  /** `bool` for conditions: any other result type (except `dyn`, decided at run time) is an error. */
+  expect?: 'bool';
+  /** Used in messages only: `"x" is not a field of entity "<name>"`. */
+  entityName?: string;
+}
+
+/**
+ * Checks a CEL expression against an entity definition (`{schema: {type: "object", properties}}`): it must parse,
+ * every `record.x` / `previous.x` / `record["x"]` (also inside `has()`) must be a top-level field, nested fields of
+ * typed objects must exist, operators must fit the field types (`record.total > "x"` is an error), and with
+ * `expect: 'bool'` the result must be a boolean. Returns the first problem, or null when the expression is sound.
+ * Environments are cached per definition object, so checking many expressions against one entity is cheap.
+ */
+export function checkCelAgainstEntity(
+  expression: string,
+  entity: unknown,
+  options: CelCheckOptions = {},
+): CelProblem | null {
+  const syntax = checkExpression(expression);
+  if (syntax !== null) return { code: 'INVALID_EXPRESSION', message: syntax || 'invalid CEL expression' };
+  const fields = fieldSchemas(entity);
+  if (fields) {
+    const unknown = [...fieldsRead(parseCel(expression).ast)].find((f) => !Object.hasOwn(fields, f));
+    if (unknown !== undefined) {
+      const of = options.entityName === undefined ? 'the entity' : `entity "${options.entityName}"`;
+      return { code: 'UNKNOWN_FIELD', message: `"${unknown}" is not a field of ${of}` };
+    }
+  }
+  const environment = entityEnvironment(entity);
+  return environment ? typed(environment, expression, options) : untypedResult(expression, options);
+}
+
+function typed(environment: Environment, expression: string, options: CelCheckOptions): CelProblem | null {
+  let result: { valid: boolean; type?: string; error?: { message?: string } };
+  try {
+    result = environment.check(expression) as typeof result;
+  } catch (error) {
+    return { code: 'INVALID_EXPRESSION', message: firstLine((error as Error).message) };
+  }
+  if (!result.valid) {
+    const message = firstLine(result.error?.message ?? 'type error');
+    const missing = /^No such key: (.+)$/.exec(message);
+    if (missing) return { code: 'UNKNOWN_FIELD', message: `"${missing[1]}" is not a field of the object it is read from` };
+    return { code: 'INVALID_EXPRESSION', message };
+  }
+  return expectation(result.type, options);
+}
+
+/** Without a usable entity schema only the result type of the untyped check is known. */
+function untypedResult(expression: string, options: CelCheckOptions): CelProblem | null {
+  if (!options.expect) return null;
+  const result = parseCel(expression).check() as { type?: string };
+  return expectation(result.type, options);
+}
+
+function expectation(type: string | undefined, options: CelCheckOptions): CelProblem | null {
+  if (options.expect !== 'bool' || type === undefined || type === 'bool' || type === 'dyn') return null;
+  return { code: 'INVALID_EXPRESSION', message: `a condition must yield bool, this expression yields ${type}` };
+}
+
+/** The CEL type an expression yields against the entity (e.g. `double`, `bool`), or undefined when unknown. */
+export function celResultType(expression: string, entity: unknown): string | undefined {
+  try {
+    const result = entityEnvironment(entity)?.check(expression) as { valid: boolean; type?: string } | undefined;
+    return result?.valid ? result.type : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] || 'invalid CEL expression';
+}
+
+/**
+ * The bundle's use: one expression at a JSON-pointer path; `entity` is the definition of the chain's, process's or
+ * pipeline's entity (undefined when that is unknown: then only syntax and result type are checked).
+ */
+export function checkCel(
+  expression: string,
+  path: string,
+  entity: { name: string; definition: unknown } | undefined,
+  expect?: 'bool',
+): ConfigError[] {
+  const problem = checkCelAgainstEntity(expression, entity?.definition, { expect, entityName: entity?.name });
+  return problem ? [{ code: problem.code, path, message: problem.message }] : [];
+}
 
 /** Variables whose members are record fields. */
 const recordVariables = new Set(['record', 'previous']);
-
-/**
- * Checks one CEL expression: it must parse and type-check, and every `record.x` / `previous.x` it reads must be a
- * top-level field of the entity (when the entity's fields are known).
- */
-export function checkCel(expression: string, path: string, entity?: { name: string; fields: Set<string> }): ConfigError[] {
-  const problem = checkExpression(expression);
-  if (problem !== null) {
-    return [{ code: 'INVALID_EXPRESSION', path, message: problem.split('\n')[0] || 'invalid CEL expression' }];
-  }
-  if (!entity) return [];
-  const unknown = [...fieldsRead(parseCel(expression).ast)].filter((f) => !entity.fields.has(f));
-  return unknown.map((field) => ({
-    code: 'UNKNOWN_FIELD',
-    path,
-    message: `"${field}" is not a field of entity "${entity.name}"`,
-  }));
-}
 
 interface AstNode {
   op: string;
@@ -31,6 +112,7 @@ function isNode(value: unknown): value is AstNode {
   return !!value && typeof value === 'object' && 'op' in value && 'args' in value;
 }
 
+/** Top-level record fields an expression reads, including through `has(record.x)` and `record["x"]`. */
 function fieldsRead(node: unknown, found = new Set<string>()): Set<string> {
   if (Array.isArray(node)) {
     for (const item of node) fieldsRead(item, found);
@@ -38,7 +120,7 @@ function fieldsRead(node: unknown, found = new Set<string>()): Set<string> {
   }
   if (!isNode(node)) return found;
   const args = node.args;
-  if ((node.op === '.' || node.op === '[]') && Array.isArray(args)) {
+  if ((node.op === '.' || node.op === '[]' || node.op === '.?' || node.op === '[?]') && Array.isArray(args)) {
     const [target, key] = args;
     const name = typeof key === 'string' ? key : isNode(key) && key.op === 'value' ? key.args : undefined;
     if (isNode(target) && target.op === 'id' && recordVariables.has(String(target.args)) && typeof name === 'string') {

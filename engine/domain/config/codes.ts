@@ -48,6 +48,14 @@ export const ConfigErrorCode = {
   REMOTE_REF_FORBIDDEN: 'REMOTE_REF_FORBIDDEN',
   /** An entity schema uses a keyword outside the supported JSON Schema vocabulary (and not `x-*`), `$data` or `$dynamicRef`. */
   UNSUPPORTED_KEYWORD: 'UNSUPPORTED_KEYWORD',
+  /** A step timeout names a calendar missing from `calendars` (checked only when `calendars` is given). */
+  UNKNOWN_CALENDAR: 'UNKNOWN_CALENDAR',
+  /** A business calendar's periods overlap, run backwards or are not HH:MM, a holiday is no date, or no time is worked. */
+  INVALID_CALENDAR: 'INVALID_CALENDAR',
+  /** A timeout duration is zero, or uses years, months or weeks on a business calendar. */
+  INVALID_DURATION: 'INVALID_DURATION',
+  /** The first step of a chain uses `onReject: "previous"` or `managerOf: "approver"`, which need an earlier step. */
+  NO_PREVIOUS_STEP: 'NO_PREVIOUS_STEP',
 } as const;
 export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode];
 

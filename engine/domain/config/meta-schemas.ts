@@ -1,8 +1,10 @@
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import approvalChainSchema from '../../../schemas/meta/approval-chain.schema.json' with { type: 'json' };
 import bundleSchema from '../../../schemas/meta/bundle.schema.json' with { type: 'json' };
+import calendarSchema from '../../../schemas/meta/calendar.schema.json' with { type: 'json' };
 import commonSchema from '../../../schemas/meta/common.schema.json' with { type: 'json' };
 import entitySchema from '../../../schemas/meta/entity.schema.json' with { type: 'json' };
+import picklistSchema from '../../../schemas/meta/picklist.schema.json' with { type: 'json' };
 import processSchema from '../../../schemas/meta/process.schema.json' with { type: 'json' };
 import { createAjv } from './ajv-support.js';
 
@@ -10,6 +12,8 @@ import { createAjv } from './ajv-support.js';
 export const metaSchemas = {
   'common.schema.json': commonSchema,
   'entity.schema.json': entitySchema,
+  'picklist.schema.json': picklistSchema,
+  'calendar.schema.json': calendarSchema,
   'approval-chain.schema.json': approvalChainSchema,
   'process.schema.json': processSchema,
   'bundle.schema.json': bundleSchema,

@@ -3,6 +3,13 @@
  * test/unit/generated-types.test.ts checks that these types and the generated ones agree.
  */
 
+import type {
+  ApprovalMode as ApprovalModeOf,
+  ApproverSpec as ChainApproverSpecOf,
+  RecordChangePolicy,
+  StepTimeout as StepTimeoutOf,
+} from '../approval/types.js';
+
 /** Text per locale; `en` is required. */
 export type LocalizedText = { en: string; zh?: string; [locale: string]: string | undefined };
 
@@ -23,34 +30,72 @@ export type EntityDataSchema = {
   [keyword: string]: unknown;
 };
 
+/** A react-jsonschema-form uiSchema: keys name fields, `ui:*` keys are options. */
+export type EntityUiSchema = { 'ui:order'?: string[]; [key: string]: unknown };
+
 export interface EntityDefinition {
   label: LocalizedText;
   titleField: string;
+  /** `field` is a read-only string; `pattern` uses {yyyy} {yy} {mm} {dd} and one {seq:N}. */
   numbering?: { field: string; pattern: string };
   schema: EntityDataSchema;
-  ui?: Record<string, unknown>;
+  ui?: EntityUiSchema;
   indexes?: string[];
-  review?: Record<string, unknown> | null;
+  review?: { required?: boolean } | null;
 }
 
-export type EscalationTarget = { user: string } | { role: string } | { managerOf: 'requester' | 'approver' };
+/** The `x-type` of a field (engine/domain/config/field-types.ts checks the JSON Schema shape each implies). */
+export type FieldType =
+  | 'text' | 'money' | 'percent' | 'email' | 'phone' | 'picklist' | 'multiselect' | 'reference' | 'user' | 'date' | 'datetime';
 
-export interface StepTimeout {
-  /** ISO 8601 duration. */
-  after: string;
-  calendar?: string;
-  action?: 'escalate' | 'remind' | 'approve' | 'reject';
-  to?: EscalationTarget;
+export interface PicklistValue {
+  value: string;
+  label: LocalizedText;
 }
+
+export interface Picklist {
+  label?: LocalizedText;
+  values: PicklistValue[];
+}
+
+export interface PipelineStage {
+  id: string;
+  label?: LocalizedText;
+  probability?: number;
+  category?: 'open' | 'won' | 'lost';
+  requires?: string[];
+  when?: string;
+  approval?: string;
+  next?: string[];
+}
+
+export interface Pipeline {
+  entity: string;
+  label?: LocalizedText;
+  field: string;
+  stages: PipelineStage[];
+  transitions?: { back?: boolean; skip?: boolean };
+  stale?: { after: string; remind?: string; escalate?: { after: string; to: ApproverSpec } };
+}
+
+/** The approver specs, modes and timeouts of approval chains: see engine/domain/approval/types.ts and docs/approvals.md. */
+export type ChainApproverSpec = ChainApproverSpecOf;
+/** Escalation target of a step timeout: any approver spec; defaults to `{managerOf: 'approver'}`. */
+export type EscalationTarget = ChainApproverSpecOf;
+export type StepTimeout = StepTimeoutOf;
+export type ChainApprovalMode = ApprovalModeOf;
 
 export interface ApprovalStep {
   id: string;
   name?: LocalizedText;
   /** CEL; without it the step always applies. */
   when?: string;
-  approvers: ApproverSpec | ApproverSpec[];
+  approvers: ChainApproverSpec | ChainApproverSpec[];
   /** Defaults to `any`. */
-  mode?: ApprovalMode;
+  mode?: ChainApprovalMode;
+  onReject?: 'end' | 'previous';
+  /** Defaults to true. */
+  allowRequestChanges?: boolean;
   timeout?: StepTimeout;
 }
 
@@ -59,11 +104,16 @@ export interface ApprovalChain {
   /** CEL; without it every request enters the chain. */
   entry?: string;
   lock?: string[];
+  /** An approver of an earlier step may not decide a later one. */
+  distinctApprovers?: boolean;
+  /** Defaults to `continue`. */
+  onRecordChange?: RecordChangePolicy;
   steps: ApprovalStep[];
   onSubmit?: RecordUpdate;
   onApproved?: RecordUpdate;
   onRejected?: RecordUpdate;
   onRecall?: RecordUpdate;
+  onChangesRequested?: RecordUpdate;
 }
 
 export interface ProcessTrigger {
@@ -129,8 +179,8 @@ export interface Bundle {
   approvalChains: Record<string, ApprovalChain>;
   processes: Record<string, ProcessDefinition>;
   roles?: Record<string, Role>;
-  picklists?: Record<string, Record<string, unknown>>;
-  pipelines?: Record<string, Record<string, unknown>>;
+  picklists?: Record<string, Picklist>;
+  pipelines?: Record<string, Pipeline>;
 }
 
 export function isApprovalStep(step: ProcessStep): step is ApprovalProcessStep {

@@ -1,10 +1,13 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { joinPointer } from '../errors.js';
 import { errorMessage, errorPath } from './ajv-support.js';
 import type { ConfigError } from './codes.js';
-import { checkEntitySchema } from './entity-schema-check.js';
+import { bundleContext } from './context.js';
+import { checkEntities } from './entity-checks.js';
+import { checkEntitySchemas } from './entity-schema-check.js';
 import { validateAgainstMetaSchema } from './meta-schemas.js';
-import { checkReferences } from './references.js';
+import { checkPicklists, checkPipelines } from './pipelines.js';
+import { checkChainsAndProcesses } from './references.js';
+import { checkBundleLimits } from './schema-limits.js';
 
 export type { ConfigError, ConfigErrorCode } from './codes.js';
 
@@ -24,13 +27,21 @@ export function validateBundle(bundle: unknown): BundleValidation {
     const message = `schemaVersion ${version} is not supported; this engine reads schemaVersion ${SUPPORTED_SCHEMA_VERSION}`;
     return { valid: false, errors: [{ code: 'UNSUPPORTED_SCHEMA_VERSION', path: '/schemaVersion', message }] };
   }
+  // Oversized or over-nested input is refused before anything costly (meta-schema, ajv, CEL) runs.
+  const limits = checkBundleLimits(bundle);
+  if (limits.length) return { valid: false, errors: limits };
   const validate = validateAgainstMetaSchema(bundle);
-  errors.push(...schemaViolations(validate.errors ?? []));
+  const violations = schemaViolations(validate.errors ?? []);
+  errors.push(...violations);
   if (isObj(bundle)) {
-    for (const [name, entity] of Object.entries(isObj(bundle.entities) ? bundle.entities : {})) {
-      if (isObj(entity)) errors.push(...checkEntitySchema(entity.schema, joinPointer('/entities', name, 'schema')));
-    }
-    errors.push(...checkReferences(bundle));
+    const schemas = checkEntitySchemas(bundle.entities);
+    errors.push(...schemas.errors);
+    const ctx = bundleContext(bundle, schemas.unsafe, violations.map((v) => v.path));
+    checkEntities(ctx);
+    checkChainsAndProcesses(ctx);
+    checkPipelines(ctx);
+    checkPicklists(ctx);
+    errors.push(...ctx.errors);
   }
   return { valid: errors.length === 0, errors: dedupe(errors) };
 }

@@ -12,7 +12,7 @@ export interface FieldInfo {
 export type FieldCatalog = Record<string, FieldInfo>;
 
 const textTypes = new Set(['text', 'email', 'phone', 'picklist', 'reference', 'user', 'date', 'datetime']);
-const numberTypes = new Set(['money-amount', 'percent', 'number', 'integer']);
+const numberTypes = new Set(['percent']);
 
 type SchemaNode = Record<string, unknown>;
 

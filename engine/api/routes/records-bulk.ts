@@ -1,0 +1,109 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { RecordRepository, type RecordDto } from '../../db/records.js';
+import { importJob, importRows, startImportJob, type ImportMode } from '../../db/record-import.js';
+import { csvLine, csvToData, parseCsv } from '../../domain/records/csv.js';
+import { DomainError } from '../../domain/errors.js';
+import { errorSchema, errors } from './schemas.js';
+import { entityParams, listQueryProperties, type EntityParams } from './records-shared.js';
+
+/** Imports with more rows run in the background: 202 and a job to poll. */
+export const BACKGROUND_IMPORT_ROWS = 200;
+const MAX_IMPORT_ROWS = 50_000;
+const EXPORT_PAGE = 500;
+
+const importResult = {
+  type: 'object',
+  properties: {
+    imported: { type: 'integer' }, failed: { type: 'integer' },
+    errors: { type: 'array', items: { type: 'object', properties: { row: { type: 'integer' }, path: { type: 'string' }, message: { type: 'string' } } } },
+  },
+} as const;
+
+/** Bulk import (JSON array or CSV with a header row) and streaming export of an entity's records. */
+export default async function recordBulkRoutes(app: FastifyInstance) {
+  const repo = () => new RecordRepository(app.deps.orm.em.fork());
+  const tags = ['records'];
+  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+
+  app.post<{ Params: EntityParams; Querystring: { mode: ImportMode }; Body: unknown }>('/api/records/:entity/import', {
+    bodyLimit: 20 * 1024 * 1024,
+    schema: {
+      tags, params: entityParams,
+      querystring: { type: 'object', properties: { mode: { type: 'string', enum: ['all-or-nothing', 'valid-only'], default: 'all-or-nothing' } } },
+      response: {
+        200: importResult,
+        202: { type: 'object', properties: { job: { type: 'string' }, total: { type: 'integer' }, status: { type: 'string' } } },
+        ...errors(404),
+        422: { type: 'object', properties: { ...errorSchema.properties, ...importResult.properties } },
+      },
+    },
+  }, async (request, reply) => {
+    const records = repo();
+    const ctx = await records.context(request.params.entity);
+    const rows = typeof request.body === 'string' ? csvToData(parseCsv(request.body), ctx.catalog) : request.body;
+    if (!Array.isArray(rows)) throw new DomainError('VALIDATION_FAILED', 'the import is a JSON array of records or CSV with a header row', [{ path: '/body', message: 'not an array' }]);
+    if (rows.length > MAX_IMPORT_ROWS) throw new DomainError('VALIDATION_FAILED', `at most ${MAX_IMPORT_ROWS} rows per import`, [{ path: '/body', message: `${rows.length} rows` }]);
+    const mode = request.query.mode ?? 'all-or-nothing';
+    if (rows.length > BACKGROUND_IMPORT_ROWS) {
+      const job = startImportJob(app.deps.orm.em.fork(), ctx, rows, request.user.username, mode);
+      return reply.status(202).header('location', `/api/records/${ctx.entity}/import/${job.id}`).send({ job: job.id, total: job.total, status: job.status });
+    }
+    const result = await importRows(app.deps.orm.em.fork(), ctx, rows, request.user.username, mode);
+    if (mode === 'all-or-nothing' && result.failed) {
+      return reply.status(422).send({
+        error: {
+          code: 'VALIDATION_FAILED', message: `${result.failed} of ${rows.length} rows are invalid; nothing was imported`,
+          details: result.errors.map((e) => ({ path: `/${e.row - 1}${e.path}`, message: e.message })),
+        },
+        ...result,
+      });
+    }
+    return result;
+  });
+
+  app.get<{ Params: EntityParams & { job: string } }>('/api/records/:entity/import/:job', {
+    schema: {
+      tags,
+      params: { type: 'object', required: ['entity', 'job'], properties: { entity: entityParams.properties.entity, job: { type: 'string', maxLength: 100 } } },
+      response: errors(404),
+    },
+  }, async (request) => {
+    const { id, total, processed, imported, failed, status, errors: rowErrors, mode } = importJob(request.params.job, request.params.entity, request.user);
+    return { id, mode, total, processed, imported, failed, status, errors: rowErrors };
+  });
+
+  app.get<{ Params: EntityParams; Querystring: { format: 'csv' | 'json'; sort?: string; filter?: string; review?: string } }>('/api/records/:entity/export', {
+    schema: {
+      tags, params: entityParams,
+      querystring: { type: 'object', properties: { format: { type: 'string', enum: ['csv', 'json'], default: 'json' }, ...listQueryProperties } },
+      response: errors(404, 422),
+    },
+  }, async (request, reply) => {
+    const records = repo();
+    const { entity } = request.params;
+    const ctx = await records.context(entity);
+    const { format, sort, filter, review } = request.query;
+    const first = await records.list(entity, { sort, filter, review, limit: EXPORT_PAGE });
+    const fields = Object.keys(ctx.catalog);
+    const reviewed = ctx.features.reviewRequired;
+    const line = (r: RecordDto) => csvLine([r.id, r.version, r.createdAt, r.updatedAt, r.createdBy, r.updatedBy,
+      ...(reviewed ? [r.review?.state] : []), ...fields.map((f) => r.data[f])]);
+    async function* pages() {
+      let page = first;
+      let index = 0;
+      if (format === 'csv') yield csvLine(['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', ...(reviewed ? ['review.state'] : []), ...fields]);
+      else yield '[';
+      for (;;) {
+        for (const item of page.items) yield format === 'csv' ? line(item) : `${index++ ? ',' : ''}\n${JSON.stringify(item)}`;
+        if (!page.nextCursor) break;
+        page = await records.list(entity, { sort, filter, review, limit: EXPORT_PAGE, cursor: page.nextCursor });
+      }
+      if (format !== 'csv') yield '\n]\n';
+    }
+    return reply
+      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${entity}.${format}"`)
+      .send(Readable.from(pages()));
+  });
+}

@@ -1,0 +1,142 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DomainError, joinPointer, type ErrorDetail } from '../domain/errors.js';
+import { applyComputed, checkPicklists, entityFeatures, formatNumber, numberingScope, type EntityFeatures } from '../domain/records/features.js';
+import { fieldCatalog, fieldExpression, type FieldCatalog } from '../domain/query/fields.js';
+import { entityDefinition, entityRules, validateData } from './record-validation.js';
+import { runSql } from './record-sql.js';
+import type { PublishedConfig } from './config-store.js';
+
+/** Everything a write or a query needs to know about one entity of one configuration version. */
+export interface EntityContext {
+  config: PublishedConfig;
+  entity: string;
+  rules: ReturnType<typeof entityRules>;
+  features: EntityFeatures;
+  catalog: FieldCatalog;
+}
+
+const contexts = new Map<string, EntityContext>();
+
+export function entityContext(config: PublishedConfig, entity: string): EntityContext {
+  const key = `${config.version}:${entity}`;
+  let context = contexts.get(key);
+  if (!context) {
+    const definition = entityDefinition(config, entity) as unknown as Record<string, unknown>;
+    context = {
+      config, entity, rules: entityRules(config, entity),
+      features: entityFeatures(config.bundle, definition), catalog: fieldCatalog(definition.schema),
+    };
+    contexts.set(key, context);
+  }
+  return context;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Fields only the system writes: schema `readOnly`, `x-computed` and the numbering field. */
+function readOnlyProblems(ctx: EntityContext, merged: Record<string, unknown>, input: Record<string, unknown>,
+  current: Record<string, unknown> | null, prefix: string): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  const flag = (field: string) => details.push({ path: joinPointer(prefix, field), message: `${field} is read-only`, code: 'READ_ONLY_FIELD' });
+  for (const field of ctx.rules.readOnly) {
+    if (!(field in merged)) continue;
+    const allowed = current ? current[field] : ctx.rules.defaults[field];
+    if (!same(merged[field], allowed)) flag(field);
+  }
+  const system = [...ctx.features.computed.map((c) => c.field), ...(ctx.features.numbering ? [ctx.features.numbering.field] : [])];
+  for (const field of system) {
+    if (ctx.rules.readOnly.includes(field) || !(field in input)) continue;
+    if (!current || !same(input[field], current[field])) flag(field);
+  }
+  return details;
+}
+
+function todayUtc(now: Date) {
+  return { year: now.getUTCFullYear(), month: now.getUTCMonth() + 1, day: now.getUTCDate() };
+}
+
+/** Draws the next number of the entity's pattern period; the counter row stays locked until the transaction ends. */
+async function nextNumber(em: EntityManager, entity: string, pattern: string, now: Date): Promise<string> {
+  const date = todayUtc(now);
+  const [row] = await runSql<{ value: string }>(em,
+    `insert into record_counters (entity, scope, value) values ($1, $2, 1)
+     on conflict (entity, scope) do update set value = record_counters.value + 1 returning value::text`,
+    [entity, numberingScope(pattern, date)]);
+  return formatNumber(pattern, date, BigInt(row.value));
+}
+
+export interface PrepareInput {
+  /** The complete data after the merge-patch (or the input on create). */
+  merged: Record<string, unknown>;
+  /** What the caller sent: the create body or the patch document. */
+  input: Record<string, unknown>;
+  current: { id: string; data: Record<string, unknown> } | null;
+  prefix: string;
+  now: Date;
+  /** System writes (process outcomes) may set read-only fields. */
+  system?: boolean;
+}
+
+/**
+ * Turns a requested write into the data to store, inside the caller's transaction: read-only rules, defaults,
+ * computed fields, numbering (create), schema, picklists, then references, users and unique fields against the
+ * database. Problems with the data throw 422; a taken unique value throws 409.
+ */
+export async function prepareData(em: EntityManager, ctx: EntityContext, request: PrepareInput): Promise<Record<string, unknown>> {
+  const { prefix, current } = request;
+  const details = request.system ? [] : readOnlyProblems(ctx, request.merged, request.input, current?.data ?? null, prefix);
+  const data = structuredClone(request.merged);
+  ctx.rules.validate(data);
+  details.push(...applyComputed(data, ctx.features, prefix));
+  const numbering = ctx.features.numbering;
+  if (numbering && !current && !details.length) data[numbering.field] = await nextNumber(em, ctx.entity, numbering.pattern, request.now);
+  details.push(...validateData(ctx.rules, data, prefix), ...checkPicklists(data, ctx.features, prefix));
+  if (!details.length) details.push(...await checkReferences(em, ctx, data, prefix));
+  if (details.length) throw new DomainError('VALIDATION_FAILED', 'the record is invalid', details);
+  await checkUnique(em, ctx, data, current?.id ?? null, prefix);
+  return data;
+}
+
+async function checkReferences(em: EntityManager, ctx: EntityContext, data: Record<string, unknown>, prefix: string): Promise<ErrorDetail[]> {
+  const details: ErrorDetail[] = [];
+  for (const { field, entity } of ctx.features.references) {
+    const value = data[field];
+    if (value === undefined || value === null) continue;
+    const path = joinPointer(prefix, field);
+    if (typeof value !== 'string' || !UUID.test(value)) {
+      details.push({ path, message: `${field} must be the id of a ${entity} record`, code: 'INVALID_REFERENCE' });
+      continue;
+    }
+    const found = await runSql(em, `select id from records where id = $1::uuid and entity = $2 and deleted_at is null for share`, [value, entity]);
+    if (!found.length) details.push({ path, message: `${entity} ${value} does not exist`, code: 'INVALID_REFERENCE' });
+  }
+  for (const field of ctx.features.users) {
+    const value = data[field];
+    if (value === undefined || value === null) continue;
+    const found = typeof value === 'string' ? await runSql(em, `select username from users where username = $1`, [value]) : [];
+    if (!found.length) details.push({ path: joinPointer(prefix, field), message: `user ${JSON.stringify(value)} does not exist`, code: 'UNKNOWN_USER' });
+  }
+  return details;
+}
+
+/** Serialised per (entity, field, value) by an advisory lock, so the check holds even without the unique index. */
+async function checkUnique(em: EntityManager, ctx: EntityContext, data: Record<string, unknown>, id: string | null, prefix: string): Promise<void> {
+  for (const field of ctx.features.unique) {
+    const value = data[field];
+    if (value === undefined || value === null) continue;
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    await runSql(em, `select pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${ctx.entity}\u0001${field}\u0001${text}`]);
+    const taken = await runSql<{ id: string }>(em,
+      `select id from records where entity = $1 and deleted_at is null and ${fieldExpression([field], 'text')} = $2
+       and ($3::uuid is null or id <> $3::uuid) limit 1`, [ctx.entity, text, id]);
+    if (taken.length) {
+      throw new DomainError('CONFLICT', `another ${ctx.entity} already has this ${field}`, [
+        { path: joinPointer(prefix, field), message: `${JSON.stringify(value)} is already used by ${ctx.entity} ${taken[0].id}`, code: 'NOT_UNIQUE' },
+      ]);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import { Environment } from '@marcbachmann/cel-js';
+import { celLimits } from '../cel.js';
+import { isObj, type Obj } from './json-reading.js';
+
+/**
+ * A typed CEL environment per entity: `record` and `previous` are declared with one CEL type per field, derived from
+ * the entity's JSON Schema, so that `env.check()` reports unknown fields and type errors at publish time.
+ *
+ * JSON numbers (`number` and `integer`) are CEL `double`: record data is JSON, and at run time cel-js treats a JS
+ * number as a double, so `record.quantity + 1` fails at run time and must fail the check as well (write `1.0`).
+ * Comparisons between double and int literals (`record.total > 10`) are fine both ways.
+ */
+
+/** Nested object schemas deeper than this are typed `dyn` (the schema depth limit is 16 anyway). */
+const maxTypeDepth = 16;
+
+class TypeCollector {
+  /** Custom type name -> field types, inner types first (they must be registered before the types using them). */
+  readonly types = new Map<string, Record<string, string>>();
+
+  typeOf(schema: unknown, name: string, depth: number): string {
+    if (!isObj(schema) || depth > maxTypeDepth) return 'dyn';
+    if (schema['x-type'] === 'money' && !isObj(schema.properties)) {
+      this.types.set(name, { amount: 'double', currency: 'string' });
+      return name;
+    }
+    switch (schema.type) {
+      case 'string':
+        return 'string';
+      case 'number':
+      case 'integer':
+        return 'double';
+      case 'boolean':
+        return 'bool';
+      case 'array':
+        return `list<${this.typeOf(schema.items, `${name}.item`, depth + 1)}>`;
+      case 'object':
+        return isObj(schema.properties) ? this.objectType(schema.properties, name, depth) : 'map<string, dyn>';
+      case undefined:
+        return untypedScalar(schema);
+      default:
+        return 'dyn';
+    }
+  }
+
+  objectType(properties: Obj, name: string, depth: number): string {
+    const fields: Record<string, string> = {};
+    for (const [field, schema] of Object.entries(properties)) fields[field] = this.typeOf(schema, `${name}.${field}`, depth + 1);
+    this.types.set(name, fields);
+    return name;
+  }
+}
+
+/** `{"enum": ["a", "b"]}` or `{"const": "a"}` without a type: a string when every value is one. */
+function untypedScalar(schema: Obj): string {
+  const values = Array.isArray(schema.enum) ? schema.enum : 'const' in schema ? [schema.const] : [];
+  return values.length > 0 && values.every((v) => typeof v === 'string') ? 'string' : 'dyn';
+}
+
+/** The CEL type of one field schema, e.g. `double`, `list<string>`, `map<string, dyn>` (custom types by path name). */
+export function celTypeOfField(fieldSchema: unknown, fieldName: string): string {
+  return new TypeCollector().typeOf(fieldSchema, `record.${fieldName}`, 1);
+}
+
+const environments = new WeakMap<object, Environment | null>();
+
+/**
+ * The typed environment for an entity definition (`{schema: {type: "object", properties}}`), cached per definition
+ * object; null when the definition has no usable `schema.properties` or its types cannot be declared.
+ */
+export function entityEnvironment(entity: unknown): Environment | null {
+  if (!isObj(entity)) return null;
+  const cached = environments.get(entity);
+  if (cached !== undefined) return cached;
+  const environment = buildEnvironment(entity);
+  environments.set(entity, environment);
+  return environment;
+}
+
+function buildEnvironment(entity: Obj): Environment | null {
+  const properties = isObj(entity.schema) && isObj(entity.schema.properties) ? entity.schema.properties : undefined;
+  if (!properties) return null;
+  const collector = new TypeCollector();
+  const recordType = collector.objectType(properties, 'record', 1);
+  try {
+    let environment = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true, limits: celLimits });
+    for (const [name, fields] of collector.types) environment = environment.registerType(name, { fields });
+    return environment
+      .registerVariable('record', recordType)
+      .registerVariable('previous', recordType)
+      .registerVariable('requester', 'dyn')
+      .registerVariable('actor', 'dyn')
+      .registerVariable('now', 'string')
+      .registerVariable('vars', 'dyn');
+  } catch {
+    return null;
+  }
+}

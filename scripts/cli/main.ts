@@ -1,0 +1,71 @@
+import { Command, Option } from 'commander';
+import { readBundleFolder, starterPackDir } from '../../engine/config-folder.js';
+import { diffCommand, exportCommand, publishCommand, validateCommand } from './commands.js';
+import { writeEntityTypes } from './entity-types.js';
+import { seedCommand } from './seed.js';
+import { CliError, print, printError } from './output.js';
+import { relative } from 'node:path';
+
+const program = new Command('flowcrm')
+  .description('flowcrm configuration tools: validate, publish, export, diff, generate types, seed')
+  .showHelpAfterError();
+
+function withApi(command: Command): Command {
+  return command
+    .addOption(new Option('--url <url>', 'the flowcrm API').env('FLOWCRM_URL').default('http://127.0.0.1:3000'))
+    .option('--user <name>', 'login name (or FLOWCRM_USER; FLOWCRM_TOKEN skips the login)')
+    .option('--password <password>', 'password (or FLOWCRM_PASSWORD)');
+}
+
+program.command('validate')
+  .description('validate a configuration folder; prints each error as <file>: <path> <code> <message>')
+  .argument('<dir>', 'configuration folder (bundle.json, entities/, approval-chains/, processes/, ...)')
+  .action((dir: string) => validateCommand(dir));
+
+withApi(program.command('publish'))
+  .description('publish a configuration folder as a new version')
+  .argument('<dir>', 'configuration folder')
+  .option('--force', 'publish even if existing records would break')
+  .option('--backfill <json>', 'values for records missing a field, {"entity": {"field": value}}, as JSON or @file')
+  .action((dir: string, options) => publishCommand(dir, options));
+
+withApi(program.command('export'))
+  .description('write the published configuration as a folder, one file per item')
+  .argument('<dir>', 'target folder (must be empty unless --force)')
+  .option('--version <n>', 'an earlier version instead of the current one')
+  .option('--force', 'replace the configuration files in a non-empty folder')
+  .action((dir: string, options) => exportCommand(dir, options));
+
+withApi(program.command('diff'))
+  .description('list the changed items between two configurations: folders or version numbers')
+  .argument('<a>', 'folder or version number')
+  .argument('<b>', 'folder or version number')
+  .option('--json', 'print the changes as JSON')
+  .action((a: string, b: string, options) => diffCommand(a, b, options));
+
+program.command('types')
+  .description('generate TypeScript types of the entity data schemas into <out>/entities/<name>.ts')
+  .argument('[dir]', 'configuration folder (default: the starter pack)')
+  .option('--out <dir>', 'output folder', 'schemas/generated')
+  .action(async (dir: string | undefined, options: { out: string }) => {
+    const { bundle } = await readBundleFolder(dir ?? starterPackDir);
+    for (const file of await writeEntityTypes(bundle, options.out)) print(`wrote ${relative(process.cwd(), file)}`);
+  });
+
+program.command('seed')
+  .description('migrate the database at DATABASE_URL and seed the demo organisation and the starter pack')
+  .option('--password <password>', 'password of the demo users', 'demo')
+  .action((options: { password: string }) => seedCommand(options));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CliError) {
+    for (const line of error.lines) printError(line);
+    printError(error.message);
+    process.exitCode = error.exitCode;
+  } else {
+    printError(`flowcrm: ${(error as Error).stack ?? String(error)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,89 @@
+import type { NotificationLink } from '../engine/db/notifications-entities.js';
+import type { WebhookEvent } from '../engine/domain/net/webhooks.js';
+
+export type { NotificationLink };
+export { WEBHOOK_EVENTS, WEBHOOK_RETRY_POLICY, WebhookFailure, type WebhookEvent } from '../engine/domain/net/webhooks.js';
+
+export interface TaskEventPayload {
+  taskId: string;
+  kind: 'approval' | 'task';
+  title: string;
+  processId: string;
+  process: string;
+  entity: string;
+  recordId: string;
+  step: string;
+  assignee: string | null;
+  candidates: string[];
+  /** task.completed / task.cancelled only. */
+  outcome?: string | null;
+  decidedBy?: string | null;
+  at: string;
+}
+
+export interface ProcessEventPayload {
+  processId: string;
+  process: string;
+  entity: string;
+  recordId: string;
+  requester: string;
+  /** process.completed only: the final outcome (e.g. approved, rejected, completed). */
+  outcome?: string;
+  at: string;
+}
+
+export interface RecordEventPayload {
+  entity: string;
+  recordId: string;
+  version: number;
+  actor: string;
+  /** record.updated only: the changed fields. */
+  changes?: Record<string, { before: unknown; after: unknown }>;
+  at: string;
+}
+
+export interface WebhookPayloads {
+  'task.created': TaskEventPayload;
+  'task.completed': TaskEventPayload;
+  'task.cancelled': TaskEventPayload;
+  'process.started': ProcessEventPayload;
+  'process.completed': ProcessEventPayload;
+  'record.created': RecordEventPayload;
+  'record.updated': RecordEventPayload;
+}
+
+/** An event to publish; the idempotency key must be deterministic (e.g. derived from the workflow id and step). */
+export type PublishEventInput = {
+  [E in WebhookEvent]: { event: E; payload: WebhookPayloads[E]; idempotencyKey: string };
+}[WebhookEvent];
+
+export interface NotifyUsersInput {
+  /** Usernames; unknown ones are skipped and reported. */
+  to: string[];
+  kind: string;
+  title: string;
+  body: string;
+  link?: NotificationLink;
+  /** Per call; each recipient's row is keyed `${idempotencyKey}:${username}`. */
+  idempotencyKey: string;
+}
+
+export interface NotifyUsersResult {
+  notificationIds: string[];
+  /** Recipients e-mailed by this call (a retry after a successful send e-mails nobody again). */
+  emailed: string[];
+  unknown: string[];
+}
+
+export interface DeliverWebhookResult {
+  /** The HTTP status the receiver answered (2xx), or 0 when the delivery was cancelled. */
+  status: number;
+  skipped?: 'subscription-inactive';
+}
+
+/** Notification side effects; each is idempotent by its key. */
+export interface NotificationActivities {
+  notifyUsers(input: NotifyUsersInput): Promise<NotifyUsersResult>;
+  publishEvent(input: PublishEventInput): Promise<{ deliveryIds: string[] }>;
+  deliverWebhook(input: { deliveryId: string }): Promise<DeliverWebhookResult>;
+}

@@ -1,0 +1,108 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import { LockMode, type MikroORM } from '@mikro-orm/postgresql';
+import { UserEntity } from '../../engine/db/entities.js';
+import { NotificationEntity, type Notification } from '../../engine/db/notifications-entities.js';
+import { NotificationRepository } from '../../engine/db/notifications.js';
+import type { NotifyUsersInput, NotifyUsersResult } from '../notification-types.js';
+
+export interface SmtpSettings {
+  /** e.g. smtp://user:pass@mail.example.com:587 or smtps://...:465 */
+  url: string;
+  from: string;
+}
+
+export interface FeedActivityDeps {
+  orm: MikroORM;
+  smtp?: SmtpSettings;
+  timeoutMs: number;
+}
+
+const plainAddress = /^[^\s<>()",;:\\@]+@[^\s<>()",;:\\@]+\.[^\s<>()",;:\\@]+$/;
+
+function emailOf(attributes: Record<string, unknown>): string | null {
+  const email = attributes.email;
+  return typeof email === 'string' && email.length <= 254 && plainAddress.test(email) ? email : null;
+}
+
+function domainOf(from: string): string {
+  const match = /@([A-Za-z0-9.-]+)/.exec(from);
+  return match ? match[1] : 'flowcrm.invalid';
+}
+
+/** SMTP 5xx: the server will never take this message; retrying would only repeat the refusal. */
+function isPermanent(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+export function createFeedActivities(deps: FeedActivityDeps) {
+  const transporter: Transporter | null = deps.smtp
+    ? nodemailer.createTransport({ url: deps.smtp.url, connectionTimeout: deps.timeoutMs, greetingTimeout: deps.timeoutMs, socketTimeout: deps.timeoutMs })
+    : null;
+
+  /**
+   * Sends a notification's e-mail at most once: the row is locked while sending and marked sent in the same
+   * transaction, so a retry (or a concurrent attempt) finds the marker and does not resend. The Message-ID is derived
+   * from the notification id, so a crash between the send and the commit yields a duplicate mail clients can spot.
+   */
+  async function emailOnce(id: string, smtp: SmtpSettings, mailer: Transporter): Promise<'sent' | 'skipped' | 'refused'> {
+    return deps.orm.em.fork().transactional(async (tx) => {
+      const row = await tx.findOneOrFail(NotificationEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!row.emailTo || row.emailSentAt || row.emailError) return 'skipped';
+      const link = row.link?.href ? `\n\n${row.link.href}` : '';
+      try {
+        await mailer.sendMail({
+          from: smtp.from, to: row.emailTo, subject: row.title, text: `${row.body}${link}`,
+          messageId: `<notification-${row.id}@${domainOf(smtp.from)}>`,
+          headers: { 'X-Flowcrm-Notification': row.id, 'Auto-Submitted': 'auto-generated' },
+        });
+      } catch (error) {
+        if (!isPermanent(error)) throw error;
+        row.emailError = (error as Error).message.slice(0, 1000);
+        await tx.flush();
+        return 'refused';
+      }
+      row.emailSentAt = new Date();
+      await tx.flush();
+      return 'sent';
+    });
+  }
+
+  return {
+    async notifyUsers(input: NotifyUsersInput): Promise<NotifyUsersResult> {
+      const recipients = [...new Set(input.to)];
+      if (recipients.length === 0) return { notificationIds: [], emailed: [], unknown: [] };
+      const em = deps.orm.em.fork();
+      const users = new Map((await em.find(UserEntity, { username: { $in: recipients } })).map((u) => [u.username, u]));
+      const repo = new NotificationRepository(em);
+      const result: NotifyUsersResult = { notificationIds: [], emailed: [], unknown: [] };
+      const toMail: Notification[] = [];
+      for (const username of recipients) {
+        const user = users.get(username);
+        if (!user) {
+          result.unknown.push(username);
+          continue;
+        }
+        const { notification } = await repo.insertOnce({
+          recipient: username, kind: input.kind, title: input.title, body: input.body, link: input.link ?? null,
+          idempotencyKey: `${input.idempotencyKey}:${username}`,
+          emailTo: deps.smtp && user.active ? emailOf(user.attributes) : null,
+        });
+        result.notificationIds.push(notification.id);
+        if (notification.emailTo && !notification.emailSentAt && !notification.emailError) toMail.push(notification);
+      }
+      if (!deps.smtp || !transporter) return result;
+      const failures: string[] = [];
+      for (const notification of toMail) {
+        try {
+          if ((await emailOnce(notification.id, deps.smtp, transporter)) === 'sent') result.emailed.push(notification.recipient);
+        } catch (error) {
+          failures.push(`${notification.recipient}: ${(error as Error).message}`);
+        }
+      }
+      // Feed rows are in; throwing makes Temporal retry only the e-mails that did not go out.
+      if (failures.length) throw new Error(`e-mail failed for ${failures.join('; ')}`);
+      return result;
+    },
+  };
+}

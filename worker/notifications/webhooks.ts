@@ -1,0 +1,87 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { WebhookRepository } from '../../engine/db/notifications-webhooks.js';
+import { WebhookFailure, type Allowlist } from '../../engine/domain/net/index.js';
+import { resolveWebhookTarget, WebhookTargetError, type LookupAll, type ResolvedTarget } from '../../engine/net/webhook-target.js';
+import { postPinned, type PinnedResponse } from './pinned-post.js';
+import { signatureHeader } from './signature.js';
+import type { DeliverWebhookResult, PublishEventInput } from '../notification-types.js';
+
+export interface WebhookActivityDeps {
+  orm: MikroORM;
+  allowlist: Allowlist;
+  timeoutMs: number;
+  lookup?: LookupAll;
+}
+
+const userAgent = 'flowcrm-webhooks/1';
+
+function retryAfterMs(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = /^[0-9]{1,6}$/.test(value.trim()) ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 3600) * 1000 : undefined;
+}
+
+export function createWebhookActivities(deps: WebhookActivityDeps) {
+  const repo = () => new WebhookRepository(deps.orm.em.fork());
+
+  async function fail(id: string, type: string, message: string, statusCode: number | null, retryable: boolean, nextRetryDelay?: number): Promise<never> {
+    await repo().recordAttempt(id, { status: retryable ? 'retrying' : 'failed', statusCode, error: `${type}: ${message}` });
+    throw ApplicationFailure.create({ type, message, nonRetryable: !retryable, ...(nextRetryDelay ? { nextRetryDelay } : {}) });
+  }
+
+  return {
+    async publishEvent(input: PublishEventInput): Promise<{ deliveryIds: string[] }> {
+      const payload = input.payload as unknown as Record<string, unknown>;
+      return { deliveryIds: await repo().publish({ event: input.event, payload, idempotencyKey: input.idempotencyKey }) };
+    },
+
+    async deliverWebhook({ deliveryId }: { deliveryId: string }): Promise<DeliverWebhookResult> {
+      const loaded = await repo().loadDelivery(deliveryId);
+      if (!loaded) throw ApplicationFailure.nonRetryable(`webhook delivery ${deliveryId} does not exist`, WebhookFailure.NOT_FOUND);
+      const { delivery, subscription } = loaded;
+      if (delivery.status === 'delivered') return { status: delivery.lastStatusCode ?? 200 };
+      if (delivery.status === 'cancelled' || !subscription.active || subscription.deletedAt) {
+        await repo().cancel(deliveryId, 'the subscription was deleted or deactivated');
+        return { status: 0, skipped: 'subscription-inactive' };
+      }
+
+      let target: ResolvedTarget;
+      try {
+        target = await resolveWebhookTarget(subscription.url, deps.allowlist, deps.lookup);
+      } catch (error) {
+        if (error instanceof WebhookTargetError && error.code === 'UNRESOLVABLE') return fail(deliveryId, WebhookFailure.NETWORK_ERROR, error.message, null, true);
+        const message = error instanceof Error ? error.message : String(error);
+        return fail(deliveryId, WebhookFailure.TARGET_FORBIDDEN, message, null, false);
+      }
+
+      const body = JSON.stringify({ id: delivery.id, event: delivery.event, createdAt: delivery.createdAt.toISOString(), data: delivery.payload });
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': userAgent,
+        'x-flowcrm-event': delivery.event,
+        'x-flowcrm-delivery': delivery.id,
+        'idempotency-key': delivery.idempotencyKey,
+        'x-flowcrm-signature': signatureHeader(subscription.secret, body),
+      };
+      let response: PinnedResponse;
+      try {
+        response = await postPinned(target, headers, body, deps.timeoutMs);
+      } catch (error) {
+        return fail(deliveryId, WebhookFailure.NETWORK_ERROR, `POST ${target.host} failed: ${(error as Error).message}`, null, true);
+      }
+
+      const { status } = response;
+      if (status >= 200 && status < 300) {
+        await repo().recordAttempt(deliveryId, { status: 'delivered', statusCode: status, error: null });
+        return { status };
+      }
+      if (status >= 300 && status < 400) {
+        return fail(deliveryId, WebhookFailure.REDIRECT_REFUSED, `redirect refused: the receiver answered ${status}${response.location ? ` to ${response.location}` : ''}; webhooks never follow redirects`, status, false);
+      }
+      if (status === 429) return fail(deliveryId, WebhookFailure.RATE_LIMITED, 'the receiver answered 429', status, true, retryAfterMs(response.retryAfter));
+      if (status >= 500) return fail(deliveryId, WebhookFailure.SERVER_ERROR, `the receiver answered ${status}: ${response.snippet}`, status, true);
+      return fail(deliveryId, WebhookFailure.REJECTED, `the receiver answered ${status}: ${response.snippet}`, status, false);
+    },
+  };
+}
