@@ -30,9 +30,9 @@ export function createActivities({ orm }: ActivityDeps): FlowActivities {
       return nonRetryableOnDomainError(async () => (await new RecordRepository(em()).get(entity, recordId)).data);
     },
 
-    async resolveApprovers({ spec, requester, approver, record }) {
+    async resolveApprovers({ spec, requester, approver, record, exclude }) {
       const directory = await new UserRepository(em()).directory();
-      return nonRetryableOnDomainError(async () => resolveApprovers(spec, { directory, requester, approver, record }));
+      return nonRetryableOnDomainError(async () => resolveApprovers(spec, { directory, requester, approver, record, exclude }));
     },
 
     async openTask(task) {

@@ -64,7 +64,7 @@ export interface ProcessStateUpdate {
 /** Every side effect a workflow may cause. Each is idempotent, keyed by deterministic ids. */
 export interface FlowActivities {
   loadRecord(input: { entity: string; recordId: string }): Promise<Record<string, unknown>>;
-  resolveApprovers(input: { spec: ApproverSpecInput; requester: string; approver?: string; record?: Record<string, unknown> }): Promise<Resolution>;
+  resolveApprovers(input: { spec: ApproverSpecInput; requester: string; approver?: string; record?: Record<string, unknown>; exclude?: string[] }): Promise<Resolution>;
   openTask(task: TaskProjection): Promise<void>;
   closeTask(closure: TaskClosure): Promise<void>;
   reassignTask(change: TaskReassignment): Promise<void>;

@@ -14,22 +14,32 @@ function openTask(run: ApprovalRun, taskId: string): LiveTask {
   return task;
 }
 
-/** Who decides and for whom: an approver, or the current delegate of one. Throws when neither. */
+/** Who decides and for whom: an approver, or the current delegate of one; separation of duties always holds. */
 function vetDecision(run: ApprovalRun, update: DecisionInput): { task: LiveTask; onBehalfOf?: string } {
   const task = openTask(run, update.taskId);
-  if (update.actor === run.input.requester) refuse('SELF_APPROVAL', 'the requester cannot decide their own request');
-  const at = nowIso();
-  const delegation = task.approvers.includes(update.actor)
-    ? undefined
-    : update.delegations?.find((d) => d.to === update.actor && task.approvers.includes(d.from) && d.startsAt <= at && at < d.endsAt);
+  if (task.kind === 'revise') return { task: vetRevision(run, task, update) };
+  const step = run.input.chain.steps.find((s) => s.id === task.stepId);
   const verdict = checkDecision({
-    actor: delegation ? delegation.from : update.actor,
+    actor: update.actor,
     requester: run.input.requester,
     outcome: update.outcome,
     task: { status: task.status, approvers: task.approvers, decidedBy: task.decidedBy },
+    delegations: update.delegations ?? [],
+    at: nowIso(),
+    earlierApprovers: run.earlierApprovers(),
+    distinctApprovers: run.input.chain.distinctApprovers,
+    allowRequestChanges: step?.allowRequestChanges,
   });
   if (!verdict.ok) refuse(verdict.code, verdict.message);
-  return { task, onBehalfOf: delegation?.from };
+  return { task, onBehalfOf: verdict.onBehalfOf };
+}
+
+/** The requester's own task after `request_changes`: only they answer it, with resubmit or withdraw. */
+function vetRevision(run: ApprovalRun, task: LiveTask, update: DecisionInput): LiveTask {
+  if (task.status !== 'open') refuse('TASK_ALREADY_DECIDED', `task ${task.id} is ${task.status}`);
+  if (update.actor !== run.input.requester) refuse('FORBIDDEN', 'only the requester revises and resubmits');
+  if (update.outcome !== 'resubmit' && update.outcome !== 'withdraw') refuse('VALIDATION_FAILED', 'answer resubmit or withdraw');
+  return task;
 }
 
 function vetReassign(run: ApprovalRun, update: ReassignInput): LiveTask {
@@ -52,8 +62,8 @@ export function installHandlers(run: ApprovalRun): void {
 
   setHandler(decideUpdate, async (update) => {
     const { task, onBehalfOf } = vetDecision(run, update); // again: another decision may have been accepted since validation
-    const decision = { actor: onBehalfOf ?? update.actor, outcome: update.outcome as Decision['outcome'], comment: update.comment, at: nowIso(), stepId: task.stepId, taskId: task.id, onBehalfOf };
-    task.decidedBy.push(decision.actor);
+    const decision = { actor: update.actor, outcome: update.outcome as Decision['outcome'], comment: update.comment, at: nowIso(), stepId: task.stepId, taskId: task.id, onBehalfOf };
+    task.decidedBy.push(onBehalfOf ?? update.actor);
     task.status = 'completed';
     run.decisions.push(decision);
     run.log(task.stepId, update.outcome, { actor: update.actor, onBehalfOf: onBehalfOf ?? null, task: task.id, comment: update.comment ?? null });

@@ -35,6 +35,8 @@ export interface ApprovalResult {
 
 export interface LiveTask {
   id: string;
+  /** `revise`: the requester's task after an approver asked for changes. */
+  kind: 'approval' | 'revise';
   title: string;
   stepId: string;
   approvers: string[];
@@ -65,13 +67,14 @@ export class ApprovalRun {
     return [...this.tasks.values()].filter((t) => t.stepId === stepId);
   }
 
-  /** The approvers of a step as they stand now (reassignment changes them). */
-  stepApprovers(stepId: string): string[] {
-    return [...new Set(this.stepTasks(stepId).flatMap((t) => t.approvers))];
+  decisionsOn(tasks: LiveTask[]): StepDecision[] {
+    const ids = new Set(tasks.map((t) => t.id));
+    return this.decisions.filter((d) => ids.has(d.taskId));
   }
 
-  stepDecisions(stepId: string): StepDecision[] {
-    return this.decisions.filter((d) => d.stepId === stepId);
+  /** Who approved earlier in this run (the approver decided for, when a delegate acted). */
+  earlierApprovers(): string[] {
+    return [...new Set(this.decisions.filter((d) => d.outcome === 'approve').map((d) => d.onBehalfOf ?? d.actor))];
   }
 
   openTasks(): LiveTask[] {

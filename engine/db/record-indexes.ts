@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { fieldCatalog, fieldExpression, keyLiteral } from '../domain/query/fields.js';
 import { entityFeatures } from '../domain/records/features.js';
-import { runSql } from './record-sql.js';
+import { runSql as run } from './record-sql.js';
+
+/** DDL here must never join a caller's transaction (CREATE INDEX CONCURRENTLY cannot run in one). */
+const runSql = <T>(em: EntityManager, sql: string, params: unknown[] = []) => run<T>(em, sql, params, true);
 import type { PublishedConfig } from './config-store.js';
 
 export interface IndexPlan {
@@ -22,9 +25,9 @@ function indexName(prefix: string, entity: string, field: string, definition: st
 }
 
 /**
- * The indexes a configuration asks for: declared `indexes` become partial expression indexes over live rows of the
- * entity, ordered by the field's query expression then id (so filtered, sorted, keyset-paged lists use them);
- * `x-unique` fields get a unique index on the field's text form. Names carry a hash of the definition.
+ * The indexes a configuration asks for: declared `indexes` become expression indexes on (entity, the field's query
+ * expression, id), so filtered, sorted and keyset-paged lists use them; `x-unique` fields get a unique index on the
+ * field's text form over the entity's live rows. Names carry a hash of the definition.
  */
 export function indexPlan(bundle: Obj): IndexPlan[] {
   const entities = (bundle.entities && typeof bundle.entities === 'object' ? bundle.entities : {}) as Record<string, Obj>;
@@ -33,16 +36,17 @@ export function indexPlan(bundle: Obj): IndexPlan[] {
     if (!definition || typeof definition !== 'object') continue;
     const catalog = fieldCatalog(definition.schema);
     const features = entityFeatures(bundle, definition);
-    const where = `where entity = ${keyLiteral(entity)} and deleted_at is null`;
     for (const field of new Set(features.indexes)) {
       const info = Object.hasOwn(catalog, field) ? catalog[field] : undefined;
       if (!info || (info.kind !== 'text' && info.kind !== 'number' && info.kind !== 'boolean')) continue;
-      const body = `on records ((${fieldExpression([field], info.kind)}), id) ${where}`;
+      // Not partial: PostgreSQL ignores the statistics of partial expression indexes, and without them it misjudges
+      // how selective a filter on the field is. Leading `entity` keeps each entity's rows together in the index.
+      const body = `on records (entity, (${fieldExpression([field], info.kind)}), id)`;
       const name = indexName('rx', entity, field, body);
       plans.push({ name, entity, field, unique: false, sql: `create index concurrently if not exists ${name} ${body}` });
     }
     for (const field of features.unique) {
-      const body = `on records ((${fieldExpression([field], 'text')})) ${where}`;
+      const body = `on records ((${fieldExpression([field], 'text')})) where entity = ${keyLiteral(entity)} and deleted_at is null`;
       const name = indexName('ux', entity, field, body);
       plans.push({ name, entity, field, unique: true, sql: `create unique index concurrently if not exists ${name} ${body}` });
     }
@@ -84,6 +88,8 @@ export async function ensureIndexes(em: EntityManager, config: Pick<PublishedCon
       result.failed.push({ name: plan.name, entity: plan.entity, field: plan.field, message: (error as Error).message });
     }
   }
+  // Statistics of new expression indexes only exist after ANALYZE; without them the planner guesses selectivity.
+  if (result.created.length) await runSql(em, 'analyze records');
   return result;
 }
 
@@ -94,9 +100,10 @@ export function ensureIndexesOnce(em: EntityManager, config: PublishedConfig): P
   const key = `${String(em.config.get('clientUrl'))}#${config.version}#${config.hash}`;
   let pending = ensured.get(key);
   if (!pending) {
-    pending = ensureIndexes(em.fork(), config).catch((error: unknown) => {
+    // A safety net must not fail the request that triggered it: forget the attempt so a later request retries.
+    pending = ensureIndexes(em, config).catch(() => {
       ensured.delete(key);
-      throw error;
+      return { created: [], existing: [], failed: [] };
     });
     ensured.set(key, pending);
   }

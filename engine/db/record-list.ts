@@ -62,10 +62,36 @@ export function decodeCursor(spec: SortSpec, cursor: string): SeekPosition {
   return { value: v, id };
 }
 
+const translated = new Map<string, { sql: string; params: unknown[] }>();
+const catalogs = new Map<string, ListTarget['catalog']>();
+
+/**
+ * Translations are pure functions of (catalog, filter), so they are memoised (bounded) per catalog and filter; the
+ * placeholders are renumbered after the entity's `$1`.
+ */
+function cachedFilter(target: ListTarget, filter: string, params: SqlParams): string {
+  const key = `${target.entity}\u0000${filter}`;
+  let hit = translated.get(key);
+  if (!hit || catalogs.get(key) !== target.catalog) {
+    const local = new SqlParams();
+    local.add(null);
+    hit = translateFilter(filter, target.catalog, local);
+    if (translated.size >= 1000) {
+      translated.clear();
+      catalogs.clear();
+    }
+    translated.set(key, hit);
+    catalogs.set(key, target.catalog);
+  }
+  if (params.values.length !== 1) throw new Error('the filter must follow the entity parameter');
+  for (const value of hit.params.slice(1)) params.add(value);
+  return hit.sql;
+}
+
 /** The WHERE clause shared by pages and counts: live rows of the entity, the filter and the review state. */
 function conditions(target: ListTarget, options: ListOptions, params: SqlParams): string[] {
   const where = [`entity = ${params.add(target.entity)}`, 'deleted_at is null'];
-  if (options.filter && options.filter.trim()) where.push(translateFilter(options.filter, target.catalog, params).sql);
+  if (options.filter && options.filter.trim()) where.push(cachedFilter(target, options.filter, params));
   if (options.review !== undefined) {
     if (!target.reviewRequired) {
       throw new DomainError('VALIDATION_FAILED', `${target.entity} records are not reviewed`, [{ path: '/query/review', message: 'this entity does not require review' }]);

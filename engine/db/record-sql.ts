@@ -5,8 +5,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * Runs SQL with real bind parameters ($1, $2, ...) on the entity manager's connection, inside its transaction when
  * one is open. MikroORM's `execute` inlines parameters into the text; list filters must not, so they come here.
  */
-export async function runSql<T = Record<string, unknown>>(em: EntityManager, sql: string, params: readonly unknown[] = []): Promise<T[]> {
-  const client = (em.getTransactionContext<Kysely<unknown>>() ?? em.getConnection().getClient()) as Kysely<unknown>;
+export async function runSql<T = Record<string, unknown>>(em: EntityManager, sql: string, params: readonly unknown[] = [], outsideTransaction = false): Promise<T[]> {
+  const client = ((outsideTransaction ? undefined : em.getTransactionContext<Kysely<unknown>>()) ?? em.getConnection().getClient()) as Kysely<unknown>;
   const result = await client.executeQuery<T>(CompiledQuery.raw(sql, [...params]));
   return [...result.rows];
 }

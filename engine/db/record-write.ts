@@ -4,7 +4,7 @@ import { applyComputed, checkPicklists, entityFeatures, formatNumber, numberingS
 import { fieldCatalog, fieldExpression, type FieldCatalog } from '../domain/query/fields.js';
 import { entityDefinition, entityRules, validateData } from './record-validation.js';
 import { runSql } from './record-sql.js';
-import type { PublishedConfig } from './config-store.js';
+import { ConfigStore, type PublishedConfig } from './config-store.js';
 
 /** Everything a write or a query needs to know about one entity of one configuration version. */
 export interface EntityContext {
@@ -16,6 +16,16 @@ export interface EntityContext {
 }
 
 const contexts = new Map<string, EntityContext>();
+
+/**
+ * The current configuration: asks only for the latest version number (the store caches published versions, which
+ * are immutable), instead of loading the whole bundle on every records request.
+ */
+export async function currentConfig(em: EntityManager): Promise<PublishedConfig> {
+  const [row] = await runSql<{ version: number | null }>(em, 'select max(version) as version from config_versions where version > 0');
+  if (row?.version === null || row?.version === undefined) throw new DomainError('NOT_FOUND', 'no configuration has been published yet');
+  return new ConfigStore(em).get(row.version);
+}
 
 export function entityContext(config: PublishedConfig, entity: string): EntityContext {
   const key = `${config.version}:${entity}`;

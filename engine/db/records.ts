@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { RecordEntity, AuditEntryEntity, type CrmRecord } from './entities.js';
-import { ConfigStore } from './config-store.js';
 import { applyMergePatch } from '../domain/records/merge-patch.js';
 import { diffFields } from '../domain/records/diff.js';
 import { applyReview, unreviewed, type ReviewStage, type ReviewState } from '../domain/records/review.js';
 import { DomainError } from '../domain/errors.js';
-import { entityContext, prepareData, type EntityContext } from './record-write.js';
+import { currentConfig, entityContext, prepareData, type EntityContext } from './record-write.js';
 import { listRows, type ListOptions, type RecordRow } from './record-list.js';
 import { ensureIndexesOnce } from './record-indexes.js';
 import { sqlState } from './record-sql.js';
@@ -88,7 +87,7 @@ export class RecordRepository {
 
   /** The entity's context in the current configuration; makes sure its declared indexes exist (once per version). */
   async context(entity: string): Promise<EntityContext> {
-    const config = await new ConfigStore(this.em).current();
+    const config = await currentConfig(this.em);
     const ctx = entityContext(config, entity);
     await ensureIndexesOnce(this.em, config);
     return ctx;
@@ -115,7 +114,7 @@ export class RecordRepository {
   }
 
   async get(entity: string, id: string): Promise<RecordDto> {
-    const config = await new ConfigStore(this.em).current();
+    const config = await currentConfig(this.em);
     const ctx = entityContext(config, entity);
     return toRecordDto(await this.find(this.em, entity, id), ctx.features.reviewRequired);
   }

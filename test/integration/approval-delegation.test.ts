@@ -159,7 +159,7 @@ describe('inbox scopes and filters', () => {
     const detail = await regiondir.get(`/api/tasks/${encodeURIComponent(task.id)}`);
     expect(detail.body.record.data.total).toBe(600_000);
     expect(detail.body.routing[0]).toMatchObject({ rule: 'role:regional_director', result: ['regiondir'] });
-    expect(detail.body.formSchema.properties.outcome.enum).toEqual(['approve', 'reject']);
+    expect(detail.body.formSchema.properties.outcome.enum).toEqual(['approve', 'reject', 'request_changes']);
     expect((await (await stack.as('tech1')).get(`/api/tasks/${encodeURIComponent(task.id)}`)).status).toBe(403);
     await regiondir.post(complete(task.id), { outcome: 'approve' });
   });

@@ -15,10 +15,10 @@ describe('compatibility of picklist changes', () => {
   it('counts the records whose picklist or multiselect value a new version drops', async () => {
     const admin = await stack.as('admin');
     const { version: _v, hash: _h, ...bundle } = (await admin.get('/api/config')).body;
-    bundle.picklists = { regions: { values: values('east', 'west', 'north') } };
-    bundle.entities.quote.schema.properties.region = { type: 'string', 'x-picklist': 'regions' };
-    bundle.entities.quote.schema.properties.coverage = { type: 'array', items: { type: 'string' }, 'x-picklist': 'regions' };
-    expect((await admin.post('/api/config/publish', bundle)).status).toBe(201);
+    bundle.picklists = { ...bundle.picklists, regions: { values: values('east', 'west', 'north') } };
+    bundle.entities.quote.schema.properties.region = { type: 'string', 'x-type': 'picklist', 'x-picklist': 'regions' };
+    bundle.entities.quote.schema.properties.coverage = { type: 'array', items: { type: 'string' }, 'x-type': 'multiselect', 'x-picklist': 'regions' };
+    expect(await admin.post('/api/config/publish', bundle)).toMatchObject({ status: 201, body: { version: 2 } });
 
     const sales1 = await stack.as('sales1');
     const line = [{ product: 'P', quantity: 1, unitPrice: 1 }];

@@ -36,10 +36,12 @@ function breakingCandidate(base: any) {
   schema.properties.region = { type: 'string', minLength: 1 };
   schema.required = [...schema.required, 'region'];
   delete schema.properties.discountPercent;
+  const order = b.entities.quote.ui?.['ui:order'];
+  if (Array.isArray(order)) b.entities.quote.ui['ui:order'] = order.filter((f: string) => f !== 'discountPercent');
   schema.properties.total.type = 'integer';
   schema.properties.status.enum = ['pending_approval', 'approved', 'rejected'];
   schema.properties.status.default = 'pending_approval';
-  for (const chain of Object.values(b.approvalChains) as any[]) {
+  for (const chain of (Object.values(b.approvalChains) as any[]).filter((c) => c.entity === 'quote')) {
     for (const step of chain.steps) step.when = 'has(record.total) && record.total > 500000';
     chain.lock = ['lines', 'total'];
     chain.onRecall = { set: { status: 'pending_approval' } };

@@ -183,9 +183,14 @@ describe('resolveApprovers: exclusions (distinctApprovers)', () => {
   it('leaves rules untouched when nobody is excluded', () => {
     expect(resolveApprovers({ role: 'finance' }, ctx({ exclude: ['hqvp'] })).rules[0].inputs).not.toHaveProperty('excluded');
   });
-  it('fails when a spec yields only excluded users', () => {
-    const error = thrown(() => resolveApprovers([{ role: 'finance' }, { role: 'regional_director' }], ctx({ exclude: ['regiondir'] })));
-    expect(error.message).toMatch(/role:regional_director yields only regiondir, who may not approve this step/);
-    expect(error.details[0].path).toBe('/1');
+  it('drops a spec whose only user is excluded, keeping the others', () => {
+    const resolution = resolveApprovers([{ role: 'finance' }, { role: 'regional_director' }], ctx({ exclude: ['regiondir'] }));
+    expect(resolution.users).toEqual(['finance']);
+    expect(resolution.rules[1]).toMatchObject({ rule: 'role:regional_director', inputs: { excluded: ['regiondir'] }, result: [] });
+  });
+
+  it('fails when every approver of the step is excluded', () => {
+    const error = thrown(() => resolveApprovers([{ role: 'regional_director' }], ctx({ exclude: ['regiondir'] })));
+    expect(error.message).toMatch(/every approver of this step approved an earlier step/);
   });
 });

@@ -44,13 +44,12 @@ describe('diffBundles', () => {
     b.entities.quote.schema.required.push('region');
     b.roles.auditor = { label: { en: 'Auditor' } };
     delete b.roles.collector;
-    b.picklists = { priority: { values: ['low', 'high'] } };
-    b.pipelines = {};
+    b.picklists = { ...b.picklists, 'zz-test': { values: [{ value: 'low', label: { en: 'Low' } }] } };
     b.processes['quote-approval'].label.zh = '报价';
     b.locales = ['en'];
     expect(diffBundles(a, b)).toEqual([
       { kind: 'entity', name: 'quote', change: 'modified', paths: ['/schema/properties/region', '/schema/required/2'] },
-      { kind: 'picklist', name: 'priority', change: 'added', paths: [''] },
+      { kind: 'picklist', name: 'zz-test', change: 'added', paths: [''] },
       {
         kind: 'approvalChain', name: 'quote-discount', change: 'modified',
         // The region step is gone: head-office moves up to index 1 and index 2 disappears.

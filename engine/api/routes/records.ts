@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { RecordRepository } from '../../db/records.js';
 import { errors } from './schemas.js';
 import { entityParams, ifMatch, listQueryProperties, recordParams, recordWithReviewSchema as recordSchema, type EntityParams, type RecordParams } from './records-shared.js';

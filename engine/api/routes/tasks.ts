@@ -17,19 +17,26 @@ export function inboxItem(t: TaskDto) {
   };
 }
 
-const approvalForm = {
-  type: 'object',
-  required: ['outcome'],
-  properties: {
-    outcome: { type: 'string', enum: ['approve', 'reject'], title: 'Decision' },
-    comment: { type: 'string', maxLength: 2000, title: 'Comment' },
-  },
+const outcomesByKind: Record<string, string[]> = {
+  approval: ['approve', 'reject', 'request_changes'],
+  task: ['resubmit', 'withdraw'],
 };
+
+function formSchema(kind: string) {
+  return {
+    type: 'object',
+    required: ['outcome'],
+    properties: {
+      outcome: { type: 'string', enum: outcomesByKind[kind] ?? outcomesByKind.approval, title: 'Decision' },
+      comment: { type: 'string', maxLength: 2000, title: 'Comment' },
+    },
+  };
+}
 
 const completeBody = {
   type: 'object', additionalProperties: false,
   properties: {
-    outcome: { type: 'string', enum: ['approve', 'reject'] },
+    outcome: { type: 'string', enum: ['approve', 'reject', 'request_changes', 'resubmit', 'withdraw'] },
     data: { type: 'object', additionalProperties: true },
     comment: { type: 'string', maxLength: 2000 },
   },
@@ -74,7 +81,7 @@ export default async function taskRoutes(app: FastifyInstance) {
     const record = await records.get(task.entity, task.recordId).catch(() => null);
     return {
       ...inboxItem(task), outcome: task.outcome, decidedBy: task.decidedBy, comment: task.comment, completedAt: task.completedAt,
-      routing: task.routing, formSchema: approvalForm, record, history: record ? await records.history(task.entity, task.recordId) : [],
+      routing: task.routing, formSchema: formSchema(task.kind), record, history: record ? await records.history(task.entity, task.recordId) : [],
     };
   });
 
@@ -84,8 +91,9 @@ export default async function taskRoutes(app: FastifyInstance) {
     const task = await repo().get(request.params.id);
     if (task.status === 'completed' || task.status === 'cancelled') throw new DomainError('TASK_ALREADY_DECIDED', `task ${task.id} is ${task.status}`);
     const outcome = request.body.outcome ?? (request.body.data?.outcome as string | undefined);
-    if (outcome !== 'approve' && outcome !== 'reject') {
-      throw new DomainError('VALIDATION_FAILED', 'an approval needs an outcome', [{ path: '/outcome', message: 'must be approve or reject' }]);
+    const allowed = outcomesByKind[task.kind] ?? outcomesByKind.approval;
+    if (!outcome || !allowed.includes(outcome)) {
+      throw new DomainError('VALIDATION_FAILED', `this task takes one of: ${allowed.join(', ')}`, [{ path: '/outcome', message: `must be one of ${allowed.join(', ')}` }]);
     }
     const comment = request.body.comment ?? (request.body.data?.comment as string | undefined);
     const delegations = await new DelegationRepository(app.deps.orm.em.fork()).activeTo(request.user.username);

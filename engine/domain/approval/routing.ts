@@ -131,30 +131,29 @@ function resolveOne(spec: ApproverSpec, ctx: RoutingContext, path: string): Rout
   return managerOf(spec, ctx, path);
 }
 
-/** Removes `ctx.exclude` from a rule's result, recording who was removed; nobody left is VALIDATION_FAILED. */
-function applyExclusions(rule: RoutingRule, exclude: string[], path: string): RoutingRule {
+/** Removes `ctx.exclude` from a rule's result, recording who was removed. */
+function applyExclusions(rule: RoutingRule, exclude: string[]): RoutingRule {
   const excluded = rule.result.filter((n) => exclude.includes(n));
   if (excluded.length === 0) return rule;
-  const result = rule.result.filter((n) => !exclude.includes(n));
-  if (result.length === 0) {
-    fail(`${rule.rule} yields only ${excluded.join(', ')}, who may not approve this step (approved an earlier step)`, path);
-  }
-  return { rule: rule.rule, inputs: { ...rule.inputs, excluded }, result };
+  return { rule: rule.rule, inputs: { ...rule.inputs, excluded }, result: rule.result.filter((n) => !exclude.includes(n)) };
 }
 
 /**
  * Turns an approver spec into concrete usernames plus the routing rules that explain them.
  *
  * Users are deduplicated in spec order; inactive users are dropped; the requester is always excluded (separation
- * of duties), and so is everyone in `ctx.exclude`. Every single spec must yield at least one user, otherwise
- * VALIDATION_FAILED is thrown: an `all` step must never silently lose one of its required approvers.
+ * of duties). Every single spec must yield at least one user, otherwise VALIDATION_FAILED is thrown: an `all` step
+ * must never silently lose one of its required approvers. `ctx.exclude` (approvers of earlier steps, under
+ * `distinctApprovers`) is removed afterwards: that removal is intended, so only a step left with nobody fails.
  */
 export function resolveApprovers(spec: ApproverSpecInput, ctx: RoutingContext): Resolution {
   const list: unknown[] = Array.isArray(spec) ? spec : [spec];
   if (list.length === 0) fail('an approver list needs at least one approver spec');
   const rules = list.map((item, i) => {
     const path = Array.isArray(spec) ? `/${i}` : '';
-    return applyExclusions(resolveOne(checkSpec(item, path), ctx, path), ctx.exclude ?? [], path);
+    return applyExclusions(resolveOne(checkSpec(item, path), ctx, path), ctx.exclude ?? []);
   });
-  return { users: unique(rules.flatMap((r) => r.result)), rules };
+  const users = unique(rules.flatMap((r) => r.result));
+  if (users.length === 0) fail('every approver of this step approved an earlier step (distinctApprovers)');
+  return { users, rules };
 }
