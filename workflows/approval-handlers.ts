@@ -1,4 +1,4 @@
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { checkDecision, type Decision } from '../engine/domain/approval/index.js';
 import { approvalStateQuery, decideUpdate, reassignUpdate, recallUpdate, type DecisionInput, type ReassignInput } from './messages.js';
 import { activities, type ApprovalRun, type LiveTask } from './approval-run.js';
@@ -6,6 +6,16 @@ import { nowIso } from './clock.js';
 
 function refuse(type: string, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+/**
+ * Projections are written by local activities, whose results reach history only when the workflow task completes:
+ * after a worker crash the inbox can show a task the replayed run has not re-registered yet. An update naming an
+ * unknown task therefore waits (bounded) for it instead of failing; the full check runs once it is known.
+ */
+async function whenKnown(run: ApprovalRun, taskId: string): Promise<void> {
+  if (run.tasks.has(taskId)) return; // the usual case: no timer, no extra history
+  if (!(await condition(() => run.tasks.has(taskId), '1 minute'))) refuse('NOT_FOUND', `task ${taskId} is not part of this approval`);
 }
 
 function openTask(run: ApprovalRun, taskId: string): LiveTask {
@@ -61,7 +71,8 @@ export function installHandlers(run: ApprovalRun): void {
   }));
 
   setHandler(decideUpdate, async (update) => {
-    const { task, onBehalfOf } = vetDecision(run, update); // again: another decision may have been accepted since validation
+    await whenKnown(run, update.taskId);
+    const { task, onBehalfOf } = vetDecision(run, update); // again, synchronously: another decision may have been accepted since validation
     const decision = { actor: update.actor, outcome: update.outcome as Decision['outcome'], comment: update.comment, at: nowIso(), stepId: task.stepId, taskId: task.id, onBehalfOf };
     task.decidedBy.push(onBehalfOf ?? update.actor);
     task.status = 'completed';
@@ -72,16 +83,17 @@ export function installHandlers(run: ApprovalRun): void {
       at: decision.at, entity, recordId, processId, stepId: task.stepId,
     });
     return { taskId: task.id, status: 'completed', outcome: update.outcome };
-  }, { validator: (update) => void vetDecision(run, update) });
+  }, { validator: (update) => void (run.tasks.has(update.taskId) && vetDecision(run, update)) });
 
   setHandler(reassignUpdate, async (update) => {
+    await whenKnown(run, update.taskId);
     const task = vetReassign(run, update);
     const from = update.actorIsAdmin && !task.approvers.includes(update.actor) ? [...task.approvers] : [update.actor];
     task.approvers = [...task.approvers.filter((a) => !from.includes(a)), update.to];
     run.log(task.stepId, 'reassigned', { actor: update.actor, from, to: update.to, task: task.id });
     await activities.reassignTask({ taskId: task.id, approvers: task.approvers, from, actor: update.actor, comment: update.comment, at: nowIso(), entity, recordId, processId });
     return { taskId: task.id, approvers: task.approvers };
-  }, { validator: (update) => void vetReassign(run, update) });
+  }, { validator: (update) => void (run.tasks.has(update.taskId) && vetReassign(run, update)) });
 
   const vetRecall = (actor: string) => {
     if (actor !== run.input.requester) refuse('FORBIDDEN', 'only the requester can recall a request');

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import closeWithGrace from 'close-with-grace';
 import { createOrm, migrate } from '../db/orm.js';
 import { seedDemo } from '../db/seed.js';
+import { ConfigStore } from '../db/config-store.js';
+import { ensureIndexes } from '../db/record-indexes.js';
 import { connectTemporal } from '../temporal/client.js';
 import { buildApp } from './app.js';
 import { TASK_QUEUE_DEFAULT } from '../../workflows/messages.js';
@@ -14,6 +16,8 @@ async function main() {
   const orm = await createOrm({ databaseUrl: env.DATABASE_URL, poolSize: Number(env.DATABASE_POOL_SIZE ?? 10) });
   await migrate(orm);
   if (env.FLOWCRM_DEMO === '1') await seedDemo(orm.em.fork());
+  const config = await new ConfigStore(orm.em.fork()).latest();
+  if (config) await ensureIndexes(orm.em.fork(), config);
   const flow = await connectTemporal({
     address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConfigStore, type PublishedConfig } from './config-store.js';
+import { ensureIndexes, type EnsureIndexesResult } from './record-indexes.js';
 import { checkCompatibility, type CompatibilityReport } from './config-compatibility.js';
 import { applyBackfill, checkBackfill, type BackfillCounts } from './config-backfill.js';
 import { validateBundle } from '../domain/config/validate-bundle.js';
@@ -22,6 +23,8 @@ export interface PublishOutcome {
   backfilled: BackfillCounts;
   /** The issues accepted with `force` (empty otherwise). */
   issues: CompatibilityReport['issues'];
+  /** The record indexes the published version declares: created now, already there, or failed (e.g. duplicates). */
+  indexes: EnsureIndexesResult;
 }
 
 /** Throws CONFIG_INVALID with one detail per problem unless the bundle is valid. */
@@ -50,7 +53,9 @@ export async function publishConfig(em: EntityManager, request: PublishRequest):
     }
     issues = report.issues;
   });
-  return { published, backfilled, issues };
+  // after the commit: CREATE INDEX CONCURRENTLY cannot run inside the publish transaction
+  const indexes = await ensureIndexes(em.fork(), published);
+  return { published, backfilled, issues, indexes };
 }
 
 /** The compatibility report of a candidate against the latest published version (validated first). */

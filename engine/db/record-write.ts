@@ -99,6 +99,8 @@ export interface PrepareInput {
 export async function prepareData(em: EntityManager, ctx: EntityContext, request: PrepareInput): Promise<Record<string, unknown>> {
   const { prefix, current } = request;
   const details = request.system ? [] : readOnlyProblems(ctx, request.merged, request.input, current?.data ?? null, prefix);
+  details.push(...nulProblems(request.merged, prefix));
+  if (details.length) throw new DomainError('VALIDATION_FAILED', 'the record is invalid', details);
   const data = structuredClone(request.merged);
   ctx.rules.validate(data);
   details.push(...applyComputed(data, ctx.features, prefix));
@@ -109,6 +111,19 @@ export async function prepareData(em: EntityManager, ctx: EntityContext, request
   if (details.length) throw new DomainError('VALIDATION_FAILED', 'the record is invalid', details);
   await checkUnique(em, ctx, data, current?.id ?? null, prefix);
   return data;
+}
+
+/** PostgreSQL's jsonb cannot store U+0000; refuse it at its path instead of failing in the database. */
+function nulProblems(value: unknown, path: string): ErrorDetail[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [{ path, message: 'text may not contain NUL characters', code: 'VALIDATION_FAILED' }] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulProblems(v, joinPointer(path, i)));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...(k.includes('\u0000') ? [{ path, message: 'field names may not contain NUL characters', code: 'VALIDATION_FAILED' }] : []),
+      ...nulProblems(v, joinPointer(path, k)),
+    ]);
+  }
+  return [];
 }
 
 async function checkReferences(em: EntityManager, ctx: EntityContext, data: Record<string, unknown>, prefix: string): Promise<ErrorDetail[]> {

@@ -98,6 +98,9 @@ describe('list: filter, sort, keyset paging', () => {
         b64([1]), b64(null), '%%%', 'a'.repeat(1999)].map((c) => `sort=${c.includes('total') ? '-total' : 'createdAt'}&cursor=${encodeURIComponent(c)}`),
       'limit=-1', 'limit=abc', 'limit=100000', 'total=maybe', 'review=unreviewed',
     ];
+    const nul = await sales1.post('/api/records/quote', { customerName: 'a\u0000b', lines: [{ product: '\u0000', quantity: 1, unitPrice: 1 }] });
+    expect(nul.status).toBe(422);
+    expect(nul.body.error.details.map((d: { path: string }) => d.path)).toEqual(['/customerName', '/lines/0/product']);
     for (const query of queries) {
       const res = await sales1.get(`/api/records/quote?${query}`);
       expect(res.status, query).toBeLessThan(500);

@@ -5,6 +5,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { startTemporalDevServer } from '../../scripts/lib/temporal-cli.js';
 import { getFreePort } from '../../scripts/lib/ports.js';
 import { workflowsPath } from '../../worker/main.js';
@@ -45,7 +46,7 @@ async function main() {
         await handle.result();
         const history = await handle.fetchHistory();
         const kind = workflowId === processId ? 'process' : 'approval';
-        writeFileSync(`${out}${name}-${kind}.json`, JSON.stringify({ workflowId, history }, null, 1));
+        writeFileSync(`${out}${name}-${kind}.json`, `{"workflowId": ${JSON.stringify(workflowId)}, "history": ${historyToJSON(history)}}\n`);
       }
     }
   } finally {

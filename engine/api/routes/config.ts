@@ -40,6 +40,7 @@ export default async function configRoutes(app: FastifyInstance) {
     // `backfill` travels beside the bundle keys; it is not part of the configuration.
     const { backfill, ...bundle } = request.body;
     const outcome = await publishConfig(app.deps.orm.em.fork(), { bundle, author: request.user.username, force: request.query.force, backfill });
+    if (outcome.indexes.failed.length) request.log.warn({ failed: outcome.indexes.failed }, 'declared record indexes could not be built');
     return reply.status(201).send({
       version: outcome.published.version, hash: outcome.published.hash, backfilled: outcome.backfilled, forcedIssues: outcome.issues,
     });

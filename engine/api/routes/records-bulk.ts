@@ -85,7 +85,7 @@ export default async function recordBulkRoutes(app: FastifyInstance) {
     const ctx = await records.context(entity);
     const { format, sort, filter, review } = request.query;
     const first = await records.list(entity, { sort, filter, review, limit: EXPORT_PAGE });
-    const fields = Object.keys(ctx.catalog);
+    const fields = Object.keys(ctx.catalog).sort();
     const reviewed = ctx.features.reviewRequired;
     const line = (r: RecordDto) => csvLine([r.id, r.version, r.createdAt, r.updatedAt, r.createdBy, r.updatedBy,
       ...(reviewed ? [r.review?.state] : []), ...fields.map((f) => r.data[f])]);
