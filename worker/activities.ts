@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { TaskEntity, ProcessInstanceEntity } from '../engine/db/entities.js';
 import { RecordRepository, addAudit } from '../engine/db/records.js';
 import { UserRepository } from '../engine/db/users.js';
+import { PendingApprovals } from '../engine/db/pending-approvals.js';
 import { resolveApprovers } from '../engine/domain/approval/index.js';
 import { DomainError } from '../engine/domain/errors.js';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -89,6 +90,14 @@ export function createActivities({ orm }: ActivityDeps): FlowActivities {
     async updateRecord(update) {
       await nonRetryableOnDomainError(() =>
         new RecordRepository(em()).systemUpdate(update.entity, update.recordId, update.set, update.actor, update.idempotencyKey, update.context ?? {}));
+    },
+
+    async openPendingApproval(input) {
+      await new PendingApprovals(em()).open(input);
+    },
+
+    async closePendingApproval({ recordId, workflowId }) {
+      await new PendingApprovals(em()).close(recordId, workflowId);
     },
 
     async saveProcessState({ id, status, timeline, ended }) {

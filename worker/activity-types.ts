@@ -70,4 +70,7 @@ export interface FlowActivities {
   reassignTask(change: TaskReassignment): Promise<void>;
   updateRecord(update: RecordUpdate): Promise<void>;
   saveProcessState(update: ProcessStateUpdate): Promise<void>;
+  /** Marks the record as pending this approval: locked fields, and whether edits should wake the workflow. */
+  openPendingApproval(input: { recordId: string; workflowId: string; lockedFields: string[]; onRecordChange: 'continue' | 'reevaluate' | 'restart' }): Promise<void>;
+  closePendingApproval(input: { recordId: string; workflowId: string }): Promise<void>;
 }

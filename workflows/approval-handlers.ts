@@ -1,6 +1,6 @@
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { checkDecision, type Decision } from '../engine/domain/approval/index.js';
-import { approvalStateQuery, decideUpdate, reassignUpdate, recallUpdate, type DecisionInput, type ReassignInput } from './messages.js';
+import { approvalStateQuery, decideUpdate, reassignUpdate, recallUpdate, recordChangedSignal, type DecisionInput, type ReassignInput } from './messages.js';
 import { activities, type ApprovalRun, type LiveTask } from './approval-run.js';
 import { nowIso } from './clock.js';
 
@@ -94,6 +94,11 @@ export function installHandlers(run: ApprovalRun): void {
     await activities.reassignTask({ taskId: task.id, approvers: task.approvers, from, actor: update.actor, comment: update.comment, at: nowIso(), entity, recordId, processId });
     return { taskId: task.id, approvers: task.approvers };
   }, { validator: (update) => void (run.tasks.has(update.taskId) && vetReassign(run, update)) });
+
+  setHandler(recordChangedSignal, ({ version }) => {
+    run.recordChanges++;
+    run.log('chain', 'record-changed', { version });
+  });
 
   const vetRecall = (actor: string) => {
     if (actor !== run.input.requester) refuse('FORBIDDEN', 'only the requester can recall a request');

@@ -51,6 +51,8 @@ export class ApprovalRun {
   readonly timeline: TimelineEntry[] = [];
   status: ApprovalState['status'] = 'running';
   recalled = false;
+  /** Counts edits of the record signalled while the chain runs. */
+  recordChanges = 0;
   readonly runTag = workflowInfo().runId.slice(0, 8);
 
   constructor(readonly input: ApprovalInput) {}

@@ -6,10 +6,13 @@ import { dueDateOf, watchStep, type TimeoutVerdict } from './approval-timeouts.j
 import { publish } from './events.js';
 import { nowIso } from './clock.js';
 
-export type StepOutcome = 'approved' | 'rejected' | 'changes_requested' | 'recalled';
+export type StepOutcome = 'approved' | 'rejected' | 'changes_requested' | 'recalled' | 'skipped' | 'restart';
+
+/** What an edit of the record means for the step waiting now: keep waiting, drop the step, or start over. */
+export type RecordChangeHandler = (step: ApprovalStep) => Promise<'continue' | 'skip' | 'restart'>;
 
 /** Asks one step's approvers and waits until their answers, a timeout action or a recall settle it. */
-export async function runStep(run: ApprovalRun, step: ApprovalStep, record: Record<string, unknown>, visit: number): Promise<StepOutcome> {
+export async function runStep(run: ApprovalRun, step: ApprovalStep, record: Record<string, unknown>, visit: number, onRecordChange: RecordChangeHandler): Promise<StepOutcome> {
   const mode: ApprovalMode = step.mode ?? 'any';
   const exclude = run.input.chain.distinctApprovers ? run.earlierApprovers() : [];
   const resolution = await activities.resolveApprovers({ spec: step.approvers, requester: run.input.requester, record, exclude });
@@ -20,7 +23,14 @@ export async function runStep(run: ApprovalRun, step: ApprovalStep, record: Reco
   let timedOut: TimeoutVerdict = null;
   const watch = watchStep(run, step, calendars);
   void watch.done.then((verdict) => (timedOut = verdict));
-  await condition(() => run.recalled || timedOut !== null || result() !== 'pending');
+  const settled = () => run.recalled || timedOut !== null || result() !== 'pending';
+  let change: 'continue' | 'skip' | 'restart' = 'continue';
+  while (change === 'continue') {
+    const seen = run.recordChanges;
+    await condition(() => settled() || run.recordChanges !== seen);
+    if (settled()) break;
+    change = await onRecordChange(step);
+  }
   watch.stop();
   await condition(allHandlersFinished); // the decision's projection is written before anything else opens
   await run.cancel(tasks);
@@ -29,8 +39,9 @@ export async function runStep(run: ApprovalRun, step: ApprovalStep, record: Reco
     await publish({ event: 'task.completed', payload: run.taskEvent(task, { outcome: d.outcome, decidedBy: d.actor }), idempotencyKey: `${task.id}:completed` });
   }
   if (run.recalled) return 'recalled';
-  const settled = timedOut ?? result();
-  return settled === 'pending' ? 'rejected' : settled;
+  if (change !== 'continue') return change === 'skip' ? 'skipped' : 'restart';
+  const verdict = timedOut ?? result();
+  return verdict === 'pending' ? 'rejected' : verdict;
 }
 
 function approversOf(tasks: LiveTask[]): string[] {

@@ -75,6 +75,8 @@ export const reassignUpdate = defineUpdate<{ taskId: string; approvers: string[]
 export const recallUpdate = defineUpdate<{ status: string }, [RecallInput]>('recall');
 export const approvalStateQuery = defineQuery<ApprovalState>('approvalState');
 export const processStateQuery = defineQuery<ProcessState>('processState');
+/** The record under approval was edited (sent by the API after the write commits). */
+export const recordChangedSignal = defineSignal<[{ version: number }]>('recordChanged');
 export const businessEventSignal = defineSignal<[BusinessEvent]>('businessEvent');
 
 export const TASK_QUEUE_DEFAULT = 'flowcrm';

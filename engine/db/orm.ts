@@ -5,6 +5,7 @@ import { Migration0001Initial } from './migrations/0001-initial.js';
 import { Migration0002Records } from './migrations/0002-records.js';
 import { Migration0003Notifications } from './migrations/0003-notifications.js';
 import { Migration0004Approvals } from './migrations/0004-approvals.js';
+import { Migration0005PendingApprovals } from './migrations/0005-pending-approvals.js';
 
 export type Orm = MikroORM;
 
@@ -29,6 +30,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
         { name: '0002-records', class: Migration0002Records },
         { name: '0003-notifications', class: Migration0003Notifications },
         { name: '0004-approvals', class: Migration0004Approvals },
+        { name: '0005-pending-approvals', class: Migration0005PendingApprovals },
       ],
       transactional: true,
       allOrNothing: true,

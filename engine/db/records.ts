@@ -9,6 +9,7 @@ import { currentConfig, entityContext, prepareData, type EntityContext } from '.
 import { listRows, type ListOptions, type RecordRow } from './record-list.js';
 import { ensureIndexesOnce } from './record-indexes.js';
 import { sqlState } from './record-sql.js';
+import { PendingApprovals } from './pending-approvals.js';
 
 export interface RecordDto {
   id: string;
@@ -125,6 +126,7 @@ export class RecordRepository {
       const record = await this.find(em, entity, id, true);
       checkVersion(record, ifMatch);
       const merged = applyMergePatch(record.data, patch) as Record<string, unknown>;
+      await new PendingApprovals(em).assertUnlocked(id, Object.keys(diffFields(record.data, merged)), pathPrefix);
       const data = await prepareData(em, ctx, { merged, input: patch, current: { id, data: record.data }, prefix: pathPrefix, now: new Date() });
       return this.write(em, ctx, record, data, actor, 'update', {});
     }));
@@ -147,6 +149,7 @@ export class RecordRepository {
     await this.em.transactional(async (em) => {
       const record = await this.find(em, entity, id, true);
       checkVersion(record, ifMatch);
+      if ((await new PendingApprovals(em).forRecord(id)).length) throw new DomainError('RECORD_LOCKED', `${entity} ${id} is pending approval and cannot be deleted`);
       record.deletedAt = new Date();
       record.version += 1;
       addAudit(em, { entity, recordId: id, action: 'delete', actor });

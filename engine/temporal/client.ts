@@ -1,6 +1,6 @@
 import { Client, Connection, WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { decideUpdate, reassignUpdate, recallUpdate, processStateQuery, approvalStateQuery, businessEventSignal, type DecisionInput, type DecisionResult, type ReassignInput, type RecallInput, type ProcessState, type ApprovalState } from '../../workflows/messages.js';
+import { decideUpdate, reassignUpdate, recallUpdate, recordChangedSignal, processStateQuery, approvalStateQuery, businessEventSignal, type DecisionInput, type DecisionResult, type ReassignInput, type RecallInput, type ProcessState, type ApprovalState } from '../../workflows/messages.js';
 import type { ProcessInput } from '../../workflows/process.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
 
@@ -85,6 +85,15 @@ export class FlowClient {
       await this.client.workflow.getHandle(workflowId).signal(businessEventSignal, { name, payload });
     } catch (error) {
       throw toDomainError(error);
+    }
+  }
+
+  /** Wakes an approval waiting on an edited record; an approval that has just ended is no error. */
+  async signalRecordChanged(workflowId: string, version: number): Promise<void> {
+    try {
+      await this.client.workflow.getHandle(workflowId).signal(recordChangedSignal, { version });
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { RecordRepository } from '../../db/records.js';
+import { PendingApprovals } from '../../db/pending-approvals.js';
 import { errors } from './schemas.js';
 import { entityParams, ifMatch, listQueryProperties, recordParams, recordWithReviewSchema as recordSchema, type EntityParams, type RecordParams } from './records-shared.js';
 import recordBulkRoutes from './records-bulk.js';
@@ -13,6 +14,12 @@ function unwrap(body: Record<string, unknown>): { data: Record<string, unknown>;
     return { data: body.data as Record<string, unknown>, prefix: '/data' };
   }
   return { data: body, prefix: '' };
+}
+
+/** After the write has committed: approvals configured to re-evaluate or restart on edits hear of it. */
+async function wakePendingApprovals(app: FastifyInstance, recordId: string, version: number): Promise<void> {
+  const pending = await new PendingApprovals(app.deps.orm.em.fork()).forRecord(recordId);
+  for (const p of pending.filter((x) => x.onRecordChange !== 'continue')) await app.deps.flow.signalRecordChanged(p.workflowId, version);
 }
 
 export default async function recordRoutes(app: FastifyInstance) {
@@ -59,6 +66,7 @@ export default async function recordRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const { data, prefix } = unwrap(request.body);
     const record = await repo().patch(request.params.entity, request.params.id, data, request.user.username, ifMatch(request), prefix);
+    await wakePendingApprovals(app, record.id, record.version);
     return reply.header('etag', String(record.version)).send(record);
   });
 

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../support/stack.js';
+import { quoteData, submitQuote, inboxTaskFor, statusOf } from '../support/quotes.js';
+import { eventually } from '../support/http.js';
+
+let stack: Stack;
+const complete = (id: string) => `/api/tasks/${encodeURIComponent(id)}/complete`;
+
+beforeAll(async () => {
+  stack = await startStack();
+  const admin = await stack.as('admin');
+  const { body: config } = await admin.get('/api/config');
+  const { version: _v, hash: _h, ...bundle } = config;
+  const steps = [
+    { id: 'branch', when: 'record.discountPercent > 10.0', approvers: { managerOf: 'requester' } },
+    { id: 'region', when: 'record.total > 500000.0', approvers: { role: 'regional_director' } },
+  ];
+  for (const policy of ['reevaluate', 'restart']) {
+    bundle.approvalChains[`on-change-${policy}`] = {
+      entity: 'quote', steps, onRecordChange: policy,
+      onSubmit: { set: { status: 'pending_approval' } }, onApproved: { set: { status: 'approved' } }, onRejected: { set: { status: 'rejected' } },
+    };
+    bundle.processes[`on-change-${policy}`] = { entity: 'quote', steps: [{ id: 'approve', type: 'approval', chain: `on-change-${policy}` }, { id: 'end', type: 'end' }] };
+  }
+  expect((await admin.post('/api/config/publish', bundle)).status).toBe(201);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('a record edited during approval', () => {
+  it('keeps locked fields locked while pending, and frees them when the approval ends', async () => {
+    const sales1 = await stack.as('sales1');
+    const branchmgr = await stack.as('branchmgr');
+    const { recordId } = await submitQuote(sales1, 15, 20_000);
+    const task = await inboxTaskFor(branchmgr, recordId);
+    const locked = await sales1.patch(`/api/records/quote/${recordId}`, { discountPercent: 30, total: 1 });
+    expect(locked.status).toBe(409);
+    expect(locked.body.error.code).toBe('RECORD_LOCKED');
+    expect(locked.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['/discountPercent', '/total']);
+    expect((await sales1.delete(`/api/records/quote/${recordId}`)).status).toBe(409);
+    expect((await sales1.patch(`/api/records/quote/${recordId}`, { customerName: 'Acme Trading Ltd' })).status).toBe(200);
+    await branchmgr.post(complete(task.id), { outcome: 'approve' });
+    await statusOf(sales1, recordId, 'approved');
+    await eventually(async () => (await sales1.patch(`/api/records/quote/${recordId}`, { discountPercent: 14 })).status === 200);
+  });
+
+  it('re-evaluates the remaining steps when the amount rises (onRecordChange: reevaluate)', async () => {
+    const sales1 = await stack.as('sales1');
+    const [branchmgr, regiondir] = await Promise.all(['branchmgr', 'regiondir'].map((u) => stack.as(u)));
+    const created = await sales1.post('/api/records/quote', quoteData(15, 100_000));
+    const recordId = created.body.id;
+    await sales1.post('/api/processes', { process: 'on-change-reevaluate', entity: 'quote', recordId });
+    const branch = await inboxTaskFor(branchmgr, recordId);
+    expect((await sales1.patch(`/api/records/quote/${recordId}`, { total: 600_000 })).status).toBe(200);
+    const processId = `on-change-reevaluate:quote:${recordId}`;
+    await eventually(async () => (await sales1.get(`/api/processes/${encodeURIComponent(processId)}`)).body.timeline.some((e: { event: string }) => e.event === 'record-changed'));
+    expect((await branchmgr.post(complete(branch.id), { outcome: 'approve' })).status).toBe(200);
+    const region = await inboxTaskFor(regiondir, recordId);
+    await regiondir.post(complete(region.id), { outcome: 'approve' });
+    await statusOf(sales1, recordId, 'approved');
+  });
+
+  it('drops a waiting step whose condition no longer holds (reevaluate)', async () => {
+    const sales1 = await stack.as('sales1');
+    const branchmgr = await stack.as('branchmgr');
+    const created = await sales1.post('/api/records/quote', quoteData(15, 100_000));
+    const recordId = created.body.id;
+    await sales1.post('/api/processes', { process: 'on-change-reevaluate', entity: 'quote', recordId });
+    const branch = await inboxTaskFor(branchmgr, recordId);
+    expect((await sales1.patch(`/api/records/quote/${recordId}`, { discountPercent: 5 })).status).toBe(200);
+    await statusOf(sales1, recordId, 'approved');
+    expect((await branchmgr.post(complete(branch.id), { outcome: 'approve' })).status).toBe(409);
+  });
+
+  it('starts the chain over on an edit (onRecordChange: restart)', async () => {
+    const sales1 = await stack.as('sales1');
+    const branchmgr = await stack.as('branchmgr');
+    const created = await sales1.post('/api/records/quote', quoteData(15, 100_000));
+    const recordId = created.body.id;
+    await sales1.post('/api/processes', { process: 'on-change-restart', entity: 'quote', recordId });
+    const first = await inboxTaskFor(branchmgr, recordId);
+    expect((await sales1.patch(`/api/records/quote/${recordId}`, { customerName: 'Renamed Co' })).status).toBe(200);
+    const second = await eventually(async () => {
+      const task = await inboxTaskFor(branchmgr, recordId);
+      return task.id !== first.id ? task : null;
+    });
+    expect((await branchmgr.post(complete(first.id), { outcome: 'approve' })).status).toBe(409);
+    expect((await branchmgr.post(complete(second.id), { outcome: 'approve' })).status).toBe(200);
+    await statusOf(sales1, recordId, 'approved');
+  });
+});
