@@ -31,6 +31,8 @@ export type StepDecision = Decision & { stepId: string; taskId: string; onBehalf
 export interface ApprovalResult {
   outcome: 'approved' | 'rejected' | 'recalled';
   decisions: StepDecision[];
+  /** Routing, decisions, timeouts: kept in the process timeline once the approval has ended. */
+  timeline: TimelineEntry[];
 }
 
 export interface LiveTask {

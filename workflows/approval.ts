@@ -77,7 +77,7 @@ export async function approvalWorkflow(input: ApprovalInput): Promise<ApprovalRe
   const final = { approved: chain.onApproved, rejected: chain.onRejected, recalled: chain.onRecall }[outcome];
   await run.setRecord(final?.set, `${outcome}:${round}`);
   await condition(allHandlersFinished);
-  return { outcome, decisions: run.decisions };
+  return { outcome, decisions: run.decisions, timeline: run.timeline };
 }
 
 async function planChain(run: ApprovalRun): Promise<Plan> {

@@ -62,6 +62,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
         args: [{ processId: input.processId, process: input.process, chainId: step.chain, chain, calendars: input.calendars, entity: input.entity, recordId: input.recordId, requester: input.requester }],
       });
       outcome = result.outcome;
+      state.timeline.push(...(result.timeline ?? []));
       log(step.id, result.outcome, { decisions: result.decisions });
       if (result.outcome === 'recalled') break;
     } else if (isDecisionStep(step)) {

@@ -26,6 +26,12 @@ beforeAll(async () => {
   const next = structuredClone(bundle) as any;
   next.calendars = { business };
   next.approvalChains['quote-discount'].steps[0].timeout = { after: 'PT48H', calendar: 'business', action: 'escalate', to: { managerOf: 'approver' } };
+  next.approvalChains['auto-approve'] = {
+    entity: 'quote',
+    steps: [{ id: 'branch', approvers: { managerOf: 'requester' }, timeout: { after: 'PT2H', action: 'approve', remindEvery: 'PT30M' } }],
+    onSubmit: { set: { status: 'pending_approval' } }, onApproved: { set: { status: 'approved' } }, onRejected: { set: { status: 'rejected' } },
+  };
+  next.processes['auto-approve'] = { entity: 'quote', steps: [{ id: 'approve', type: 'approval', chain: 'auto-approve' }, { id: 'end', type: 'end' }] };
   await store.publish(next, 'admin');
 }, 120_000);
 
@@ -70,5 +76,27 @@ describe('approval timeouts on the time-skipping server', () => {
 
     expect((await regiondir.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, { outcome: 'approve' })).status).toBe(200);
     await eventually(async () => (await sales1.get(`/api/records/quote/${recordId}`)).body.data.status === 'approved', 10_000);
+  }, 120_000);
+
+  it('reminds every 30 minutes and auto-approves after 2 hours, each exactly once', async () => {
+    const sales2 = await stack.as('sales2');
+    const branchmgr = await stack.as('branchmgr');
+    const created = await sales2.post('/api/records/quote', { customerName: 'Auto Co', lines: [{ product: 'P', quantity: 1, unitPrice: 10 }], discountPercent: 15, total: 10 });
+    await sales2.post('/api/processes', { process: 'auto-approve', entity: 'quote', recordId: created.body.id });
+    const task = await inboxTaskFor(branchmgr, created.body.id, 10_000);
+    const reminders = async () => (await branchmgr.get('/api/notifications')).body.items
+      .filter((n: { kind: string; link?: { taskId?: string } }) => n.kind === 'task.reminder' && n.link?.taskId === task.id).length;
+
+    await env.sleep(65 * 60_000);
+    await eventually(async () => (await reminders()) === 2, 10_000);
+    expect((await sales2.get(`/api/records/quote/${created.body.id}`)).body.data.status).toBe('pending_approval');
+
+    await env.sleep(60 * 60_000);
+    await eventually(async () => (await sales2.get(`/api/records/quote/${created.body.id}`)).body.data.status === 'approved', 10_000);
+    await env.sleep(10 * hour);
+    expect(await reminders()).toBe(3);
+    const process = await sales2.get(`/api/processes/${encodeURIComponent(`auto-approve:quote:${created.body.id}`)}`);
+    expect(process.body.timeline.filter((e: { event: string }) => e.event === 'timeout:approve')).toHaveLength(1);
+    expect((await branchmgr.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, { outcome: 'reject' })).status).toBe(409);
   }, 120_000);
 });

@@ -24,7 +24,7 @@ export async function submitQuote(client: HttpClient, discountPercent: number, t
 export async function inboxTaskFor(client: HttpClient, recordId: string, timeoutMs = 2000) {
   return eventually(async () => {
     const inbox = await client.get('/api/inbox');
-    return (inbox.body.items as { recordId: string; status: string; id: string; kind: string; candidates: string[] }[])
+    return (inbox.body.items as { recordId: string; status: string; id: string; kind: string; step: string; candidates: string[] }[])
       .find((t) => t.recordId === recordId && (t.status === 'open' || t.status === 'claimed'));
   }, timeoutMs);
 }

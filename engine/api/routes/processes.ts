@@ -5,6 +5,7 @@ import { RecordRepository } from '../../db/records.js';
 import { TaskEntity } from '../../db/entities.js';
 import { toTaskDto } from '../../db/tasks.js';
 import { DomainError } from '../../domain/errors.js';
+import { evaluateCondition } from '../../domain/cel.js';
 import type { ProcessInput } from '../../../workflows/process.js';
 import { errors, idParam } from './schemas.js';
 import { inboxItem } from './tasks.js';
@@ -38,9 +39,15 @@ export default async function processRoutes(app: FastifyInstance) {
     if (definition.entity !== entity) {
       throw new DomainError('VALIDATION_FAILED', `process "${process}" runs on ${definition.entity}, not ${entity}`, [{ path: '/entity', message: `expected ${definition.entity}` }]);
     }
-    await new RecordRepository(em).get(entity, recordId);
+    const record = await new RecordRepository(em).get(entity, recordId);
     const chains = (config.bundle.approvalChains ?? {}) as ProcessInput['chains'];
     const used = Object.fromEntries(definition.steps.flatMap((s) => (s.type === 'approval' ? [[s.chain, chains[s.chain]]] : [])));
+    for (const [name, chain] of Object.entries(used)) {
+      if (chain.entry && !evaluateCondition(chain.entry, { record: record.data, requester: request.user.username })) {
+        throw new DomainError('ENTRY_CRITERIA_NOT_MET', `this ${entity} does not meet the entry criteria of approval chain "${name}"`,
+          [{ path: '/recordId', message: `entry: ${chain.entry}` }]);
+      }
+    }
     const id = `${process}:${entity}:${recordId}`;
     const calendars = (config.bundle.calendars ?? {}) as ProcessInput['calendars'];
     const input: ProcessInput = { processId: id, process, definition, chains: used, calendars, configVersion: config.version, entity, recordId, requester: request.user.username };

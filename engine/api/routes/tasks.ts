@@ -90,6 +90,7 @@ export default async function taskRoutes(app: FastifyInstance) {
   }, async (request) => {
     const task = await repo().get(request.params.id);
     if (task.status === 'completed' || task.status === 'cancelled') throw new DomainError('TASK_ALREADY_DECIDED', `task ${task.id} is ${task.status}`);
+    if (task.status === 'claimed' && task.assignee !== request.user.username) throw new DomainError('CONFLICT', `task ${task.id} is claimed by ${task.assignee}`);
     const outcome = request.body.outcome ?? (request.body.data?.outcome as string | undefined);
     const allowed = outcomesByKind[task.kind] ?? outcomesByKind.approval;
     if (!outcome || !allowed.includes(outcome)) {
