@@ -2,35 +2,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import { quoteData, inboxTaskFor, statusOf } from '../support/quotes.js';
 import type { HttpClient } from '../support/http.js';
+import { publishVariant, quoteChainWithProcess } from '../support/config.js';
 
 let stack: Stack;
 const complete = (id: string) => `/api/tasks/${encodeURIComponent(id)}/complete`;
 
-/** Publishes extra chains and processes on the quote entity through the real config API. */
 beforeAll(async () => {
   stack = await startStack();
-  const admin = await stack.as('admin');
-  const { body: config } = await admin.get('/api/config');
-  const { version: _v, hash: _h, ...bundle } = config;
-  const chain = (steps: unknown[], extra: Record<string, unknown> = {}) => ({
-    entity: 'quote', steps, onSubmit: { set: { status: 'pending_approval' } }, onApproved: { set: { status: 'approved' } }, onRejected: { set: { status: 'rejected' } }, onRecall: { set: { status: 'draft' } }, ...extra,
-  });
   const committee = [{ role: 'regional_director' }, { role: 'head_office' }, { role: 'finance' }];
-  bundle.approvalChains['committee-2-of-3'] = chain([{ id: 'committee', approvers: committee, mode: { kOfN: 2 } }]);
-  bundle.approvalChains['committee-half'] = chain([{ id: 'committee', approvers: committee, mode: { percent: 50 } }]);
-  bundle.approvalChains['back-to-branch'] = chain([
-    { id: 'branch', approvers: { managerOf: 'requester' } },
-    { id: 'region', approvers: { role: 'regional_director' }, onReject: 'previous' },
-  ]);
-  bundle.approvalChains['four-eyes'] = chain([
-    { id: 'first', approvers: [{ user: 'branchmgr' }, { user: 'regiondir' }] },
-    { id: 'second', approvers: [{ user: 'branchmgr' }, { user: 'regiondir' }] },
-  ], { distinctApprovers: true });
-  for (const name of ['committee-2-of-3', 'committee-half', 'back-to-branch', 'four-eyes']) {
-    bundle.processes[name] = { entity: 'quote', trigger: { on: 'manual' }, steps: [{ id: 'approve', type: 'approval', chain: name }, { id: 'end', type: 'end' }] };
-  }
-  const published = await admin.post('/api/config/publish', bundle);
-  if (published.status !== 201) throw new Error(`publish failed: ${JSON.stringify(published.body)}`);
+  await publishVariant(stack, (bundle) => {
+    quoteChainWithProcess(bundle, 'committee-2-of-3', [{ id: 'committee', approvers: committee, mode: { kOfN: 2 } }]);
+    quoteChainWithProcess(bundle, 'committee-half', [{ id: 'committee', approvers: committee, mode: { percent: 50 } }]);
+    quoteChainWithProcess(bundle, 'back-to-branch', [
+      { id: 'branch', approvers: { managerOf: 'requester' } },
+      { id: 'region', approvers: { role: 'regional_director' }, onReject: 'previous' },
+    ]);
+    quoteChainWithProcess(bundle, 'four-eyes', [
+      { id: 'first', approvers: [{ user: 'branchmgr' }, { user: 'regiondir' }] },
+      { id: 'second', approvers: [{ user: 'branchmgr' }, { user: 'regiondir' }] },
+    ], { distinctApprovers: true });
+  });
 });
 afterAll(async () => {
   await stack?.stop();

@@ -2,27 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import { quoteData, submitQuote, inboxTaskFor, statusOf } from '../support/quotes.js';
 import { eventually } from '../support/http.js';
+import { publishVariant, quoteChainWithProcess } from '../support/config.js';
 
 let stack: Stack;
 const complete = (id: string) => `/api/tasks/${encodeURIComponent(id)}/complete`;
 
 beforeAll(async () => {
   stack = await startStack();
-  const admin = await stack.as('admin');
-  const { body: config } = await admin.get('/api/config');
-  const { version: _v, hash: _h, ...bundle } = config;
   const steps = [
     { id: 'branch', when: 'record.discountPercent > 10.0', approvers: { managerOf: 'requester' } },
     { id: 'region', when: 'record.total > 500000.0', approvers: { role: 'regional_director' } },
   ];
-  for (const policy of ['reevaluate', 'restart']) {
-    bundle.approvalChains[`on-change-${policy}`] = {
-      entity: 'quote', steps, onRecordChange: policy,
-      onSubmit: { set: { status: 'pending_approval' } }, onApproved: { set: { status: 'approved' } }, onRejected: { set: { status: 'rejected' } },
-    };
-    bundle.processes[`on-change-${policy}`] = { entity: 'quote', steps: [{ id: 'approve', type: 'approval', chain: `on-change-${policy}` }, { id: 'end', type: 'end' }] };
-  }
-  expect((await admin.post('/api/config/publish', bundle)).status).toBe(201);
+  await publishVariant(stack, (bundle) => {
+    for (const policy of ['reevaluate', 'restart']) quoteChainWithProcess(bundle, `on-change-${policy}`, steps, { onRecordChange: policy });
+  });
 });
 afterAll(async () => {
   await stack?.stop();

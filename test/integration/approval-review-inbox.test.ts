@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import { quoteData, submitQuote, inboxTaskFor } from '../support/quotes.js';
 import { eventually } from '../support/http.js';
+import { publishVariant } from '../support/config.js';
 import { startCanary, type Canary } from './webhooks-canary.js';
 import { verifySignature } from '../../worker/notifications/signature.js';
 
@@ -68,11 +69,9 @@ describe('claim and release', () => {
 
 describe('entry criteria', () => {
   it('refuses to submit a record the chain does not accept', async () => {
-    const admin = await stack.as('admin');
-    const { body: config } = await admin.get('/api/config');
-    const { version: _v, hash: _h, ...bundle } = config;
-    bundle.approvalChains['quote-discount'].entry = 'record.total >= 1000.0';
-    expect((await admin.post('/api/config/publish', bundle)).status).toBe(201);
+    await publishVariant(stack, (bundle) => {
+      bundle.approvalChains['quote-discount'].entry = 'record.total >= 1000.0';
+    });
     const sales1 = await stack.as('sales1');
     const small = await sales1.post('/api/records/quote', quoteData(15, 500));
     const refused = await sales1.post('/api/processes', { process: 'quote-approval', entity: 'quote', recordId: small.body.id });
