@@ -3,11 +3,12 @@ import type { Browser } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack.js';
 import { launchChromium } from '../support/browser.js';
 import { submitQuote, inboxTaskFor, statusOf } from '../support/quotes.js';
+import { ensureAdminUiBuilt } from './ui-build.js';
 
 let stack: Stack;
 let browser: Browser;
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchChromium()]);
+  [stack, browser] = await Promise.all([ensureAdminUiBuilt().then(() => startStack()), launchChromium()]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -27,9 +28,15 @@ describe('admin UI inbox in Chromium', () => {
     await page.click('button[type=submit]');
     const row = page.locator(`tr[data-task-id="${task.id}"]`);
     await row.waitFor({ timeout: 5000 });
+    await row.locator('[data-testid=record-title]', { hasText: 'Acme Trading' }).waitFor({ timeout: 5000 });
     expect(await row.textContent()).toContain('Acme Trading');
-    await row.locator('input[name=comment]').fill('approved in the browser');
-    await row.locator('button[data-outcome=approve]').click();
+
+    await row.click();
+    const decision = page.getByTestId('decision-form');
+    await decision.getByRole('radio', { name: 'Approve' }).check();
+    await decision.locator('textarea').fill('approved in the browser');
+    await decision.locator('button[type=submit]').click();
+    await page.getByTestId('inbox').waitFor({ timeout: 5000 });
     await row.waitFor({ state: 'detached', timeout: 5000 });
 
     const approved = await statusOf(sales1, recordId, 'approved');
@@ -46,5 +53,13 @@ describe('admin UI inbox in Chromium', () => {
     await page.click('button[type=submit]');
     await page.locator('#login-error').filter({ hasText: /./ }).waitFor({ timeout: 5000 });
     expect(await page.textContent('#login-error')).toContain('wrong password');
+  });
+
+  it('serves index.html for unknown /admin/* paths and 404 for a missing asset', async () => {
+    const deep = await fetch(`${stack.url}/admin/tasks/some-task-id`);
+    expect(deep.status).toBe(200);
+    expect(deep.headers.get('content-type')).toContain('text/html');
+    expect(await deep.text()).toContain('<div id="root">');
+    expect((await fetch(`${stack.url}/admin/assets/nope-123.js`)).status).toBe(404);
   });
 });

@@ -33,7 +33,8 @@ describe('the starter pack', () => {
     expect(Object.keys(bundle.entities as object)).toEqual(['customer', 'quote']);
     expect(Object.keys(bundle.approvalChains as object)).toContain('quote-discount');
     expect(Object.keys(bundle.picklists as object)).toEqual(['customer-source', 'customer-tier', 'customer-type', 'priority']);
-    expect(Object.keys(bundle.processes as object)).toEqual(['quote-approval']);
+    expect(Object.keys(bundle.processes as object)).toEqual(['customer-review', 'quote-approval']);
+    expect(Object.keys(bundle.calendars as object)).toEqual(['business']);
     expect(bundle.schemaVersion).toBe(1);
     expect(files.get('/entities/quote')).toMatch(/starter-pack\/entities\/quote\.json$/);
     expect(files.get('/picklists/customer-tier')).toMatch(/starter-pack\/picklists\/customer-tier\.json$/);
