@@ -21,6 +21,10 @@ beforeAll(async () => {
       { id: 'first', approvers: [{ user: 'branchmgr' }, { user: 'regiondir' }] },
       { id: 'second', approvers: [{ user: 'branchmgr' }, { user: 'regiondir' }] },
     ], { distinctApprovers: true });
+    quoteChainWithProcess(bundle, 'org-and-expression', [
+      { id: 'two-up', approvers: { managerOf: 'requester', levels: 2 } },
+      { id: 'by-amount', approvers: { expression: 'record.total > 100000.0 ? ["hqvp"] : ["finance"]' } },
+    ]);
   });
 });
 afterAll(async () => {
@@ -127,5 +131,25 @@ describe('routing rules', () => {
     expect((await regiondir.post(complete(second.id), { outcome: 'approve' })).status).toBe(403);
     expect((await branchmgr.post(complete(second.id), { outcome: 'approve' })).status).toBe(200);
     await statusOf(sales1, recordId, 'approved');
+  });
+
+  it('resolves N levels up the org tree and a CEL expression over the live record', async () => {
+    const sales1 = await stack.as('sales1');
+    const [regiondir, hqvp, finance] = await Promise.all(['regiondir', 'hqvp', 'finance'].map((u) => stack.as(u)));
+    const big = await submit(sales1, 'org-and-expression', 5, 200_000);
+    const small = await submit(sales1, 'org-and-expression', 5, 50_000);
+    for (const recordId of [big, small]) {
+      const task = await inboxTaskFor(regiondir, recordId);
+      expect(task.candidates).toEqual(['regiondir']);
+      await regiondir.post(complete(task.id), { outcome: 'approve' });
+    }
+    const toHq = await inboxTaskFor(hqvp, big);
+    const toFinance = await inboxTaskFor(finance, small);
+    const detail = await hqvp.get(`/api/tasks/${encodeURIComponent(toHq.id)}`);
+    expect(detail.body.routing[0].rule).toMatch(/^expression:/);
+    await hqvp.post(complete(toHq.id), { outcome: 'approve' });
+    await finance.post(complete(toFinance.id), { outcome: 'approve' });
+    await statusOf(sales1, big, 'approved');
+    await statusOf(sales1, small, 'approved');
   });
 });
