@@ -1,0 +1,28 @@
+import type { EntityDefinition } from './types';
+
+export function dateTime(value: string | null | undefined): string {
+  if (!value) return '';
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toLocaleString();
+}
+
+export function isOverdue(dueAt: string | null | undefined, now = Date.now()): boolean {
+  return !!dueAt && new Date(dueAt).getTime() < now;
+}
+
+export function entityLabel(name: string, entity: EntityDefinition | undefined): string {
+  return entity?.label?.en ?? name;
+}
+
+/** The record's title: its entity's titleField, else its id. */
+export function recordTitle(data: Record<string, unknown> | undefined, entity: EntityDefinition | undefined, fallback: string): string {
+  const value = entity && data ? data[entity.titleField] : undefined;
+  return value === undefined || value === null || value === '' ? fallback : String(value);
+}
+
+export function short(value: unknown): string {
+  if (value === undefined) return '—';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}

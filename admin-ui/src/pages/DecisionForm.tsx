@@ -1,0 +1,61 @@
+import { useState } from 'react';
+import Form from '@rjsf/core';
+import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
+import validator from '@rjsf/validator-ajv8';
+import { asApiError, post, type ApiError } from '../api';
+import { ErrorBox } from '../components/ErrorBox';
+import { toErrorSchema } from '../forms';
+
+const outcomeLabels: Record<string, string> = {
+  approve: 'Approve', reject: 'Reject', request_changes: 'Request changes', resubmit: 'Resubmit', withdraw: 'Withdraw',
+};
+
+interface Decision { outcome?: string; comment?: string }
+
+/** The task's decision form, rendered from the `formSchema` the API sends with the task. */
+export function DecisionForm({ taskId, schema, onDecided }: { taskId: string; schema: RJSFSchema; onDecided: () => void }) {
+  const [formData, setFormData] = useState<Decision>({});
+  const [error, setError] = useState<ApiError | null>(null);
+  const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>();
+  const [busy, setBusy] = useState(false);
+  const outcomes = ((schema.properties?.outcome as RJSFSchema | undefined)?.enum ?? []) as string[];
+  const uiSchema: UiSchema = {
+    outcome: { 'ui:widget': 'radio', 'ui:enumNames': outcomes.map((o) => outcomeLabels[o] ?? o), 'ui:options': { inline: true } },
+    comment: { 'ui:widget': 'textarea', 'ui:placeholder': 'Why? (shown in the record history)' },
+    'ui:submitButtonOptions': { submitText: 'Submit decision' },
+  };
+
+  async function submit(data: Decision) {
+    setBusy(true);
+    setError(null);
+    setExtraErrors(undefined);
+    try {
+      await post(`/api/tasks/${encodeURIComponent(taskId)}/complete`, { outcome: data.outcome, ...(data.comment ? { comment: data.comment } : {}) });
+      onDecided();
+    } catch (e) {
+      const failure = asApiError(e);
+      setError(failure);
+      if (failure.details.length) setExtraErrors(toErrorSchema(failure.details));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="decision" data-testid="decision-form">
+      <Form
+        schema={schema}
+        uiSchema={uiSchema}
+        formData={formData}
+        validator={validator}
+        noHtml5Validate
+        showErrorList={false}
+        extraErrors={extraErrors}
+        disabled={busy}
+        onChange={(e) => setFormData((e.formData ?? {}) as Decision)}
+        onSubmit={(e) => void submit((e.formData ?? {}) as Decision)}
+      />
+      <ErrorBox error={error} testId="decision-error" />
+    </div>
+  );
+}
