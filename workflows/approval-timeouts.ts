@@ -3,12 +3,12 @@ import type { ApprovalStep } from '../engine/domain/config/types.js';
 import { timeoutSchedule } from '../engine/domain/approval/index.js';
 import type { Calendar } from '../engine/domain/calendar/index.js';
 import { activities, type ApprovalRun } from './approval-run.js';
-import { nowIso } from './clock.js';
+import { nowIso, nowMs } from './clock.js';
 
 export type TimeoutVerdict = 'approved' | 'rejected' | null;
 
 async function sleepUntil(at: string): Promise<void> {
-  const wait = Date.parse(at) - Date.now();
+  const wait = Date.parse(at) - nowMs();
   if (wait > 0) await sleep(wait);
 }
 

@@ -34,6 +34,7 @@ export const ConfigErrorCode = {
   DUPLICATE_STAGE_ID: 'DUPLICATE_STAGE_ID',
   /** A pipeline stage's `next` names a stage the pipeline does not have. */
   UNKNOWN_STAGE: 'UNKNOWN_STAGE',
+  UNREACHABLE_STAGE: 'UNREACHABLE_STAGE',
   /** No path from a process's first step reaches this step. */
   UNREACHABLE_STEP: 'UNREACHABLE_STEP',
   /** Process steps form a loop that no approval or wait step interrupts (it would spin forever). */

@@ -53,6 +53,7 @@ export function checkPipelines(ctx: BundleContext): void {
         }
       });
     });
+    checkStageReachability(ctx, name, stages);
     if (isObj(pipeline.stale)) {
       const stale = pipeline.stale;
       const at = joinPointer(path, 'stale');
@@ -60,4 +61,38 @@ export function checkPipelines(ctx: BundleContext): void {
       if (isObj(stale.escalate)) checkRole(ctx, stale.escalate.to, joinPointer(at, 'escalate', 'to'));
     }
   }
+}
+
+const closingCategories = new Set(['won', 'lost']);
+
+/**
+ * With `next` lists, every stage must be reachable from the first (UNREACHABLE_STAGE). A stage without `next` leads
+ * to the one listed after it; a won or lost stage can be reached from every open stage, as a deal can close at any
+ * time. Without any `next`, stages are linear and all reachable.
+ */
+function checkStageReachability(ctx: BundleContext, name: string, stages: unknown[]): void {
+  const valid = stages.filter((s): s is Record<string, unknown> & { id: string } => isObj(s) && typeof s.id === 'string');
+  if (valid.length !== stages.length || !valid.some((s) => Array.isArray(s.next)) || !valid.length) return;
+  const closing = valid.filter((s) => closingCategories.has(String(s.category))).map((s) => s.id);
+  const successors = (i: number): string[] => {
+    const stage = valid[i];
+    const next = Array.isArray(stage.next) ? stage.next.filter((x): x is string => typeof x === 'string') : [];
+    const following = !Array.isArray(stage.next) && !closing.includes(stage.id) && valid[i + 1] ? [valid[i + 1].id] : [];
+    return [...next, ...following, ...(closing.includes(stage.id) ? [] : closing)];
+  };
+  const reached = new Set([valid[0].id]);
+  const queue = [0];
+  while (queue.length) {
+    for (const id of successors(queue.shift()!)) {
+      if (reached.has(id)) continue;
+      reached.add(id);
+      const index = valid.findIndex((s) => s.id === id);
+      if (index >= 0) queue.push(index);
+    }
+  }
+  valid.forEach((stage, i) => {
+    if (!reached.has(stage.id)) {
+      report(ctx, 'UNREACHABLE_STAGE', joinPointer('/pipelines', name, 'stages', i, 'id'), `no path from stage "${valid[0].id}" reaches stage "${stage.id}"`);
+    }
+  });
 }
