@@ -163,4 +163,33 @@ describe('inbox scopes and filters', () => {
     expect((await (await stack.as('tech1')).get(`/api/tasks/${encodeURIComponent(task.id)}`)).status).toBe(403);
     await regiondir.post(complete(task.id), { outcome: 'approve' });
   });
+
+  it('filters overdue tasks and sorts by due date', async () => {
+    const sales2 = await stack.as('sales2');
+    const branchmgr = await stack.as('branchmgr');
+    const { recordId } = await submitQuote(sales2, 15, 20_000);
+    const task = await inboxTaskFor(branchmgr, recordId);
+    expect((await branchmgr.get('/api/inbox?overdue=true')).body.items.map((t: { id: string }) => t.id)).not.toContain(task.id);
+    await stack.orm.em.fork().getConnection().execute(`update tasks set due_at = now() - interval '1 hour' where id = ?`, [task.id]);
+    const overdue = await branchmgr.get('/api/inbox?overdue=true&sort=dueAt');
+    expect(overdue.body.items.map((t: { id: string }) => t.id)).toEqual([task.id]);
+    expect(overdue.body.counts.overdue).toBe(1);
+    await branchmgr.post(complete(task.id), { outcome: 'approve' });
+  });
+
+  it('treats a repeated submission of a running process as the same process', async () => {
+    const sales1 = await stack.as('sales1');
+    const branchmgr = await stack.as('branchmgr');
+    const { recordId, processId } = await submitQuote(sales1, 15, 20_000);
+    const again = await sales1.post('/api/processes', { process: 'quote-approval', entity: 'quote', recordId });
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(processId);
+    await inboxTaskFor(branchmgr, recordId);
+    const tasks = (await branchmgr.get('/api/inbox')).body.items.filter((t: { recordId: string }) => t.recordId === recordId);
+    expect(tasks).toHaveLength(1);
+    const runs = [];
+    for await (const w of stack.flow.client.workflow.list({ query: `WorkflowId = '${processId}'` })) runs.push(w.runId);
+    expect(runs).toHaveLength(1);
+    await branchmgr.post(complete(tasks[0].id), { outcome: 'approve' });
+  });
 });
