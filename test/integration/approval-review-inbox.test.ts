@@ -3,7 +3,7 @@ import { startStack, type Stack } from '../support/stack.js';
 import { quoteData, submitQuote, inboxTaskFor } from '../support/quotes.js';
 import { eventually } from '../support/http.js';
 import { publishVariant } from '../support/config.js';
-import { startCanary, type Canary } from './webhooks-canary.js';
+import { startCanary, type Canary } from '../support/webhooks-canary.js';
 import { verifySignature } from '../../worker/notifications/signature.js';
 
 let stack: Stack;

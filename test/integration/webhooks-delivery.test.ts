@@ -3,7 +3,7 @@ import { startStack, type Stack } from '../support/stack.js';
 import { createNotificationActivities, verifySignature, type LookupAll } from '../../worker/notifications/index.js';
 import { WebhookRepository } from '../../engine/db/notifications-webhooks.js';
 import type { PublishEventInput, TaskEventPayload } from '../../worker/notification-types.js';
-import { startCanary, type Canary, type CanaryReply } from './webhooks-canary.js';
+import { startCanary, type Canary, type CanaryReply } from '../support/webhooks-canary.js';
 
 let stack: Stack;
 const canaries: Canary[] = [];
