@@ -86,4 +86,6 @@ export interface NotificationActivities {
   notifyUsers(input: NotifyUsersInput): Promise<NotifyUsersResult>;
   publishEvent(input: PublishEventInput): Promise<{ deliveryIds: string[] }>;
   deliverWebhook(input: { deliveryId: string }): Promise<DeliverWebhookResult>;
+  /** Marks a delivery failed once its retries are exhausted. */
+  giveUpWebhook(input: { deliveryId: string; error: string }): Promise<void>;
 }

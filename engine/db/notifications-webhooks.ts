@@ -108,6 +108,13 @@ export class WebhookRepository {
     );
   }
 
+  /** After the last retry: the delivery is failed for good (a delivered or cancelled one stays as it is). */
+  async giveUp(id: string, error: string): Promise<void> {
+    await this.em.getConnection().execute(
+      `update webhook_deliveries set status = 'failed', last_error = ? where id = ? and status not in ('delivered', 'cancelled')`,
+      [`gave up after the last retry: ${error}`.slice(0, 2000), id], 'run');
+  }
+
   async cancel(id: string, reason: string): Promise<void> {
     await this.em.getConnection().execute(
       `update webhook_deliveries set status = 'cancelled', last_error = ? where id = ? and status <> 'delivered'`, [reason, id], 'run');

@@ -5,6 +5,7 @@ import { eventually } from '../support/http.js';
 import { publishVariant } from '../support/config.js';
 import { startCanary, type Canary } from '../support/webhooks-canary.js';
 import { verifySignature } from '../../worker/notifications/signature.js';
+import { createNotificationActivities } from '../../worker/notifications/index.js';
 
 let stack: Stack;
 let canary: Canary;
@@ -105,4 +106,30 @@ describe('notifications from the workflows', () => {
     const done = await eventually(async () => canary.requests.find((r) => r.headers['x-flowcrm-event'] === 'process.completed' && r.body.includes(processId)), 30_000);
     expect(JSON.parse(done.body)).toMatchObject({ event: 'process.completed', data: { outcome: 'approved', requester: 'sales1', processId } });
   }, 90_000);
+
+  it('marks a webhook delivery failed once its retries run out', async () => {
+    const down = await startCanary('127.0.0.1', () => ({ status: 503 }));
+    try {
+      const admin = await stack.as('admin');
+      expect((await admin.post('/api/webhooks', { url: `${down.url}/down`, events: ['record.created'] })).status).toBe(201);
+      const notifications = createNotificationActivities({ orm: stack.orm, allowlist: ['127.0.0.1'] });
+      const recordId = '00000000-0000-4000-8000-000000000001';
+      const { deliveryIds } = await notifications.publishEvent({
+        event: 'record.created', idempotencyKey: `give-up-${recordId}`,
+        payload: { entity: 'quote', recordId, version: 1, actor: 'sales1', at: new Date().toISOString() },
+      });
+      const result = await stack.flow.client.workflow.execute('webhookDeliveryWorkflow', {
+        taskQueue: stack.taskQueue, workflowId: `test-give-up-${recordId}`,
+        args: [{ deliveryIds, retry: { initialInterval: '50 milliseconds', maximumInterval: '100 milliseconds', maximumAttempts: 3 } }],
+      });
+      expect(deliveryIds).toHaveLength(1);
+      expect(result).toEqual({ delivered: 0, failed: 1 });
+      const [row] = await stack.orm.em.fork().getConnection().execute(`select status, attempts, last_error from webhook_deliveries where id = ?`, [deliveryIds[0]]);
+      expect(row).toMatchObject({ status: 'failed', attempts: 3 });
+      expect(row.last_error).toMatch(/gave up after the last retry/);
+      expect(down.requests).toHaveLength(3);
+    } finally {
+      await down.close();
+    }
+  }, 60_000);
 });

@@ -36,6 +36,10 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       return { deliveryIds: await repo().publish({ event: input.event, payload, idempotencyKey: input.idempotencyKey }) };
     },
 
+    async giveUpWebhook({ deliveryId, error }: { deliveryId: string; error: string }): Promise<void> {
+      await repo().giveUp(deliveryId, error);
+    },
+
     async deliverWebhook({ deliveryId }: { deliveryId: string }): Promise<DeliverWebhookResult> {
       const loaded = await repo().loadDelivery(deliveryId);
       if (!loaded) throw ApplicationFailure.nonRetryable(`webhook delivery ${deliveryId} does not exist`, WebhookFailure.NOT_FOUND);
