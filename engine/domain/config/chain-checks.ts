@@ -65,10 +65,26 @@ export function checkChainFeatures(ctx: BundleContext, chain: Obj, path: string,
       report(ctx, 'NO_PREVIOUS_STEP', joinPointer(at, 'onReject'), 'onReject "previous" in the first step: there is no previous step');
     }
     timeout(ctx, step.timeout, joinPointer(at, 'timeout'), entity);
+    quorum(ctx, step, at);
   });
   const update = chain.onChangesRequested;
   if (isObj(update)) {
     for (const [field] of entriesOf(update.set)) checkField(ctx, entity, field, joinPointer(path, 'onChangesRequested', 'set', field));
+  }
+}
+
+/**
+ * A `kOfN` quorum larger than the step's approvers can never be met. Only a step of named users has a count known at
+ * publish; roles, groups and managers are resolved when the step opens (and checked again then).
+ */
+function quorum(ctx: BundleContext, step: Obj, at: string): void {
+  const mode = step.mode;
+  if (!isObj(mode) || typeof mode.kOfN !== 'number') return;
+  const specs = Array.isArray(step.approvers) ? step.approvers : [step.approvers];
+  if (!specs.every((s) => isObj(s) && typeof s.user === 'string')) return;
+  const users = new Set(specs.map((s) => (s as { user: string }).user));
+  if (mode.kOfN > users.size) {
+    report(ctx, 'QUORUM_UNREACHABLE', joinPointer(at, 'mode', 'kOfN'), `${mode.kOfN} approvals are required but the step names only ${users.size} approver(s)`);
   }
 }
 

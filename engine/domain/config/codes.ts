@@ -56,6 +56,7 @@ export const ConfigErrorCode = {
   /** A timeout duration is zero, or uses years, months or weeks on a business calendar. */
   INVALID_DURATION: 'INVALID_DURATION',
   /** The first step of a chain uses `onReject: "previous"` or `managerOf: "approver"`, which need an earlier step. */
+  QUORUM_UNREACHABLE: 'QUORUM_UNREACHABLE',
   NO_PREVIOUS_STEP: 'NO_PREVIOUS_STEP',
 } as const;
 export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode];
