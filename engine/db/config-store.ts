@@ -13,7 +13,13 @@ export interface PublishedConfig {
 
 export type BeforeInsert = (tx: EntityManager, previous: PublishedConfig | null, version: number) => Promise<void>;
 
-const byVersion = new Map<number, PublishedConfig>();
+/** Published versions by database and number: immutable, so kept once read. */
+const byVersion = new Map<string, PublishedConfig>();
+/** The latest version each database was seen at, and when: reads may use it for a second (see `current`). */
+const latestSeen = new Map<string, { version: number; at: number }>();
+
+/** Reads may see a newly published version up to this long after another process published it. */
+export const READ_STALENESS_MS = 1000;
 
 function toPublished(row: ConfigVersion): PublishedConfig {
   return { version: row.version, hash: row.hash, author: row.author, createdAt: row.createdAt, bundle: row.bundle };
@@ -36,7 +42,7 @@ export class ConfigStore {
   }
 
   async get(version: number): Promise<PublishedConfig> {
-    const cached = byVersion.get(version);
+    const cached = byVersion.get(this.cacheKey(version));
     if (cached) return cached;
     const row = await this.em.findOne(ConfigVersionEntity, { version });
     if (!row) throw new DomainError('NOT_FOUND', `configuration version ${version} does not exist`);
@@ -71,8 +77,28 @@ export class ConfigStore {
     });
   }
 
+  /** The latest version as seen within `maxAgeMs` (0: ask the database now). Writes always ask. */
+  async latestVersion(maxAgeMs = 0): Promise<number | null> {
+    const seen = latestSeen.get(this.database());
+    if (seen && maxAgeMs > 0 && Date.now() - seen.at <= maxAgeMs) return seen.version;
+    const rows = await this.em.getConnection().execute('select max(version) as version from config_versions', [], 'all', this.em.getTransactionContext());
+    const version = (rows as { version: number | null }[])[0]?.version ?? null;
+    if (version !== null) latestSeen.set(this.database(), { version, at: Date.now() });
+    return version;
+  }
+
+  private database(): string {
+    return String(this.em.config.get('clientUrl') ?? this.em.config.get('dbName'));
+  }
+
+  private cacheKey(version: number): string {
+    return `${this.database()}#${version}`;
+  }
+
   private remember(config: PublishedConfig): PublishedConfig {
-    byVersion.set(config.version, config);
+    byVersion.set(this.cacheKey(config.version), config);
+    const seen = latestSeen.get(this.database());
+    if (!seen || seen.version < config.version) latestSeen.set(this.database(), { version: config.version, at: Date.now() });
     return config;
   }
 }

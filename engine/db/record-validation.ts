@@ -23,7 +23,7 @@ export function entityDefinition(config: PublishedConfig, entity: string): Entit
 
 /** Compiled once per configuration version and entity, then cached. */
 export function entityRules(config: PublishedConfig, entity: string): EntityRules {
-  const key = `${config.version}:${entity}`;
+  const key = `${config.hash}:${entity}`; // the content hash: version numbers repeat across databases
   let rules = compiled.get(key);
   if (!rules) {
     const definition = entityDefinition(config, entity);

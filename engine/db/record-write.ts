@@ -21,14 +21,16 @@ const contexts = new Map<string, EntityContext>();
  * The current configuration: asks only for the latest version number (the store caches published versions, which
  * are immutable), instead of loading the whole bundle on every records request.
  */
-export async function currentConfig(em: EntityManager): Promise<PublishedConfig> {
-  const [row] = await runSql<{ version: number | null }>(em, 'select max(version) as version from config_versions where version > 0');
-  if (row?.version === null || row?.version === undefined) throw new DomainError('NOT_FOUND', 'no configuration has been published yet');
-  return new ConfigStore(em).get(row.version);
+/** The current configuration; reads pass `READ_STALENESS_MS` to skip a database round trip, writes pass nothing. */
+export async function currentConfig(em: EntityManager, maxAgeMs = 0): Promise<PublishedConfig> {
+  const store = new ConfigStore(em);
+  const version = await store.latestVersion(maxAgeMs);
+  if (version === null) throw new DomainError('NOT_FOUND', 'no configuration has been published yet');
+  return store.get(version);
 }
 
 export function entityContext(config: PublishedConfig, entity: string): EntityContext {
-  const key = `${config.version}:${entity}`;
+  const key = `${config.hash}:${entity}`; // the content hash: version numbers repeat across databases
   let context = contexts.get(key);
   if (!context) {
     const definition = entityDefinition(config, entity) as unknown as Record<string, unknown>;

@@ -5,6 +5,7 @@ import { applyMergePatch } from '../domain/records/merge-patch.js';
 import { diffFields } from '../domain/records/diff.js';
 import { applyReview, unreviewed, type ReviewStage, type ReviewState } from '../domain/records/review.js';
 import { DomainError } from '../domain/errors.js';
+import { READ_STALENESS_MS } from './config-store.js';
 import { currentConfig, entityContext, prepareData, type EntityContext } from './record-write.js';
 import { listRows, type ListOptions, type RecordRow } from './record-list.js';
 import { ensureIndexesOnce } from './record-indexes.js';
@@ -87,8 +88,8 @@ export class RecordRepository {
   constructor(private readonly em: EntityManager) {}
 
   /** The entity's context in the current configuration; makes sure its declared indexes exist (once per version). */
-  async context(entity: string): Promise<EntityContext> {
-    const config = await currentConfig(this.em);
+  async context(entity: string, maxAgeMs = 0): Promise<EntityContext> {
+    const config = await currentConfig(this.em, maxAgeMs);
     const ctx = entityContext(config, entity);
     await ensureIndexesOnce(this.em, config);
     return ctx;
@@ -115,7 +116,7 @@ export class RecordRepository {
   }
 
   async get(entity: string, id: string): Promise<RecordDto> {
-    const config = await currentConfig(this.em);
+    const config = await currentConfig(this.em, READ_STALENESS_MS);
     const ctx = entityContext(config, entity);
     return toRecordDto(await this.find(this.em, entity, id), ctx.features.reviewRequired);
   }
@@ -194,7 +195,7 @@ export class RecordRepository {
   }
 
   async list(entity: string, options: ListOptions): Promise<{ items: RecordDto[]; nextCursor: string | null; total?: number }> {
-    const ctx = await this.context(entity);
+    const ctx = await this.context(entity, READ_STALENESS_MS);
     const { rows, nextCursor, total } = await listRows(this.em, { entity, catalog: ctx.catalog, reviewRequired: ctx.features.reviewRequired }, options);
     return { items: rows.map((r) => toRecordDto(r, ctx.features.reviewRequired)), nextCursor, ...(total !== undefined ? { total } : {}) };
   }
