@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../engine/domain/errors.js';
 import { resolveApprovers, type ApproverSpecInput, type Directory, type RoutingContext } from '../../engine/domain/approval/index.js';
+
+import { thrown } from '../support/approval-fixtures.js';
 
 /** The demo organisation plus groups. */
 const demo: Directory = [
@@ -16,16 +17,6 @@ const demo: Directory = [
 ];
 
 const ctx = (over: Partial<RoutingContext> = {}): RoutingContext => ({ directory: demo, requester: 'sales1', ...over });
-
-function thrown(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    return error as DomainError;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('resolveApprovers: groups', () => {
   it('every active member except the requester, in directory order', () => {

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import Form from '@rjsf/core';
-import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
+import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
-import { asApiError, post, type ApiError } from '../api';
+import { post } from '../api';
+import { useApiSubmit } from '../use-api-submit';
 import { ErrorBox } from '../components/ErrorBox';
-import { toErrorSchema } from '../forms';
 
 const outcomeLabels: Record<string, string> = {
   approve: 'Approve', reject: 'Reject', request_changes: 'Request changes', resubmit: 'Resubmit', withdraw: 'Withdraw',
@@ -15,9 +15,7 @@ interface Decision { outcome?: string; comment?: string }
 /** The task's decision form, rendered from the `formSchema` the API sends with the task. */
 export function DecisionForm({ taskId, schema, onDecided }: { taskId: string; schema: RJSFSchema; onDecided: () => void }) {
   const [formData, setFormData] = useState<Decision>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { error, extraErrors, busy, run } = useApiSubmit();
   const outcomes = ((schema.properties?.outcome as RJSFSchema | undefined)?.enum ?? []) as string[];
   const uiSchema: UiSchema = {
     outcome: { 'ui:widget': 'radio', 'ui:enumNames': outcomes.map((o) => outcomeLabels[o] ?? o), 'ui:options': { inline: true } },
@@ -26,19 +24,10 @@ export function DecisionForm({ taskId, schema, onDecided }: { taskId: string; sc
   };
 
   async function submit(data: Decision) {
-    setBusy(true);
-    setError(null);
-    setExtraErrors(undefined);
-    try {
+    await run(async () => {
       await post(`/api/tasks/${encodeURIComponent(taskId)}/complete`, { outcome: data.outcome, ...(data.comment ? { comment: data.comment } : {}) });
       onDecided();
-    } catch (e) {
-      const failure = asApiError(e);
-      setError(failure);
-      if (failure.details.length) setExtraErrors(toErrorSchema(failure.details));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import Form from '@rjsf/core';
-import type { ErrorSchema, RJSFSchema } from '@rjsf/utils';
+import type { RJSFSchema } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
-import { api, asApiError, type ApiError } from '../api';
+import { api } from '../api';
+import { useApiSubmit } from '../use-api-submit';
 import { ErrorBox } from '../components/ErrorBox';
-import { createSchema, mergePatch, readOnlyFields, toErrorSchema, uiSchemaOf } from '../forms';
+import { createSchema, mergePatch, readOnlyFields, uiSchemaOf } from '../forms';
 import type { CrmRecord, EntityDefinition } from '../types';
 
 type Data = Record<string, unknown>;
@@ -16,29 +17,18 @@ type Data = Record<string, unknown>;
  */
 export function RecordForm({ name, entity, record, onSaved }: { name: string; entity: EntityDefinition; record?: CrmRecord; onSaved: (r: CrmRecord) => void }) {
   const [formData, setFormData] = useState<Data>(record?.data ?? {});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { error, extraErrors, busy, run } = useApiSubmit();
   const schema = record ? (entity.schema as RJSFSchema) : createSchema(entity);
 
   async function save(data: Data) {
-    setBusy(true);
-    setError(null);
-    setExtraErrors(undefined);
-    try {
+    await run(async () => {
       const saved = record
         ? await api<CrmRecord>('PATCH', `/api/records/${name}/${record.id}`, {
           body: mergePatch(record.data, data, readOnlyFields(entity.schema as RJSFSchema)), headers: { 'if-match': String(record.version) },
         })
         : await api<CrmRecord>('POST', `/api/records/${name}`, { body: data });
       onSaved(saved);
-    } catch (e) {
-      const failure = asApiError(e);
-      setError(failure);
-      if (failure.details.length) setExtraErrors(toErrorSchema(failure.details));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
