@@ -1,12 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { ProcessInstanceEntity } from '../../db/entities.js';
-import { ConfigStore } from '../../db/config-store.js';
-import { RecordRepository } from '../../db/records.js';
 import { TaskEntity } from '../../db/entities.js';
 import { toTaskDto } from '../../db/tasks.js';
 import { DomainError } from '../../domain/errors.js';
-import { evaluateCondition } from '../../domain/cel.js';
-import type { ProcessInput } from '../../../workflows/process.js';
+import { startProcessRun } from '../services/process-start.js';
 import { errors, idParam } from './schemas.js';
 import { inboxItem } from './tasks.js';
 
@@ -22,49 +19,15 @@ const startBody = {
   },
 } as const;
 
-type Definitions = Record<string, { entity: string; steps: ProcessInput['definition']['steps'] }>;
-
 export default async function processRoutes(app: FastifyInstance) {
   const tags = ['processes'];
 
   app.post<{ Body: StartBody }>('/api/processes', {
     schema: { tags, body: startBody, response: { 201: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } }, ...errors(404, 409, 422) } },
   }, async (request, reply) => {
-    const { process, entity, recordId } = request.body;
-    const em = app.deps.orm.em.fork();
-    const config = await new ConfigStore(em).current();
-    const definitions = (config.bundle.processes ?? {}) as Definitions;
-    const definition = Object.hasOwn(definitions, process) ? definitions[process] : undefined;
-    if (!definition) throw new DomainError('NOT_FOUND', `process "${process}" is not configured`, [{ path: '/process', message: 'unknown process' }]);
-    if (definition.entity !== entity) {
-      throw new DomainError('VALIDATION_FAILED', `process "${process}" runs on ${definition.entity}, not ${entity}`, [{ path: '/entity', message: `expected ${definition.entity}` }]);
-    }
-    const record = await new RecordRepository(em).get(entity, recordId);
-    const chains = (config.bundle.approvalChains ?? {}) as ProcessInput['chains'];
-    const used = Object.fromEntries(definition.steps.flatMap((s) => (s.type === 'approval' ? [[s.chain, chains[s.chain]]] : [])));
-    for (const [name, chain] of Object.entries(used)) {
-      if (chain.entry && !evaluateCondition(chain.entry, { record: record.data, requester: request.user.username })) {
-        throw new DomainError('ENTRY_CRITERIA_NOT_MET', `this ${entity} does not meet the entry criteria of approval chain "${name}"`,
-          [{ path: '/recordId', message: `entry: ${chain.entry}` }]);
-      }
-    }
-    const id = `${process}:${entity}:${recordId}`;
-    const calendars = (config.bundle.calendars ?? {}) as ProcessInput['calendars'];
-    const input: ProcessInput = { processId: id, process, definition, chains: used, calendars, configVersion: config.version, entity, recordId, requester: request.user.username };
-
-    await em.transactional(async (tx) => {
-      const existing = await tx.findOne(ProcessInstanceEntity, { id });
-      if (existing?.status === 'running') return;
-      const now = new Date();
-      if (existing) {
-        Object.assign(existing, { status: 'running', configVersion: config.version, configHash: config.hash, startedBy: request.user.username, startedAt: now, endedAt: null, timeline: [] });
-      } else {
-        tx.create(ProcessInstanceEntity, { id, process, entity, recordId, status: 'running', configVersion: config.version, configHash: config.hash, startedBy: request.user.username, startedAt: now, endedAt: null, timeline: [] });
-      }
-      await tx.flush();
-      await app.deps.flow.startProcess(input, { configVersion: config.version, configHash: config.hash });
-    });
-    return reply.status(201).send({ id, status: 'running' });
+    const { process, entity, recordId, input } = request.body;
+    const started = await startProcessRun(app.deps, { process, entity, recordId, input, requester: request.user.username });
+    return reply.status(201).send(started);
   });
 
   app.get<{ Params: { id: string } }>('/api/processes/:id', { schema: { tags, params: idParam, response: errors(404) } }, async (request) => {
