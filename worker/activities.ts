@@ -39,12 +39,12 @@ export function createActivities({ orm }: ActivityDeps): FlowActivities {
     async openTask(task) {
       await em().getConnection().execute(
         `insert into tasks (id, kind, title, workflow_id, process_id, process, entity, record_id, step_id, requester,
-           assignee, candidates, status, routing, due_at, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'open', ?::jsonb, ?, ?)
+           assignee, candidates, status, routing, due_at, created_at, form, outcomes)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'open', ?::jsonb, ?, ?, ?::jsonb, ?::jsonb)
          on conflict (id) do nothing`,
         [task.id, task.kind, task.title, task.workflowId, task.processId, task.process, task.entity, task.recordId,
           task.stepId, task.requester, task.assignee, JSON.stringify(task.candidates), JSON.stringify(task.routing),
-          task.dueAt, task.createdAt],
+          task.dueAt, task.createdAt, task.form ? JSON.stringify(task.form) : null, task.outcomes ? JSON.stringify(task.outcomes) : null],
       );
     },
 
@@ -57,6 +57,7 @@ export function createActivities({ orm }: ActivityDeps): FlowActivities {
         task.decidedBy = closure.actor ?? null;
         task.onBehalfOf = closure.onBehalfOf ?? null;
         task.comment = closure.comment ?? null;
+        if (closure.data) task.data = closure.data;
         task.completedAt = new Date(closure.at);
         if (closure.status === 'completed' && closure.actor && closure.outcome) {
           addAudit(tx, {

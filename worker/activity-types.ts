@@ -16,6 +16,9 @@ export interface TaskProjection {
   routing: unknown[];
   dueAt: string | null;
   createdAt: string;
+  /** User tasks: the form (JSON Schema + ui) and the answers the task takes. */
+  form?: { schema: Record<string, unknown>; ui?: Record<string, unknown> } | null;
+  outcomes?: string[] | null;
 }
 
 export interface TaskClosure {
@@ -26,6 +29,8 @@ export interface TaskClosure {
   /** The approver a delegate decided for. */
   onBehalfOf?: string;
   comment?: string;
+  /** A user task's form answers. */
+  data?: Record<string, unknown>;
   at: string;
   entity: string;
   recordId: string;

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createOrm } from '../engine/db/orm.js';
 import { createActivities } from './activities.js';
+import { createProcessActivities } from './process-activities.js';
 import { createNotificationActivities, notificationSettingsFromEnv } from './notifications/index.js';
 import { TASK_QUEUE_DEFAULT } from '../workflows/messages.js';
 
@@ -12,6 +13,8 @@ export interface WorkerSettings {
   taskQueue: string;
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Process runs continue as new after this many history events (default: when Temporal suggests it). */
+  processHistoryLimit?: number;
 }
 
 export function settingsFromEnv(env = process.env): WorkerSettings {
@@ -21,6 +24,7 @@ export function settingsFromEnv(env = process.env): WorkerSettings {
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
+    ...(env.FLOWCRM_PROCESS_HISTORY_LIMIT ? { processHistoryLimit: Number(env.FLOWCRM_PROCESS_HISTORY_LIMIT) } : {}),
   };
 }
 
@@ -34,7 +38,10 @@ export async function createWorker(settings: WorkerSettings) {
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    activities: { ...createActivities({ orm }), ...createNotificationActivities({ orm, ...notificationSettingsFromEnv() }) },
+    activities: {
+      ...createActivities({ orm }),
+      ...createProcessActivities({ orm, historyLimit: settings.processHistoryLimit }),
+      ...createNotificationActivities({ orm, ...notificationSettingsFromEnv() }) },
     ...(settings.workflowBundle ? { workflowBundle: settings.workflowBundle } : { workflowsPath }),
   });
   const run = async () => {

@@ -50,6 +50,18 @@ export interface WebhookPayloads {
   'process.completed': ProcessEventPayload;
   'record.created': RecordEventPayload;
   'record.updated': RecordEventPayload;
+  'process.webhook': ProcessWebhookPayload;
+}
+
+/** A process's `webhook` action: the configured event name and the payload it computed. */
+export interface ProcessWebhookPayload {
+  name: string;
+  processId: string;
+  process: string;
+  entity: string;
+  recordId: string;
+  data: Record<string, unknown>;
+  at: string;
 }
 
 /** An event to publish; the idempotency key must be deterministic (e.g. derived from the workflow id and step). */

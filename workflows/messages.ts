@@ -12,6 +12,8 @@ export interface DecisionInput {
   actor: string;
   outcome: string;
   comment?: string;
+  /** The answers of a user task's form (validated against its schema by the API). */
+  data?: Record<string, unknown>;
   /** Current delegations to the actor, looked up by the API; the workflow decides whether one applies. */
   delegations?: DelegationGrant[];
 }
@@ -50,10 +52,17 @@ export interface OpenTaskView {
 }
 
 export interface ProcessState {
-  status: 'running' | 'completed' | 'failed';
+  status: 'running' | 'completed' | 'failed' | 'cancelled';
   outcome?: string;
   currentStep?: string;
   timeline: TimelineEntry[];
+  /** Interpreter runs only: the steps running now (several in parallel branches). */
+  currentSteps?: string[];
+  vars?: Record<string, unknown>;
+  /** The business events a step or boundary waits for now. */
+  listening?: string[];
+  /** Approval steps' child workflows, by step id. */
+  approvals?: Record<string, string>;
 }
 
 export interface ApprovalState {
@@ -78,5 +87,21 @@ export const processStateQuery = defineQuery<ProcessState>('processState');
 /** The record under approval was edited (sent by the API after the write commits). */
 export const recordChangedSignal = defineSignal<[{ version: number }]>('recordChanged');
 export const businessEventSignal = defineSignal<[BusinessEvent]>('businessEvent');
+
+export interface ClaimInput {
+  taskId: string;
+  actor: string;
+}
+
+export interface EventDelivery {
+  name: string;
+  payload?: unknown;
+}
+
+/** A candidate takes a user task (accepts it) or gives it back; owned by the process run that holds the task. */
+export const claimUpdate = defineUpdate<{ taskId: string; assignee: string | null; status: string }, [ClaimInput]>('claim');
+export const releaseUpdate = defineUpdate<{ taskId: string; assignee: string | null; status: string }, [ClaimInput]>('release');
+/** A business event for the steps and boundaries waiting for it; refused (EVENT_NOT_AWAITED) when none is. */
+export const deliverEventUpdate = defineUpdate<{ delivered: boolean }, [EventDelivery]>('deliverEvent');
 
 export const TASK_QUEUE_DEFAULT = 'flowcrm';

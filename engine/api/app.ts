@@ -10,6 +10,7 @@ import configRoutes from './routes/config.js';
 import configVersionRoutes from './routes/config-versions.js';
 import recordRoutes from './routes/records.js';
 import processRoutes from './routes/processes.js';
+import eventRoutes from './routes/events.js';
 import taskRoutes from './routes/tasks.js';
 import notificationRoutes from './routes/notifications.js';
 import webhookRoutes from './routes/webhooks.js';
@@ -34,6 +35,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(configVersionRoutes);
   await app.register(recordRoutes);
   await app.register(processRoutes);
+  await app.register(eventRoutes);
   await app.register(taskRoutes);
   await app.register(notificationRoutes);
   await app.register(webhookRoutes);

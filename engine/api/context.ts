@@ -7,6 +7,8 @@ export interface AppDeps {
   jwtSecret: string;
   /** Where the admin UI's static build lives; the built-in page is served when absent. */
   adminUiDir?: string;
+  /** Process runs continue as new after this many history events (default: when Temporal suggests it). */
+  processHistoryLimit?: number;
 }
 
 export interface AuthUser {

@@ -93,6 +93,9 @@ export const TaskEntity = defineEntity({
     dueAt: p.datetime().nullable(),
     createdAt: p.datetime(),
     completedAt: p.datetime().nullable(),
+    form: p.json<{ schema: Record<string, unknown>; ui?: Record<string, unknown> }>().nullable(),
+    outcomes: p.json<string[]>().nullable(),
+    data: p.json<Record<string, unknown>>().nullable(),
   },
 });
 export type Task = InferEntity<typeof TaskEntity>;
@@ -112,6 +115,10 @@ export const ProcessInstanceEntity = defineEntity({
     startedAt: p.datetime(),
     endedAt: p.datetime().nullable(),
     timeline: p.json<unknown[]>(),
+    outcome: p.string().nullable(),
+    vars: p.json<Record<string, unknown>>(),
+    error: p.json<{ code: string; message: string }>().nullable(),
+    parentId: p.string().nullable(),
   },
 });
 export type ProcessInstance = InferEntity<typeof ProcessInstanceEntity>;

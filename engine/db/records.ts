@@ -95,15 +95,14 @@ export class RecordRepository {
     return ctx;
   }
 
-  async create(entity: string, input: Record<string, unknown>, actor: string, pathPrefix = ''): Promise<RecordDto> {
+  async create(entity: string, input: Record<string, unknown>, actor: string, pathPrefix = '', id?: string): Promise<RecordDto> {
     const ctx = await this.context(entity);
-    return guarded(() => this.em.transactional((em) => this.createIn(em, ctx, input, actor, pathPrefix)));
+    return guarded(() => this.em.transactional((em) => this.createIn(em, ctx, input, actor, pathPrefix, id)));
   }
 
   /** Creates inside the caller's transaction (bulk import uses one savepoint per row). */
-  async createIn(em: EntityManager, ctx: EntityContext, input: Record<string, unknown>, actor: string, pathPrefix = ''): Promise<RecordDto> {
+  async createIn(em: EntityManager, ctx: EntityContext, input: Record<string, unknown>, actor: string, pathPrefix = '', id: string = randomUUID()): Promise<RecordDto> {
     const now = new Date();
-    const id = randomUUID();
     const data = await prepareData(em, ctx, { merged: input, input, current: null, prefix: pathPrefix, now });
     const record = em.create(RecordEntity, {
       id, entity: ctx.entity, data, version: 1, configVersion: ctx.config.version,

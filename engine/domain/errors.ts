@@ -25,6 +25,8 @@ export const ErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   INCOMPATIBLE_CHANGE: 'INCOMPATIBLE_CHANGE',
   WEBHOOK_TARGET_FORBIDDEN: 'WEBHOOK_TARGET_FORBIDDEN',
+  /** No step or boundary of the process waits for this business event. */
+  EVENT_NOT_AWAITED: 'EVENT_NOT_AWAITED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -46,6 +48,7 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
   INCOMPATIBLE_CHANGE: 422,
   WEBHOOK_TARGET_FORBIDDEN: 422,
+  EVENT_NOT_AWAITED: 404,
 };
 
 export function httpStatusOf(code: string): number {

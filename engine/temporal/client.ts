@@ -1,6 +1,6 @@
 import { Client, Connection, WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { decideUpdate, reassignUpdate, recallUpdate, recordChangedSignal, processStateQuery, approvalStateQuery, businessEventSignal, type DecisionInput, type DecisionResult, type ReassignInput, type RecallInput, type ProcessState, type ApprovalState } from '../../workflows/messages.js';
+import { decideUpdate, reassignUpdate, recallUpdate, recordChangedSignal, processStateQuery, approvalStateQuery, businessEventSignal, claimUpdate, releaseUpdate, deliverEventUpdate, type ClaimInput, type DecisionInput, type DecisionResult, type ReassignInput, type RecallInput, type ProcessState, type ApprovalState } from '../../workflows/messages.js';
 import type { ProcessInput } from '../../workflows/process.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
 
@@ -69,6 +69,46 @@ export class FlowClient {
       return await this.client.workflow.getHandle(workflowId).executeUpdate(recallUpdate, { args: [input] });
     } catch (error) {
       throw toDomainError(error, 'CONFLICT');
+    }
+  }
+
+  /** A candidate claims or releases a user task through the process run that owns it. */
+  async claim(workflowId: string, input: ClaimInput, claiming: boolean): Promise<{ taskId: string; assignee: string | null; status: string }> {
+    try {
+      return await this.client.workflow.getHandle(workflowId).executeUpdate(claiming ? claimUpdate : releaseUpdate, { args: [input] });
+    } catch (error) {
+      throw toDomainError(error);
+    }
+  }
+
+  /** Delivers a business event to a run; EVENT_NOT_AWAITED when no step or boundary of it waits for the event. */
+  async deliverEvent(workflowId: string, name: string, payload: unknown): Promise<void> {
+    try {
+      await this.client.workflow.getHandle(workflowId).executeUpdate(deliverEventUpdate, { args: [{ name, payload }] });
+    } catch (error) {
+      throw toDomainError(error, 'CONFLICT');
+    }
+  }
+
+  /** Asks a run to cancel and waits (bounded) until it has ended. */
+  async cancel(workflowId: string, waitMs = 15_000): Promise<void> {
+    const handle = this.client.workflow.getHandle(workflowId);
+    try {
+      await handle.cancel();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return;
+      throw error;
+    }
+    await Promise.race([handle.result().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, waitMs))]);
+  }
+
+  /** The execution status of a workflow (`RUNNING`, `COMPLETED`, `FAILED`, `CANCELLED`, `TERMINATED`, ...), null if unknown. */
+  async executionStatus(workflowId: string): Promise<string | null> {
+    try {
+      return (await this.client.workflow.getHandle(workflowId).describe()).status.name;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
     }
   }
 

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { ProcessInstanceEntity } from '../../db/entities.js';
-import { TaskEntity } from '../../db/entities.js';
-import { toTaskDto } from '../../db/tasks.js';
 import { DomainError } from '../../domain/errors.js';
 import { startProcessRun } from '../services/process-start.js';
+import { processView, reconcile } from '../services/process-view.js';
+import { assertRunAccess, visibleRunsCondition } from '../policy/process-access.js';
+import { finalizeRun } from '../../db/process-final.js';
 import { errors, idParam } from './schemas.js';
-import { inboxItem } from './tasks.js';
 
 interface StartBody { process: string; entity: string; recordId: string; input?: Record<string, unknown> }
 
@@ -19,8 +19,43 @@ const startBody = {
   },
 } as const;
 
+interface ListQuery { entity?: string; recordId?: string; process?: string; status?: string; limit?: number; cursor?: string }
+
+const listQuery = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    entity: { type: 'string', maxLength: 63 }, recordId: { type: 'string', format: 'uuid' }, process: { type: 'string', maxLength: 100 },
+    status: { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled'] },
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, cursor: { type: 'string', maxLength: 500 },
+  },
+} as const;
+
+const summary = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, process: { type: 'string' }, entity: { type: 'string' }, recordId: { type: 'string' }, status: { type: 'string' },
+    outcome: { type: ['string', 'null'] }, configVersion: { type: 'integer' }, startedBy: { type: 'string' }, startedAt: { type: 'string' }, endedAt: { type: ['string', 'null'] },
+  },
+} as const;
+
+/** Cursor of the list, newest first: the last item's start time and id. */
+const encodeCursor = (at: Date, id: string) => Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string') return value as [string, string];
+  } catch { /* refused below */ }
+  throw new DomainError('VALIDATION_FAILED', 'invalid cursor', [{ path: '/cursor', message: 'not a cursor of this list' }]);
+}
+
 export default async function processRoutes(app: FastifyInstance) {
   const tags = ['processes'];
+  const load = async (id: string) => {
+    const em = app.deps.orm.em.fork();
+    const instance = await em.findOne(ProcessInstanceEntity, { id });
+    if (!instance) throw new DomainError('NOT_FOUND', `process ${id} does not exist`);
+    return { em, instance };
+  };
 
   app.post<{ Body: StartBody }>('/api/processes', {
     schema: { tags, body: startBody, response: { 201: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } }, ...errors(404, 409, 422) } },
@@ -30,43 +65,68 @@ export default async function processRoutes(app: FastifyInstance) {
     return reply.status(201).send(started);
   });
 
-  app.get<{ Params: { id: string } }>('/api/processes/:id', { schema: { tags, params: idParam, response: errors(404) } }, async (request) => {
-    const em = app.deps.orm.em.fork();
-    const instance = await em.findOne(ProcessInstanceEntity, { id: request.params.id });
-    if (!instance) throw new DomainError('NOT_FOUND', `process ${request.params.id} does not exist`);
-    const running = instance.status === 'running';
-    const live = running ? await app.deps.flow.processState(instance.id) : null;
-    const approvals = running && live?.currentStep ? await app.deps.flow.approvalState(`${instance.id}:${live.currentStep}`) : null;
-    const tasks = await em.find(TaskEntity, { processId: instance.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-    const timeline = [...(live?.timeline ?? (instance.timeline as object[])), ...(approvals?.timeline ?? [])];
-    return {
-      id: instance.id, process: instance.process, entity: instance.entity, recordId: instance.recordId,
-      status: instance.status, configVersion: instance.configVersion, configHash: instance.configHash,
-      startedBy: instance.startedBy, startedAt: instance.startedAt.toISOString(), endedAt: instance.endedAt?.toISOString() ?? null,
-      currentStep: live?.currentStep ?? null, timeline,
-      tasks: tasks.map((t) => ({ ...inboxItem(toTaskDto(t)), routing: t.routing, decidedBy: t.decidedBy ?? null, outcome: t.outcome ?? null, comment: t.comment ?? null })),
-      openTasks: tasks.filter((t) => t.status === 'open' || t.status === 'claimed').map((t) => inboxItem(toTaskDto(t))),
-    };
+  app.get<{ Querystring: ListQuery }>('/api/processes', {
+    schema: { tags, querystring: listQuery, response: { 200: { type: 'object', properties: { items: { type: 'array', items: summary }, nextCursor: { type: ['string', 'null'] } } }, ...errors(422) } },
+  }, async (request) => {
+    const q = request.query;
+    const limit = q.limit ?? 50;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    for (const [column, value] of [['entity', q.entity], ['record_id', q.recordId], ['process', q.process], ['status', q.status]] as const) {
+      if (value !== undefined) {
+        where.push(`p.${column} = ?`);
+        params.push(value);
+      }
+    }
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor);
+      where.push('(p.started_at, p.id) < (?, ?)');
+      params.push(at, id);
+    }
+    const visible = visibleRunsCondition(request.user);
+    where.push(visible.sql);
+    params.push(...visible.params);
+    const rows = await app.deps.orm.em.fork().getConnection().execute<Record<string, unknown>[]>(
+      `select p.id, p.process, p.entity, p.record_id, p.status, p.outcome, p.config_version, p.started_by, p.started_at, p.ended_at
+         from process_instances p where ${where.join(' and ')} order by p.started_at desc, p.id desc limit ?`, [...params, limit + 1]);
+    const items = rows.slice(0, limit).map((r) => ({
+      id: r.id, process: r.process, entity: r.entity, recordId: r.record_id, status: r.status, outcome: r.outcome ?? null, configVersion: r.config_version,
+      startedBy: r.started_by, startedAt: new Date(r.started_at as string).toISOString(), endedAt: r.ended_at ? new Date(r.ended_at as string).toISOString() : null,
+    }));
+    const last = rows[limit - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.started_at as string), last.id as string) : null };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/processes/:id', { schema: { tags, params: idParam, response: errors(403, 404) } }, async (request) => {
+    const { em, instance } = await load(request.params.id);
+    await assertRunAccess(em, request.user, instance);
+    return processView(app.deps, em, await reconcile(app.deps, em, instance));
+  });
+
+  app.post<{ Params: { id: string }; Body: { reason?: string } }>('/api/processes/:id/cancel', {
+    schema: { tags, params: idParam, body: { type: ['object', 'null'], additionalProperties: false, properties: { reason: { type: 'string', maxLength: 2000 } } }, response: errors(403, 404, 409) },
+  }, async (request) => {
+    const { em, instance } = await load(request.params.id);
+    await assertRunAccess(em, request.user, instance);
+    if (instance.status !== 'running') throw new DomainError('CONFLICT', `process ${instance.id} has ended (${instance.status})`);
+    await app.deps.flow.cancel(instance.id);
+    // The run finalizes itself; this covers a run whose worker is down, so the caller's answer is final either way.
+    await finalizeRun(app.deps.orm.em.fork(), {
+      processId: instance.id, workflowId: instance.id, status: 'cancelled', outcome: null,
+      error: { code: 'CANCELLED', message: request.body?.reason ?? `cancelled by ${request.user.username}` },
+    });
+    const ended = await em.fork().findOne(ProcessInstanceEntity, { id: instance.id });
+    return { id: instance.id, status: ended?.status ?? 'cancelled' };
   });
 
   app.post<{ Params: { id: string }; Body: { comment?: string } }>('/api/processes/:id/recall', {
     schema: { tags, params: idParam, body: { type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 2000 } } }, response: errors(403, 404, 409) },
   }, async (request) => {
-    const instance = await app.deps.orm.em.fork().findOne(ProcessInstanceEntity, { id: request.params.id });
-    if (!instance) throw new DomainError('NOT_FOUND', `process ${request.params.id} does not exist`);
+    const { instance } = await load(request.params.id);
     if (instance.startedBy !== request.user.username) throw new DomainError('FORBIDDEN', 'only the requester can recall a request');
     const live = instance.status === 'running' ? await app.deps.flow.processState(instance.id) : null;
     if (!live?.currentStep) throw new DomainError('CONFLICT', 'nothing is pending approval');
-    return app.deps.flow.recall(`${instance.id}:${live.currentStep}`, { actor: request.user.username, comment: request.body?.comment });
-  });
-
-  app.post<{ Params: { id: string; name: string }; Body: unknown }>('/api/processes/:id/events/:name', {
-    schema: { tags, params: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$' } } }, response: errors(404) },
-  }, async (request, reply) => {
-    const instance = await app.deps.orm.em.fork().findOne(ProcessInstanceEntity, { id: request.params.id });
-    if (!instance) throw new DomainError('NOT_FOUND', `process ${request.params.id} does not exist`);
-    if (instance.status !== 'running') throw new DomainError('CONFLICT', `process ${request.params.id} has ended`);
-    await app.deps.flow.signalEvent(instance.id, request.params.name, request.body ?? null);
-    return reply.status(202).send({ accepted: true });
+    const approvalId = live.approvals?.[live.currentStep] ?? `${instance.id}:${live.currentStep}`;
+    return app.deps.flow.recall(approvalId, { actor: request.user.username, comment: request.body?.comment });
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { RecordRepository } from '../../db/records.js';
-import { PendingApprovals } from '../../db/pending-approvals.js';
+import { afterRecordWrite } from '../services/record-events.js';
+import { hasTrigger } from '../services/triggers.js';
 import { errors } from './schemas.js';
 import { entityParams, ifMatch, listQueryProperties, recordParams, recordWithReviewSchema as recordSchema, type EntityParams, type RecordParams } from './records-shared.js';
 import recordBulkRoutes from './records-bulk.js';
@@ -16,12 +17,6 @@ function unwrap(body: Record<string, unknown>): { data: Record<string, unknown>;
   return { data: body, prefix: '' };
 }
 
-/** After the write has committed: approvals configured to re-evaluate or restart on edits hear of it. */
-async function wakePendingApprovals(app: FastifyInstance, recordId: string, version: number): Promise<void> {
-  const pending = await new PendingApprovals(app.deps.orm.em.fork()).forRecord(recordId);
-  for (const p of pending.filter((x) => x.onRecordChange !== 'continue')) await app.deps.flow.signalRecordChanged(p.workflowId, version);
-}
-
 export default async function recordRoutes(app: FastifyInstance) {
   const repo = () => new RecordRepository(app.deps.orm.em.fork());
   const tags = ['records'];
@@ -31,6 +26,7 @@ export default async function recordRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const { data, prefix } = unwrap(request.body);
     const record = await repo().create(request.params.entity, data, request.user.username, prefix);
+    await afterRecordWrite(app.deps, request.log, request.params.entity, record, { on: 'create', record: record.data }, request.user.username);
     return reply.status(201).header('etag', String(record.version)).send(record);
   });
 
@@ -65,8 +61,10 @@ export default async function recordRoutes(app: FastifyInstance) {
     schema: { tags, params: recordParams, body: dataBody, response: { 200: recordSchema, ...errors(404, 409, 412, 422) } },
   }, async (request, reply) => {
     const { data, prefix } = unwrap(request.body);
-    const record = await repo().patch(request.params.entity, request.params.id, data, request.user.username, ifMatch(request), prefix);
-    await wakePendingApprovals(app, record.id, record.version);
+    const { entity, id } = request.params;
+    const previous = (await hasTrigger(app.deps, entity, 'update')) ? (await repo().get(entity, id)).data : {};
+    const record = await repo().patch(entity, id, data, request.user.username, ifMatch(request), prefix);
+    await afterRecordWrite(app.deps, request.log, entity, record, { on: 'update', record: record.data, previous }, request.user.username);
     return reply.header('etag', String(record.version)).send(record);
   });
 

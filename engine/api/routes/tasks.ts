@@ -6,6 +6,7 @@ import { LockMode } from '@mikro-orm/postgresql';
 import { TaskEntity } from '../../db/entities.js';
 import { RecordRepository } from '../../db/records.js';
 import { DomainError } from '../../domain/errors.js';
+import { checkTaskForm } from '../../domain/process/task-form.js';
 import { errors, idParam, taskSchema } from './schemas.js';
 
 /** The contract's inbox item / task shape. */
@@ -33,10 +34,15 @@ function formSchema(kind: string) {
   };
 }
 
+/** The answers a task takes: its own list (user tasks), else those of its kind. */
+function outcomesOf(task: { kind: string; outcomes?: string[] | null }): string[] {
+  return task.outcomes ?? outcomesByKind[task.kind] ?? outcomesByKind.approval;
+}
+
 const completeBody = {
   type: 'object', additionalProperties: false,
   properties: {
-    outcome: { type: 'string', enum: ['approve', 'reject', 'request_changes', 'resubmit', 'withdraw'] },
+    outcome: { type: 'string', minLength: 1, maxLength: 100 },
     data: { type: 'object', additionalProperties: true },
     comment: { type: 'string', maxLength: 2000 },
   },
@@ -75,13 +81,14 @@ export default async function taskRoutes(app: FastifyInstance) {
     const em = app.deps.orm.em.fork();
     const task = toTaskDto(await new TaskRepository(em).get(request.params.id));
     const me = request.user.username;
+    const row = await em.findOneOrFail(TaskEntity, { id: task.id });
     const involved = task.candidates.includes(me) || task.assignee === me || task.requester === me || task.decidedBy === me || request.user.roles.includes('admin');
     if (!involved) throw new DomainError('FORBIDDEN', 'this task is not yours');
     const records = new RecordRepository(em);
     const record = await records.get(task.entity, task.recordId).catch(() => null);
     return {
       ...inboxItem(task), outcome: task.outcome, decidedBy: task.decidedBy, comment: task.comment, completedAt: task.completedAt,
-      routing: task.routing, formSchema: formSchema(task.kind), record, history: record ? await records.history(task.entity, task.recordId) : [],
+      routing: task.routing, formSchema: row.form?.schema ?? formSchema(task.kind), formUi: row.form?.ui ?? null, outcomes: outcomesOf(row), record, history: record ? await records.history(task.entity, task.recordId) : [],
     };
   });
 
@@ -91,15 +98,21 @@ export default async function taskRoutes(app: FastifyInstance) {
     const task = await repo().get(request.params.id);
     if (task.status === 'completed' || task.status === 'cancelled') throw new DomainError('TASK_ALREADY_DECIDED', `task ${task.id} is ${task.status}`);
     if (task.status === 'claimed' && task.assignee !== request.user.username) throw new DomainError('CONFLICT', `task ${task.id} is claimed by ${task.assignee}`);
-    const outcome = request.body.outcome ?? (request.body.data?.outcome as string | undefined);
-    const allowed = outcomesByKind[task.kind] ?? outcomesByKind.approval;
+    const userTask = task.outcomes !== null;
+    const allowed = outcomesOf(task);
+    const outcome = request.body.outcome ?? (userTask ? (allowed.length === 1 ? allowed[0] : undefined) : request.body.data?.outcome as string | undefined);
     if (!outcome || !allowed.includes(outcome)) {
       throw new DomainError('VALIDATION_FAILED', `this task takes one of: ${allowed.join(', ')}`, [{ path: '/outcome', message: `must be one of ${allowed.join(', ')}` }]);
     }
-    const comment = request.body.comment ?? (request.body.data?.comment as string | undefined);
+    const data = request.body.data ?? {};
+    if (userTask && task.form) {
+      const problems = checkTaskForm(task.form.schema, data);
+      if (problems.length) throw new DomainError('VALIDATION_FAILED', 'the form data is invalid', problems);
+    }
+    const comment = request.body.comment ?? (userTask ? undefined : request.body.data?.comment as string | undefined);
     const delegations = await new DelegationRepository(app.deps.orm.em.fork()).activeTo(request.user.username);
     const result = await app.deps.flow.decide(task.workflowId, {
-      taskId: task.id, actor: request.user.username, outcome, comment,
+      taskId: task.id, actor: request.user.username, outcome, comment, ...(userTask ? { data } : {}),
       delegations: delegations.map(({ from, to, startsAt, endsAt }) => ({ from, to, startsAt, endsAt })),
     });
     return { id: task.id, status: result.status, outcome: result.outcome };
@@ -125,6 +138,12 @@ export default async function taskRoutes(app: FastifyInstance) {
   for (const action of ['claim', 'release'] as const) {
     app.post<{ Params: { id: string } }>(`/api/tasks/:id/${action}`, { schema: { tags, params: idParam, response: errors(403, 404, 409) } }, async (request) => {
       const em = app.deps.orm.em.fork();
+      const owned = await em.findOne(TaskEntity, { id: request.params.id });
+      if (owned?.outcomes) {
+        // a user task belongs to its process run, which also times its acceptance
+        const result = await app.deps.flow.claim(owned.workflowId, { taskId: owned.id, actor: request.user.username }, action === 'claim');
+        return inboxItem(toTaskDto({ ...owned, assignee: result.assignee, status: result.status }));
+      }
       return em.transactional(async (tx) => {
         const task = await tx.findOne(TaskEntity, { id: request.params.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!task) throw new DomainError('NOT_FOUND', `task ${request.params.id} does not exist`);

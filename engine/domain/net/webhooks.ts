@@ -7,6 +7,7 @@ export const WEBHOOK_EVENTS = [
   'process.completed',
   'record.created',
   'record.updated',
+  'process.webhook',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { RecordEntity, TaskEntity } from '../engine/db/entities.js';
+import { closeOpenWork, finalizeRun } from '../engine/db/process-final.js';
+import { RecordRepository, addAudit } from '../engine/db/records.js';
+import { prepareProcessRun } from '../engine/db/process-runs.js';
+import { rankCandidates } from '../engine/db/task-assignment.js';
+import { DomainError } from '../engine/domain/errors.js';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { ProcessActivities } from './process-activity-types.js';
+
+export interface ProcessActivityDeps {
+  orm: MikroORM;
+  historyLimit?: number;
+}
+
+async function nonRetryableOnDomainError<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DomainError) throw ApplicationFailure.create({ type: error.code, message: error.message, details: [error.details], nonRetryable: true });
+    throw error;
+  }
+}
+
+/** A UUID derived from an idempotency key: a retried createRecord finds the record it made the first time. */
+function uuidFromKey(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const openStatuses = ['open', 'claimed'];
+
+export function createProcessActivities({ orm, historyLimit }: ProcessActivityDeps): ProcessActivities {
+  const em = () => orm.em.fork();
+  return {
+    async rankCandidates({ rule, process, stepId }) {
+      return rankCandidates(em(), rule, process, stepId);
+    },
+
+    async claimTask({ taskId, assignee, status, actor, at }) {
+      await em().transactional(async (tx) => {
+        const task = await tx.findOne(TaskEntity, { id: taskId });
+        if (!task || !openStatuses.includes(task.status)) return;
+        if (task.status === status && task.assignee === assignee) return;
+        Object.assign(task, { assignee, status });
+        addAudit(tx, {
+          entity: task.entity, recordId: task.recordId, action: status === 'claimed' ? 'claim' : 'release', actor, at: new Date(at),
+          context: { processId: task.processId, task: task.id },
+        });
+        await tx.flush();
+      });
+    },
+
+    async createRecord({ entity, data, actor, idempotencyKey }) {
+      const id = uuidFromKey(idempotencyKey);
+      const fork = em();
+      if (await fork.findOne(RecordEntity, { id })) return { id };
+      return nonRetryableOnDomainError(async () => ({ id: (await new RecordRepository(fork).create(entity, data, actor, '', id)).id }));
+    },
+
+    async prepareProcessRun(request) {
+      return nonRetryableOnDomainError(() => prepareProcessRun(em(), request, { historyLimit }));
+    },
+
+    async finalizeProcess(final) {
+      await finalizeRun(em(), final);
+    },
+
+    async closeWorkflowTasks({ workflowId, at }) {
+      const fork = em();
+      await fork.transactional((tx) => closeOpenWork(tx, workflowId, new Date(at)));
+    },
+  };
+}
+

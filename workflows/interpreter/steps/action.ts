@@ -1,0 +1,63 @@
+import type { ActionStep, NotifyTarget } from '../../../engine/domain/config/process-types.js';
+import { notify, publish } from '../../events.js';
+import { nowIso } from '../../clock.js';
+import type { StepExecutor } from '../executor.js';
+import { activities, configFailure, type ProcessRun } from '../run.js';
+import { startRun } from './children.js';
+import { resolveValues, usesExpressions } from './values.js';
+
+/** A built-in side effect, always an idempotent activity keyed by run, step and visit. */
+export const runAction: StepExecutor<ActionStep> = async (step, { run, visit }) => {
+  const { entity, recordId, processId, process } = run.input;
+  const key = run.key(step.id, visit);
+  const where = `step ${step.id}`;
+  const needsRecord = usesExpressions(step.set) || usesExpressions(step.data) || usesExpressions(step.payload) || step.record !== undefined || (step.to !== undefined && 'field' in step.to);
+  const record = needsRecord ? await run.record() : {};
+  const context = run.context(record);
+  switch (step.action) {
+    case 'set': {
+      const set = resolveValues(run, step.set ?? {}, context, where);
+      await activities.updateRecord({ entity, recordId, set, actor: 'system', idempotencyKey: key, context: { processId, step: step.id } });
+      break;
+    }
+    case 'notify': {
+      const to = await recipients(run, step.to, record);
+      const text = step.message?.en ?? `${process}: ${run.lastOutcome ?? step.id}`;
+      await notify({ to, kind: 'process.message', title: text, body: text, link: { entity, recordId, processId }, idempotencyKey: key });
+      break;
+    }
+    case 'createRecord': {
+      if (!step.entity) configFailure('INVALID_STEP', `${where}: createRecord needs an entity`);
+      const created = await activities.createRecord({ entity: step.entity, data: resolveValues(run, step.data ?? {}, context, where), actor: 'system', idempotencyKey: key });
+      run.vars[step.id] = { id: created.id, entity: step.entity };
+      break;
+    }
+    case 'webhook': {
+      if (!step.event) configFailure('INVALID_STEP', `${where}: webhook needs an event`);
+      const payload = { name: step.event, processId, process, entity, recordId, data: resolveValues(run, step.payload ?? {}, context, where), at: nowIso() };
+      await publish({ event: 'process.webhook', payload, idempotencyKey: key });
+      break;
+    }
+    case 'startProcess': {
+      if (!step.process) configFailure('INVALID_STEP', `${where}: startProcess needs a process`);
+      const target = step.record ? String(run.evaluate(step.record, context, where)) : recordId;
+      const started = await startRun(run, step.process, target, false);
+      run.vars[step.id] = { processId: started?.processId ?? null };
+      break;
+    }
+  }
+  run.log(step.id, 'done', { action: step.action });
+  return {};
+};
+
+async function recipients(run: ProcessRun, to: NotifyTarget | undefined, record: Record<string, unknown>): Promise<string[]> {
+  const { requester } = run.input;
+  if (!to) return [requester];
+  if ('field' in to) {
+    if (to.field === 'createdBy' || to.field === 'requester') return [requester];
+    const value = record[to.field];
+    return typeof value === 'string' ? [value] : [requester];
+  }
+  if ('user' in to) return [to.user];
+  return (await activities.resolveApprovers({ spec: to, requester, record })).users;
+}
