@@ -8,6 +8,10 @@ export interface CelContext {
   actor?: unknown;
   now?: string;
   vars?: Record<string, unknown>;
+  /** The payload of the business event that woke the step (process steps and boundaries). */
+  event?: unknown;
+  /** A user task's answers (task outputs). */
+  form?: unknown;
 }
 
 /** Structural limits applied when an expression is parsed (shared by the typed environments of config/cel-types.ts). */
@@ -19,7 +23,9 @@ const environment = new Environment({ unlistedVariablesAreDyn: false, enableOpti
   .registerVariable('requester', 'dyn')
   .registerVariable('actor', 'dyn')
   .registerVariable('now', 'string')
-  .registerVariable('vars', 'dyn');
+  .registerVariable('vars', 'dyn')
+  .registerVariable('event', 'dyn')
+  .registerVariable('form', 'dyn');
 
 const compiled = new Map<string, ReturnType<typeof environment.parse>>();
 
