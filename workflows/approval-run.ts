@@ -1,4 +1,4 @@
-import { proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { FlowActivities } from '../worker/activity-types.js';
 import type { ApprovalChain, ApprovalStep } from '../engine/domain/config/types.js';
 import type { Decision } from '../engine/domain/approval/index.js';
@@ -55,7 +55,11 @@ export class ApprovalRun {
   recalled = false;
   /** Counts edits of the record signalled while the chain runs. */
   recordChanges = 0;
-  readonly runTag = workflowInfo().runId.slice(0, 8);
+  /**
+   * Part of every task id and idempotency key of the run. Run ids are time-ordered, so their first 8 characters repeat
+   * for runs started close together (a resubmission after a cancel): new runs use the whole id.
+   */
+  readonly runTag = patched('approval-full-run-tag') ? workflowInfo().runId : workflowInfo().runId.slice(0, 8);
 
   constructor(readonly input: ApprovalInput) {}
 

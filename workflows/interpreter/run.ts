@@ -51,8 +51,8 @@ export class ProcessRun {
   status: ProcessState['status'] = 'running';
   outcome?: string;
   readonly generation: number;
-  /** Stable across continue-as-new: idempotency keys stay the same for the whole run. */
-  readonly runTag = workflowInfo().firstExecutionRunId.slice(0, 8);
+  /** Stable across continue-as-new, unique per run of the business key (run ids are time-ordered: no prefix). */
+  readonly runTag = workflowInfo().firstExecutionRunId;
 
   constructor(readonly input: ProcessInput) {
     const carried: Partial<CarriedState> = input.carried ?? {};

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../support/stack.js';
+import { publishVariant } from '../support/config.js';
+import { eventually } from '../support/http.js';
+import { quoteData } from '../support/quotes.js';
+import { createRecord, expenseEntity, openTaskOf, processIn, processUrl, startProcess } from '../support/processes.js';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+  await publishVariant(stack, (bundle) => {
+    bundle.entities.expense = expenseEntity;
+    bundle.processes['broken-expression'] = {
+      entity: 'expense', steps: [
+        { id: 'check', type: 'decision', branches: [{ when: 'vars.missing.limit > 10.0', goto: 'end' }], otherwise: 'end' },
+        { id: 'end', type: 'end' },
+      ],
+    };
+    bundle.processes['count-twice'] = {
+      entity: 'expense', steps: [
+        { id: 'again', type: 'loop', max: 2, steps: [
+          { id: 'bump', type: 'action', action: 'set', set: { receipts: { expr: 'has(record.receipts) ? record.receipts + 1.0 : 1.0' } } },
+          { id: 'tell', type: 'action', action: 'notify', to: { managerOf: 'requester' }, message: { en: 'Expense counted' } },
+        ] },
+        { id: 'end', type: 'end', outcome: 'counted' },
+      ],
+    };
+    bundle.processes['hold'] = {
+      entity: 'expense', steps: [{ id: 'review', type: 'task', title: { en: 'Review' }, assignee: { managerOf: 'requester' } }, { id: 'end', type: 'end' }],
+    };
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('a run ends final whichever way it ends', () => {
+  it('cancels a pending quote approval: row cancelled, task cancelled, locks gone, and the quote can be submitted again', async () => {
+    const sales1 = await stack.as('sales1');
+    const branchmgr = await stack.as('branchmgr');
+    const recordId = (await sales1.post('/api/records/quote', quoteData(15, 20_000))).body.id;
+    const processId = await startProcess(sales1, 'quote-approval', 'quote', recordId);
+    const task = await openTaskOf(branchmgr, recordId);
+    expect((await sales1.patch(`/api/records/quote/${recordId}`, { discountPercent: 12 })).status).toBe(409);
+
+    expect((await (await stack.as('sales2')).post(`${processUrl(processId)}/cancel`, {})).status).toBe(403);
+    const cancelled = await sales1.post(`${processUrl(processId)}/cancel`, { reason: 'customer withdrew' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const view = await processIn(sales1, processId, 'cancelled');
+    for (const id of [processId, `${processId}:approve`]) expect((await stack.flow.client.workflow.getHandle(id).describe()).status.name).toBe('CANCELLED');
+    expect(view.endedAt).not.toBeNull();
+    expect(view.tasks.find((t: { id: string }) => t.id === task.id).status).toBe('cancelled');
+    expect((await branchmgr.get('/api/inbox')).body.items.map((t: { id: string }) => t.id)).not.toContain(task.id);
+    expect((await sales1.patch(`/api/records/quote/${recordId}`, { discountPercent: 12 })).status).toBe(200);
+    expect((await sales1.post(`${processUrl(processId)}/cancel`, {})).status).toBe(409);
+
+    expect(await startProcess(sales1, 'quote-approval', 'quote', recordId)).toBe(processId);
+    const again = await openTaskOf(branchmgr, recordId);
+    expect(again.id).not.toBe(task.id);
+  }, 60_000);
+
+  it('reconciles a terminated run: row, tasks and locks final on the next read', async () => {
+    const sales1 = await stack.as('sales1');
+    const branchmgr = await stack.as('branchmgr');
+    const recordId = (await sales1.post('/api/records/quote', quoteData(15, 30_000))).body.id;
+    const processId = await startProcess(sales1, 'quote-approval', 'quote', recordId);
+    const task = await openTaskOf(branchmgr, recordId);
+    await stack.flow.client.workflow.getHandle(processId).terminate('operator stopped it');
+    const view = await processIn(sales1, processId, 'cancelled');
+    expect(view.error.code).toBe('WORKFLOW_TERMINATED');
+    expect(view.tasks.find((t: { id: string }) => t.id === task.id).status).toBe('cancelled');
+    expect((await sales1.patch(`/api/records/quote/${recordId}`, { discountPercent: 11 })).status).toBe(200);
+  }, 60_000);
+
+  it('fails a run whose expression breaks at run time with a code, at once, instead of retrying', async () => {
+    const sales1 = await stack.as('sales1');
+    const recordId = await createRecord(sales1, 'expense', { title: 'Broken', amount: 5 });
+    const processId = await startProcess(sales1, 'broken-expression', 'expense', recordId);
+    const view = await processIn(sales1, processId, 'failed', 10_000);
+    expect(view.error.code).toBe('EXPRESSION_FAILED');
+    expect(view.error.message).toContain('vars.missing.limit');
+    const described = await stack.flow.client.workflow.getHandle(processId).describe();
+    expect(described.status.name).toBe('FAILED');
+  }, 60_000);
+
+  it('fails a user task run and closes its open task when the worker finds a configuration error (cancel covers tasks too)', async () => {
+    const sales1 = await stack.as('sales1');
+    const branchmgr = await stack.as('branchmgr');
+    const recordId = await createRecord(sales1, 'expense', { title: 'Hold', amount: 5 });
+    const processId = await startProcess(sales1, 'hold', 'expense', recordId);
+    const task = await openTaskOf(branchmgr, recordId, 'review');
+    await sales1.post(`${processUrl(processId)}/cancel`, {});
+    await eventually(async () => !(await branchmgr.get('/api/inbox')).body.items.some((t: { id: string }) => t.id === task.id), 5000);
+    const completed = await branchmgr.post(`/api/tasks/${task.id}/complete`, {});
+    expect(completed.status).toBe(409);
+  }, 60_000);
+});
+
+describe('side effects are keyed by run, step and visit', () => {
+  it('runs a loop body\'s set and notify on every pass, and notifies the requester\'s real manager', async () => {
+    const sales1 = await stack.as('sales1');
+    const branchmgr = await stack.as('branchmgr');
+    const recordId = await createRecord(sales1, 'expense', { title: 'Twice', amount: 5 });
+    const processId = await startProcess(sales1, 'count-twice', 'expense', recordId);
+    const view = await processIn(sales1, processId, 'completed');
+    expect(view.outcome).toBe('counted');
+    expect((await sales1.get(`/api/records/expense/${recordId}`)).body.data.receipts).toBe(2);
+    const feed = await branchmgr.get('/api/notifications');
+    expect(feed.body.items.filter((n: { title: string; link?: { recordId?: string } }) => n.title === 'Expense counted' && n.link?.recordId === recordId)).toHaveLength(2);
+  }, 60_000);
+});
