@@ -30,6 +30,8 @@ export interface StackOptions {
   worker?: boolean;
   temporalAddress: string;
   workflowBundlePath: string;
+  /** Process runs continue as new after this many history events. */
+  processHistoryLimit?: number;
 }
 
 export async function startStackWith(options: StackOptions): Promise<Stack> {
@@ -52,7 +54,7 @@ export async function startStackWith(options: StackOptions): Promise<Stack> {
   if (options.worker !== false) {
     const { worker, run } = await createWorker({
       databaseUrl: database.url, temporalAddress, namespace: 'default', taskQueue,
-      workflowBundle: { codePath: options.workflowBundlePath },
+      workflowBundle: { codePath: options.workflowBundlePath }, processHistoryLimit: options.processHistoryLimit,
     });
     const running = run();
     stopWorker = async () => {
@@ -60,7 +62,7 @@ export async function startStackWith(options: StackOptions): Promise<Stack> {
       await running;
     };
   }
-  const app = await buildApp({ orm, flow, jwtSecret: 'test-secret-not-for-production' });
+  const app = await buildApp({ orm, flow, jwtSecret: 'test-secret-not-for-production', processHistoryLimit: options.processHistoryLimit });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -45,14 +45,17 @@ export function checkProcessFlow(steps: unknown[], path: string): ConfigError[] 
 
 function successorsOf(step: Record<string, unknown>, i: number, count: number, index: Map<string, number>): number[] {
   const ids: unknown[] = [];
-  if (step.type === 'end') return [];
+  for (const boundary of itemsOf(step.boundary)) if (isObj(boundary)) ids.push(boundary.goto);
+  if (typeof step.onTimeout === 'string') ids.push(step.onTimeout);
+  if (step.type === 'end') return ids.flatMap((id) => (typeof id === 'string' && index.has(id) ? [index.get(id) as number] : []));
   if (step.type === 'decision') {
     for (const branch of itemsOf(step.branches)) if (isObj(branch)) ids.push(branch.goto);
     ids.push(step.otherwise);
+    if (step.otherwise === undefined && i + 1 < count) ids.push(list(index)[i + 1]);
   } else if (typeof step.next === 'string') {
     ids.push(step.next);
   } else if (i + 1 < count) {
-    return [i + 1];
+    ids.push(list(index)[i + 1]);
   }
   return ids.flatMap((id) => (typeof id === 'string' && index.has(id) ? [index.get(id) as number] : []));
 }
@@ -68,4 +71,8 @@ function reach(starts: number[], successors: number[][]): Set<number> {
     stack.push(...successors[i]);
   }
   return seen;
+}
+
+function list(index: Map<string, number>): string[] {
+  return [...index.keys()].sort((a, b) => (index.get(a) as number) - (index.get(b) as number));
 }
