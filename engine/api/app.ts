@@ -22,6 +22,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     logger: options.logger ?? false,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
     bodyLimit: 1024 * 1024,
+    // task ids carry the workflow id and run id: longer than Fastify's default of 100
+    routerOptions: { maxParamLength: 500 },
     ...options,
   });
   app.decorate('deps', deps);

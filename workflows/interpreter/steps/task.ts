@@ -1,4 +1,4 @@
-import { CancellationScope, condition, isCancellation, uuid4 } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, isCancellation, uuid4 } from '@temporalio/workflow';
 import type { TaskStep } from '../../../engine/domain/config/process-types.js';
 import { exactMillis, parseIsoDuration } from '../../../engine/domain/calendar/index.js';
 import { nowIso, nowMs } from '../../clock.js';
@@ -45,6 +45,8 @@ export const runTask: StepExecutor<TaskStep> = async (step, { run, visit }) => {
   } finally {
     run.tasks.delete(task.id);
   }
+  // the answer's projection is written before anything else happens: the same order on every replay
+  await condition(allHandlersFinished);
   const answer = task.answer!;
   run.vars[step.id] = { outcome: answer.outcome, data: answer.data, actor: answer.actor, comment: answer.comment ?? null };
   run.log(step.id, 'task-completed', { task: task.id, outcome: answer.outcome, actor: answer.actor });
