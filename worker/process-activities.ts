@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { RecordEntity, TaskEntity } from '../engine/db/entities.js';
 import { closeOpenWork, finalizeRun } from '../engine/db/process-final.js';
 import { RecordRepository, addAudit } from '../engine/db/records.js';
-import { prepareProcessRun } from '../engine/db/process-runs.js';
+import { prepareProcessRun, triggerTargets } from '../engine/db/process-runs.js';
 import { rankCandidates } from '../engine/db/task-assignment.js';
 import { DomainError } from '../engine/domain/errors.js';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -57,6 +57,10 @@ export function createProcessActivities({ orm, historyLimit }: ProcessActivityDe
       const fork = em();
       if (await fork.findOne(RecordEntity, { id })) return { id };
       return nonRetryableOnDomainError(async () => ({ id: (await new RecordRepository(fork).create(entity, data, actor, '', id)).id }));
+    },
+
+    async listTriggerTargets({ process, filter }) {
+      return nonRetryableOnDomainError(() => triggerTargets(em(), process, filter));
     },
 
     async prepareProcessRun(request) {

@@ -14,6 +14,8 @@ export interface ProcessActivities {
   prepareProcessRun(request: ProcessRunRequest): Promise<PreparedRun>;
   /** The run's row, tasks and record locks in their final state. */
   finalizeProcess(final: ProcessFinal): Promise<void>;
+  /** The records a schedule firing starts the process on (at most 1,000), each with the user it runs for. */
+  listTriggerTargets(input: { process: string; filter: string | null }): Promise<{ recordId: string; requester: string }[]>;
   /** Cancels the open tasks and releases the locks of one workflow (an approval child that was interrupted). */
   closeWorkflowTasks(input: { workflowId: string; at: string }): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { syncSchedules } from './services/schedules.js';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import closeWithGrace from 'close-with-grace';
@@ -24,7 +25,8 @@ async function main() {
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
   });
   const jwtSecret = env.FLOWCRM_JWT_SECRET ?? randomBytes(32).toString('base64url');
-  const app = await buildApp({ orm, flow, jwtSecret }, { logger: { level: env.LOG_LEVEL ?? 'info' } });
+  const processHistoryLimit = env.FLOWCRM_PROCESS_HISTORY_LIMIT ? Number(env.FLOWCRM_PROCESS_HISTORY_LIMIT) : undefined;
+  const app = await buildApp({ orm, flow, jwtSecret, processHistoryLimit }, { logger: { level: env.LOG_LEVEL ?? 'info' } });
 
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
@@ -32,6 +34,7 @@ async function main() {
     await flow.close();
     await orm.close();
   });
+  await syncSchedules(app.deps).catch((error) => app.log.error({ err: error }, 'process schedules could not be updated'));
   const port = Number(env.PORT ?? 3000);
   await app.listen({ port, host: env.HOST ?? '127.0.0.1' });
 }

@@ -72,3 +72,21 @@ export async function prepareProcessRun(em: EntityManager, request: ProcessRunRe
   if (running) return { status: 'running', processId: id };
   return { status: 'ready', input, memo: { configVersion: config.version, configHash: config.hash } };
 }
+
+const MAX_SCHEDULED_TARGETS = 1000;
+
+/** The records of a process's entity that a schedule firing selects (CEL filter as in record lists), oldest first. */
+export async function triggerTargets(em: EntityManager, process: string, filter: string | null): Promise<{ recordId: string; requester: string }[]> {
+  const config = await new ConfigStore(em).current();
+  const definition = (config.bundle.processes as unknown as Record<string, ProcessDefinitionV2> | undefined)?.[process];
+  if (!definition) throw new DomainError('NOT_FOUND', `process "${process}" is not configured`);
+  const records = new RecordRepository(em);
+  const targets: { recordId: string; requester: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await records.list(definition.entity, { limit: 200, cursor, filter: filter ?? undefined });
+    for (const r of page.items) targets.push({ recordId: r.id, requester: r.createdBy });
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && targets.length < MAX_SCHEDULED_TARGETS);
+  return targets.slice(0, MAX_SCHEDULED_TARGETS);
+}

@@ -4,6 +4,7 @@ import { publishConfig } from '../../db/config-publish.js';
 import { validateBundle } from '../../domain/config/validate-bundle.js';
 import { requireRole } from '../plugins/auth.js';
 import { errors } from './schemas.js';
+import { syncSchedules } from '../services/schedules.js';
 
 const bundleBody = { type: 'object', additionalProperties: true } as const;
 const forceQuery = { type: 'object', properties: { force: { type: 'boolean', default: false } }, additionalProperties: false } as const;
@@ -41,6 +42,7 @@ export default async function configRoutes(app: FastifyInstance) {
     const { backfill, ...bundle } = request.body;
     const outcome = await publishConfig(app.deps.orm.em.fork(), { bundle, author: request.user.username, force: request.query.force, backfill });
     if (outcome.indexes.failed.length) request.log.warn({ failed: outcome.indexes.failed }, 'declared record indexes could not be built');
+    await syncSchedules(app.deps).catch((error) => request.log.error({ err: error }, 'process schedules could not be updated'));
     return reply.status(201).send({
       version: outcome.published.version, hash: outcome.published.hash, backfilled: outcome.backfilled, forcedIssues: outcome.issues,
     });
