@@ -56,6 +56,15 @@ const processes = {
       { id: 'expired', type: 'end', outcome: 'expired' },
     ],
   },
+  'hvac-visit': {
+    entity: 'expense', steps: [
+      { id: 'visit', type: 'task', title: { en: 'HVAC visit' }, rule: { role: 'technician', skill: 'hvac', pick: 'leastLoad' }, accept: { within: 'PT1H' } },
+      { id: 'end', type: 'end' },
+    ],
+  },
+  'busy-work': {
+    entity: 'expense', steps: [{ id: 'chore', type: 'task', title: { en: 'Chore' }, assignee: { field: 'note' } }, { id: 'end', type: 'end' }],
+  },
   'long-loop': {
     entity: 'expense', variables: { total: { type: 'number', default: 0 } }, steps: [
       { id: 'rounds', type: 'loop', max: 8, steps: [
@@ -200,4 +209,41 @@ describe('process timers and events on the time-skipping server', () => {
     expect(started?.continuedExecutionRunId).toBeTruthy(); // the last run was continued from an earlier one
     expect(history.events!.length).toBeLessThan(200);
   }, 180_000);
+});
+
+describe('skill-based assignment with acceptance', () => {
+  it('gives the task to the least-loaded technician with the skill, and to the next one when it is not accepted in time', async () => {
+    await stack.orm.em.fork().getConnection().execute(
+      `insert into users (username, display_name, roles, manager, password_hash, attributes, active, created_at)
+       select 'tech3', 'Tech Three', '["technician"]'::jsonb, 'dispatcher', password_hash, '{"skills": ["hvac"]}'::jsonb, true, now() from users where username = 'tech1'`);
+    const sales1 = await stack.as('sales1');
+    for (const [tech, count] of [['tech1', 3], ['tech3', 1]] as const) {
+      for (let i = 0; i < count; i++) {
+        const recordId = await createRecord(sales1, 'expense', { title: `chore ${tech} ${i}`, amount: 1, note: tech });
+        await startProcess(sales1, 'busy-work', 'expense', recordId);
+        await openTaskOf(await stack.as(tech), recordId, 'chore');
+      }
+    }
+    const recordId = await createRecord(sales1, 'expense', { title: 'Cold office', amount: 1 });
+    const processId = await startProcess(sales1, 'hvac-visit', 'expense', recordId);
+    const first = await openTaskOf(await stack.as('tech3'), recordId, 'visit');
+    expect(first).toMatchObject({ assignee: 'tech3', candidates: ['tech3'] });
+    expect((await (await stack.as('tech2')).get('/api/inbox')).body.items.some((t: { recordId: string }) => t.recordId === recordId)).toBe(false);
+
+    await env.sleep(3_600_000 + 60_000);
+    const tech1 = await stack.as('tech1');
+    const moved = await openTaskOf(tech1, recordId, 'visit');
+    expect(moved).toMatchObject({ id: first.id, assignee: 'tech1' });
+    expect((await (await stack.as('tech3')).post(`/api/tasks/${first.id}/complete`, {})).status).toBe(403);
+    const claimed = await tech1.post(`/api/tasks/${first.id}/claim`, {});
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.status).toBe('claimed');
+    await env.sleep(5 * 3_600_000);
+    expect((await openTaskOf(tech1, recordId, 'visit')).assignee).toBe('tech1');
+    expect((await tech1.post(`/api/tasks/${first.id}/complete`, {})).status).toBe(200);
+    const ended = await processIn(sales1, processId, 'completed');
+    expect(ended.timeline.filter((e: { event: string }) => e.event === 'reassigned')).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ from: ['tech3'], to: 'tech1', reason: 'not accepted in time' }) }),
+    ]);
+  }, 120_000);
 });
