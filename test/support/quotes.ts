@@ -21,7 +21,7 @@ export async function submitQuote(client: HttpClient, discountPercent: number, t
 }
 
 /** Waits until `client`'s inbox holds an open approval for the record; returns it. */
-export async function inboxTaskFor(client: HttpClient, recordId: string, timeoutMs = 2000) {
+export async function inboxTaskFor(client: HttpClient, recordId: string, timeoutMs = 10_000) {
   return eventually(async () => {
     const inbox = await client.get('/api/inbox');
     return (inbox.body.items as { recordId: string; status: string; id: string; kind: string; step: string; candidates: string[] }[])
@@ -29,7 +29,7 @@ export async function inboxTaskFor(client: HttpClient, recordId: string, timeout
   }, timeoutMs);
 }
 
-export async function statusOf(client: HttpClient, recordId: string, expected: string, timeoutMs = 5000) {
+export async function statusOf(client: HttpClient, recordId: string, expected: string, timeoutMs = 10_000) {
   return eventually(async () => {
     const res = await client.get(`/api/records/quote/${recordId}`);
     return res.body.data.status === expected ? res.body : null;
