@@ -26,6 +26,20 @@ beforeAll(async () => {
         { id: 'end', type: 'end', outcome: 'counted' },
       ],
     };
+    bundle.processes['child-review'] = {
+      entity: 'expense', steps: [{ id: 'child-task', type: 'task', title: { en: 'Child task' }, assignee: 'requester', outcomes: ['ok', 'not-ok'] }, { id: 'end', type: 'end', outcome: 'reviewed' }],
+    };
+    bundle.processes['parent'] = {
+      entity: 'expense', steps: [
+        { id: 'copy', type: 'action', action: 'createRecord', entity: 'expense', data: { title: 'Child of a parent', amount: { expr: 'record.amount * 2.0' } } },
+        { id: 'child', type: 'subprocess', process: 'child-review', record: 'vars.copy.id' },
+        { id: 'side', type: 'action', action: 'startProcess', process: 'hold', record: 'vars.copy.id' },
+        { id: 'two-of-three', type: 'parallel', join: 2, branches: [
+          [{ id: 'w1', type: 'wait', for: 'PT1S' }], [{ id: 'w2', type: 'wait', for: 'PT2S' }], [{ id: 'w3', type: 'wait', for: 'P30D' }],
+        ] },
+        { id: 'end', type: 'end', outcome: 'parent-done' },
+      ],
+    };
     bundle.processes['hold'] = {
       entity: 'expense', steps: [{ id: 'review', type: 'task', title: { en: 'Review' }, assignee: { managerOf: 'requester' } }, { id: 'end', type: 'end' }],
     };
@@ -110,5 +124,27 @@ describe('side effects are keyed by run, step and visit', () => {
     expect((await sales1.get(`/api/records/expense/${recordId}`)).body.data.receipts).toBe(2);
     const feed = await branchmgr.get('/api/notifications');
     expect(feed.body.items.filter((n: { title: string; link?: { recordId?: string } }) => n.title === 'Expense counted' && n.link?.recordId === recordId)).toHaveLength(2);
+  }, 60_000);
+});
+
+describe('runs that start runs', () => {
+  it('creates a record, runs a child process on it and waits for its outcome, starts another without waiting, and joins 2 of 3 branches', async () => {
+    const sales1 = await stack.as('sales1');
+    const recordId = await createRecord(sales1, 'expense', { title: 'Parent', amount: 21 });
+    const processId = await startProcess(sales1, 'parent', 'expense', recordId);
+    const copyId = await eventually(async () => (await sales1.get(processUrl(processId))).body.variables?.copy?.id as string | undefined, 10_000);
+    expect((await sales1.get(`/api/records/expense/${copyId}`)).body.data).toMatchObject({ title: 'Child of a parent', amount: 42 });
+    const childTask = await openTaskOf(sales1, copyId, 'child-task');
+    expect((await sales1.get(processUrl(processId))).body.status).toBe('running');
+    expect((await sales1.post(`/api/tasks/${childTask.id}/complete`, { outcome: 'ok' })).status).toBe(200);
+    const ended = await processIn(sales1, processId, 'completed', 15_000);
+    expect(ended.outcome).toBe('parent-done');
+    expect(ended.variables.child).toEqual({ processId: `child-review:expense:${copyId}`, outcome: 'reviewed' });
+    expect(ended.variables.side).toEqual({ processId: `hold:expense:${copyId}` });
+    const child = await processIn(sales1, `child-review:expense:${copyId}`, 'completed');
+    expect(child.parentId).toBe(processId);
+    expect((await sales1.get(processUrl(`hold:expense:${copyId}`))).body.status).toBe('running');
+    const joined = ended.timeline.find((e: { step: string; event: string }) => e.step === 'two-of-three' && e.event === 'joined');
+    expect(joined.detail).toEqual({ finished: [0, 1], cancelled: [2] });
   }, 60_000);
 });
