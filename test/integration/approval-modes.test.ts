@@ -72,7 +72,7 @@ describe('request changes', () => {
     expect((await sales2.post(complete(revise.id), { outcome: 'withdraw' })).status).toBe(200);
     await statusOf(sales2, recordId, 'draft');
     const process = await sales2.get(`/api/processes/${encodeURIComponent(`quote-approval:quote:${recordId}`)}`);
-    await expect.poll(async () => (await sales2.get(`/api/processes/${encodeURIComponent(`quote-approval:quote:${recordId}`)}`)).body.status).toBe('recalled');
+    await expect.poll(async () => (await sales2.get(`/api/processes/${encodeURIComponent(`quote-approval:quote:${recordId}`)}`)).body.outcome).toBe('recalled');
     expect(process.status).toBe(200);
   });
 });

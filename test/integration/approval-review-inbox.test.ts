@@ -42,7 +42,7 @@ describe('customer master data review (starter pack)', () => {
     expect(second.candidates).toEqual(['regiondir']);
     expect((await branchmgr.post(complete(second.id), { outcome: 'approve' })).status).toBe(403);
     expect((await regiondir.post(complete(second.id), { outcome: 'approve', comment: 'second review done' })).status).toBe(200);
-    await eventually(async () => (await sales1.get(`/api/processes/${encodeURIComponent(started.body.id)}`)).body.status === 'approved');
+    await eventually(async () => (await sales1.get(`/api/processes/${encodeURIComponent(started.body.id)}`)).body.outcome === 'approved');
   });
 });
 
