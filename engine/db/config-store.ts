@@ -41,6 +41,16 @@ export class ConfigStore {
     return config;
   }
 
+  /**
+   * The latest version without reading its bundle again when it is cached: one `max(version)` query, or none when
+   * the version was seen within `maxAgeMs`.
+   */
+  async currentFast(maxAgeMs = 0): Promise<PublishedConfig> {
+    const version = await this.latestVersion(maxAgeMs);
+    if (version === null) throw new DomainError('NOT_FOUND', 'no configuration has been published yet');
+    return this.get(version);
+  }
+
   async get(version: number): Promise<PublishedConfig> {
     const cached = byVersion.get(this.cacheKey(version));
     if (cached) return cached;

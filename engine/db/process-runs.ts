@@ -30,7 +30,7 @@ export function allSteps(steps: ProcessStepV2[]): ProcessStepV2[] {
  */
 export async function prepareProcessRun(em: EntityManager, request: ProcessRunRequest, options: { historyLimit?: number } = {}): Promise<PreparedRun> {
   const { process, recordId, requester } = request;
-  const config = await new ConfigStore(em).current();
+  const config = await new ConfigStore(em).currentFast();
   const definitions = (config.bundle.processes ?? {}) as unknown as Record<string, ProcessDefinitionV2>;
   const definition = Object.hasOwn(definitions, process) ? definitions[process] : undefined;
   if (!definition) throw new DomainError('NOT_FOUND', `process "${process}" is not configured`, [{ path: '/process', message: 'unknown process' }]);
@@ -77,7 +77,7 @@ const MAX_SCHEDULED_TARGETS = 1000;
 
 /** The records of a process's entity that a schedule firing selects (CEL filter as in record lists), oldest first. */
 export async function triggerTargets(em: EntityManager, process: string, filter: string | null): Promise<{ recordId: string; requester: string }[]> {
-  const config = await new ConfigStore(em).current();
+  const config = await new ConfigStore(em).currentFast();
   const definition = (config.bundle.processes as unknown as Record<string, ProcessDefinitionV2> | undefined)?.[process];
   if (!definition) throw new DomainError('NOT_FOUND', `process "${process}" is not configured`);
   const records = new RecordRepository(em);

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../context.js';
-import { ConfigStore } from '../../db/config-store.js';
+import { ConfigStore, READ_STALENESS_MS } from '../../db/config-store.js';
 import { evaluateCondition } from '../../domain/cel.js';
 import type { ProcessDefinitionV2, Trigger } from '../../domain/config/process-types.js';
 import { startProcessRun } from './process-start.js';
@@ -40,7 +40,7 @@ function fires(trigger: Trigger, cause: TriggerCause, actor: string): boolean {
  * business key: a process already running there is left as it is). Returns the ids of the runs started or running.
  */
 export async function fireTriggers(deps: AppDeps, entity: string, recordId: string, cause: TriggerCause, actor: string): Promise<string[]> {
-  const config = await new ConfigStore(deps.orm.em.fork()).current();
+  const config = await new ConfigStore(deps.orm.em.fork()).currentFast(READ_STALENESS_MS);
   const processes = (config.bundle.processes ?? {}) as unknown as Record<string, ProcessDefinitionV2>;
   const started: string[] = [];
   for (const [name, definition] of Object.entries(processes)) {
@@ -53,7 +53,7 @@ export async function fireTriggers(deps: AppDeps, entity: string, recordId: stri
 
 /** Whether any process of the entity starts on this kind of trigger (so the caller can skip reading `previous`). */
 export async function hasTrigger(deps: AppDeps, entity: string, on: Trigger['on']): Promise<boolean> {
-  const config = await new ConfigStore(deps.orm.em.fork()).current();
+  const config = await new ConfigStore(deps.orm.em.fork()).currentFast(READ_STALENESS_MS);
   const processes = (config.bundle.processes ?? {}) as unknown as Record<string, ProcessDefinitionV2>;
   return Object.values(processes).some((d) => d.entity === entity && triggersOf(d).some((t) => t.on === on));
 }

@@ -15,8 +15,7 @@ const DEFAULT_OUTCOMES = ['complete'];
  */
 export const runTask: StepExecutor<TaskStep> = async (step, { run, visit }) => {
   const where = `step ${step.id}`;
-  const record = await run.record();
-  const ranking = await rank(run, step, record);
+  const ranking = await rank(run, step);
   if (!ranking.length) configFailure('NO_ASSIGNEE', `${where}: nobody can take this task`);
   const personal = step.assignee !== undefined || step.rule !== undefined;
   const task: UserTask = {
@@ -62,13 +61,19 @@ export function workflowIdOf(run: ProcessRun): string {
   return run.input.processId;
 }
 
-async function rank(run: ProcessRun, step: TaskStep, record: Record<string, unknown>): Promise<string[]> {
+async function rank(run: ProcessRun, step: TaskStep): Promise<string[]> {
   const { requester, process } = run.input;
   if (step.rule) return activities.rankCandidates({ rule: step.rule, process, stepId: step.id });
   if (step.assignee === 'requester') return [requester];
   const spec = step.assignee ?? step.candidates;
   if (!spec) return [requester];
+  const record = readsRecord(spec) ? await run.record() : undefined;
   return (await activities.resolveApprovers({ spec, requester, record })).users;
+}
+
+/** Specs that name a field or an expression need the record; the others resolve from the directory alone. */
+function readsRecord(spec: NonNullable<TaskStep['candidates']>): boolean {
+  return (Array.isArray(spec) ? spec : [spec]).some((s) => 'field' in s || 'expression' in s || ('managerOf' in s && s.managerOf !== 'requester'));
 }
 
 async function announce(run: ProcessRun, task: UserTask, visit: number): Promise<void> {
