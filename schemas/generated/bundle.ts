@@ -108,7 +108,7 @@ export type ProcessStep =
  */
 export type Boundary = EventBoundary | TimerBoundary | DateBoundary;
 /**
- * An ISO 8601 duration such as P7D or PT4H.
+ * An ISO 8601 duration such as P7D or PT4H (checked at publish: INVALID_DURATION).
  */
 export type IsoDuration = string;
 export type ActionStep = {

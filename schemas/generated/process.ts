@@ -44,7 +44,7 @@ export type CelExpression3 = string;
  */
 export type Boundary = EventBoundary | TimerBoundary | DateBoundary;
 /**
- * An ISO 8601 duration such as P7D or PT4H.
+ * An ISO 8601 duration such as P7D or PT4H (checked at publish: INVALID_DURATION).
  */
 export type IsoDuration = string;
 /**
