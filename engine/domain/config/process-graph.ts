@@ -94,21 +94,69 @@ export function checkProcessFlow(block: Block, tableRules: (name: string) => unk
     }
   });
 
-  // Loops among reachable steps that never pause: strongly connected groups of the non-pausing subgraph.
-  // reaches[i] starts from i's successors, so it holds i only when a loop leads back to i.
+  // Loops among reachable steps that never pause: strongly connected groups of the non-pausing subgraph with more
+  // than one step, or one step that jumps to itself. Linear in steps and jumps, so a huge hostile block stays cheap.
   const spinning = list.map((step, i) => reachable.has(i) && !pauses(step));
   const inner = successors.map((next, i) => (spinning[i] ? next.filter((j) => spinning[j]) : []));
-  const reaches = list.map((_, i) => (spinning[i] ? reach(inner[i], inner) : new Set<number>()));
-  const reported = new Set<number>();
-  list.forEach((_, i) => {
-    if (!reaches[i].has(i) || reported.has(i)) return;
-    const loop = list.map((__, j) => j).filter((j) => reaches[i].has(j) && reaches[j].has(i));
-    loop.forEach((j) => reported.add(j));
+  const loops = stronglyConnected(inner).filter((group) => group.length > 1 || inner[group[0]].includes(group[0]));
+  for (const loop of loops.map((group) => [...group].sort((a, b) => a - b)).sort((a, b) => a[0] - b[0])) {
     const ids = loop.map((j) => `"${String(list[j].id)}"`).join(' -> ');
     const message = `steps ${ids} can loop forever: the loop has no approval, task, wait or event step`;
-    errors.push({ code: 'CYCLE', path: joinPointer(path, i), message });
-  });
+    errors.push({ code: 'CYCLE', path: joinPointer(path, loop[0]), message });
+  }
   return errors;
+}
+
+/** Tarjan's strongly connected components, iterative (a block of 100 000 steps must not overflow the stack). */
+function stronglyConnected(successors: number[][]): number[][] {
+  const count = successors.length;
+  const index = new Array<number>(count).fill(-1);
+  const low = new Array<number>(count).fill(0);
+  const onStack = new Array<boolean>(count).fill(false);
+  const stack: number[] = [];
+  const groups: number[][] = [];
+  let next = 0;
+  for (let root = 0; root < count; root++) {
+    if (index[root] !== -1) continue;
+    // Each frame: a node and how many of its successors were visited.
+    const frames: [number, number][] = [[root, 0]];
+    index[root] = low[root] = next++;
+    stack.push(root);
+    onStack[root] = true;
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1];
+      const [v, k] = frame;
+      if (k < successors[v].length) {
+        frame[1] = k + 1;
+        const w = successors[v][k];
+        if (index[w] === -1) {
+          index[w] = low[w] = next++;
+          stack.push(w);
+          onStack[w] = true;
+          frames.push([w, 0]);
+        } else if (onStack[w]) {
+          low[v] = Math.min(low[v], index[w]);
+        }
+        continue;
+      }
+      frames.pop();
+      if (frames.length > 0) {
+        const parent = frames[frames.length - 1][0];
+        low[parent] = Math.min(low[parent], low[v]);
+      }
+      if (low[v] === index[v]) {
+        const group: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop() as number;
+          onStack[w] = false;
+          group.push(w);
+        } while (w !== v);
+        groups.push(group);
+      }
+    }
+  }
+  return groups;
 }
 
 /** Steps reachable from `starts` (each start included). */
