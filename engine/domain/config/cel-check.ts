@@ -124,16 +124,21 @@ export function checkCelInEnvironment(
   path: string,
   entity: { name: string; definition: unknown } | undefined,
   expect?: CelExpectation,
+  members: KnownMembers = {},
 ): ConfigError[] {
-  const problem = problemIn(environment, expression, entity, { expect, entityName: entity?.name });
+  const problem = problemIn(environment, expression, entity, { expect, entityName: entity?.name }, members);
   return problem ? [{ code: problem.code, path, message: problem.message }] : [];
 }
+
+/** Typed variables besides the record whose keys are known: a read of another key is UNKNOWN_FIELD with `what`. */
+export type KnownMembers = Record<string, { keys: Set<string>; what: string } | undefined>;
 
 function problemIn(
   environment: Environment,
   expression: string,
   entity: { definition: unknown } | undefined,
   options: CelCheckOptions,
+  members: KnownMembers,
 ): CelProblem | null {
   let ast: unknown;
   try {
@@ -146,6 +151,11 @@ function problemIn(
   if (unknown !== undefined) {
     const of = options.entityName === undefined ? 'the entity' : `entity "${options.entityName}"`;
     return { code: 'UNKNOWN_FIELD', message: `"${unknown}" is not a field of ${of}` };
+  }
+  for (const [variable, known] of Object.entries(members)) {
+    if (!known) continue;
+    const missing = [...membersRead(ast, new Set([variable]))].find((key) => !known.keys.has(key));
+    if (missing !== undefined) return { code: 'UNKNOWN_FIELD', message: `"${missing}" ${known.what}` };
   }
   return typed(environment, expression, options);
 }
@@ -163,9 +173,14 @@ function isNode(value: unknown): value is AstNode {
 }
 
 /** Top-level record fields an expression reads, including through `has(record.x)` and `record["x"]`. */
-function fieldsRead(node: unknown, found = new Set<string>()): Set<string> {
+function fieldsRead(node: unknown): Set<string> {
+  return membersRead(node, recordVariables);
+}
+
+/** The keys read directly from any of `variables` (`v.x`, `v["x"]`, `v.?x`, also inside `has()`). */
+function membersRead(node: unknown, variables: Set<string>, found = new Set<string>()): Set<string> {
   if (Array.isArray(node)) {
-    for (const item of node) fieldsRead(item, found);
+    for (const item of node) membersRead(item, variables, found);
     return found;
   }
   if (!isNode(node)) return found;
@@ -173,9 +188,9 @@ function fieldsRead(node: unknown, found = new Set<string>()): Set<string> {
   if ((node.op === '.' || node.op === '[]' || node.op === '.?' || node.op === '[?]') && Array.isArray(args)) {
     const [target, key] = args;
     const name = typeof key === 'string' ? key : isNode(key) && key.op === 'value' ? key.args : undefined;
-    if (isNode(target) && target.op === 'id' && recordVariables.has(String(target.args)) && typeof name === 'string') {
+    if (isNode(target) && target.op === 'id' && variables.has(String(target.args)) && typeof name === 'string') {
       found.add(name);
     }
   }
-  return fieldsRead(args, found);
+  return membersRead(args, variables, found);
 }

@@ -23,8 +23,11 @@ export interface ProcessCheck {
   scope: ProcessScope;
   /** Every step id of the process. */
   ids: Set<string>;
-  /** Checks an expression (ignored unless a string) against the process's environment, or `environment`. */
-  cel(expression: unknown, path: string, expect?: CelExpectation, environment?: Environment | null): void;
+  /**
+   * Checks an expression (ignored unless a string) against the process's environment, or against `task`'s: the
+   * environment of a task step whose `form` is typed from its form fields.
+   */
+  cel(expression: unknown, path: string, expect?: CelExpectation, task?: { environment: Environment | null; form?: Obj }): void;
   /** Reports UNKNOWN_STEP unless `stepId` (when a string) is a step of `block`. */
   target(stepId: unknown, path: string, block: Set<string>): void;
 }
@@ -47,11 +50,16 @@ export function checkProcess(ctx: BundleContext, name: string, process: unknown)
   const scope: ProcessScope = { variables, stepIds: [...ids] };
   const environment = processEnvironment(entity?.definition, scope);
   const known = entity ? { name: entity.name, definition: entity.definition } : undefined;
+  const declared = variables
+    ? { keys: new Set([...ids, ...Object.keys(variables)]), what: 'is not a declared variable nor a step of this process' }
+    : undefined;
   const check: ProcessCheck = {
     ctx, process, path, entity, scope, ids,
-    cel(expression, at, expect, env = environment) {
+    cel(expression, at, expect, task) {
       if (typeof expression !== 'string') return;
-      if (env) ctx.errors.push(...checkCelInEnvironment(env, expression, at, known, expect));
+      const env = task ? task.environment : environment;
+      const form = task?.form ? { keys: new Set(Object.keys(task.form)), what: "is not a field of the task's form" } : undefined;
+      if (env) ctx.errors.push(...checkCelInEnvironment(env, expression, at, known, expect, { vars: declared, form }));
       else checkCelAt(ctx, expression, at, entity, expect);
     },
     target(stepId, at, block) {

@@ -55,15 +55,27 @@ const stepChecks = {
   },
   loop: (p, step, at) => p.cel(step.until, joinPointer(at, 'until'), 'bool'),
   subprocess: (p, step, at) => {
-    processRef(p, step.process, joinPointer(at, 'process'));
+    processRef(p, step, at);
     p.cel(step.record, joinPointer(at, 'record'), 'id');
   },
   end: () => {},
 } satisfies Record<StepType, StepCheck>;
 
-function processRef(p: ProcessCheck, name: unknown, path: string): void {
+/**
+ * The process a subprocess or startProcess step starts: it must exist, and one of another entity needs `record`
+ * (the default, this record, is of the wrong entity).
+ */
+function processRef(p: ProcessCheck, step: Obj, at: string): void {
+  const name = step.process;
   const processes = isObj(p.ctx.bundle.processes) ? p.ctx.bundle.processes : {};
-  if (typeof name === 'string' && !Object.hasOwn(processes, name)) report(p.ctx, 'UNKNOWN_PROCESS', path, `process "${name}" is not defined`);
+  if (typeof name !== 'string') return;
+  const path = joinPointer(at, 'process');
+  const target = Object.hasOwn(processes, name) ? processes[name] : undefined;
+  if (target === undefined) report(p.ctx, 'UNKNOWN_PROCESS', path, `process "${name}" is not defined`);
+  else if (isObj(target) && typeof target.entity === 'string' && target.entity !== p.process.entity && step.record === undefined) {
+    const message = `process "${name}" runs on "${target.entity}" records: name the record it starts on with record (a CEL id)`;
+    report(p.ctx, 'INVALID_STEP', path, message);
+  }
 }
 
 /** Approver specs of a task: roles, and the record fields and expressions they read. */
@@ -95,7 +107,7 @@ function checkTask(p: ProcessCheck, step: Obj, at: string): void {
   for (const [field, expression] of entriesOf(step.outputs)) {
     const out = joinPointer(at, 'outputs', field);
     checkField(p.ctx, p.entity, field, out);
-    p.cel(expression, out, undefined, environment);
+    p.cel(expression, out, undefined, { environment, form });
   }
 }
 
@@ -154,7 +166,7 @@ function checkAction(p: ProcessCheck, step: Obj, at: string): void {
     values(p, step.data, joinPointer(at, 'data'), p.ctx.entities.get(step.entity));
   }
   if (step.action === 'startProcess') {
-    processRef(p, step.process, joinPointer(at, 'process'));
+    processRef(p, step, at);
     p.cel(step.record, joinPointer(at, 'record'), 'id');
   }
 }
@@ -208,6 +220,12 @@ export function checkTableSettings(ctx: BundleContext, table: Obj, path: string)
     const message = `aggregate folds the outputs of hit policy "collect", not "${String(table.hitPolicy)}"`;
     report(ctx, 'INVALID_STEP', joinPointer(path, 'aggregate'), message);
   }
+  if (table.hitPolicy !== 'priority') return;
+  itemsOf(table.rules).forEach((rule, i) => {
+    if (isObj(rule) && typeof rule.priority !== 'number') {
+      report(ctx, 'INVALID_STEP', joinPointer(path, 'rules', i, 'priority'), 'hit policy "priority" needs a priority on every rule');
+    }
+  });
 }
 
 function checkWait(p: ProcessCheck, step: Obj, at: string): void {
