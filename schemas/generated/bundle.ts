@@ -80,6 +80,10 @@ export type CelExpression3 = string;
  * A CEL expression over record, previous, requester, actor, now and vars.
  */
 export type CelExpression4 = string;
+/**
+ * A business event's name: a letter, then letters, digits, '_', '-', '.' or ':' (e.g. payment_received, invoice.paid).
+ */
+export type EventName = string;
 export type VariableDeclaration = {
   type: 'string' | 'number' | 'boolean' | 'object' | 'list';
   /**
@@ -129,7 +133,7 @@ export type ActionStep = {
   message?: LocalizedText;
   entity?: Name;
   data?: ValueAssignments;
-  event?: Name;
+  event?: EventName;
   payload?: ValueAssignments;
   process?: Name;
   record?: CelExpression5;
@@ -476,7 +480,7 @@ export interface ScheduleTrigger {
 }
 export interface EventTrigger {
   on: 'event';
-  event: Name;
+  event: EventName;
 }
 export interface TaskStep {
   id: Name;
@@ -491,7 +495,10 @@ export interface TaskStep {
   boundary?: Boundary[];
   type: 'task';
   title: LocalizedText;
-  assignee?: ChainApproverSpec;
+  /**
+   * one person: an approver spec, or "requester" for the requester's own task
+   */
+  assignee?: ChainApproverSpec | 'requester';
   /**
    * an approver spec or a non-empty list of them: who may claim the task
    */
@@ -515,7 +522,7 @@ export interface TaskStep {
   };
 }
 export interface EventBoundary {
-  event: Name;
+  event: EventName;
   correlate?: CelExpression1;
   goto: Name;
 }
@@ -658,7 +665,7 @@ export interface EventStep {
    */
   boundary?: Boundary[];
   type: 'event';
-  event: Name;
+  event: EventName;
   correlate?: CelExpression7;
   timeout?: IsoDuration;
   onTimeout?: Name;

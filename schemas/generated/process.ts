@@ -20,6 +20,10 @@ export type CelExpression1 = string;
  * The records of the entity a scheduled run starts on.
  */
 export type CelExpression2 = string;
+/**
+ * A business event's name: a letter, then letters, digits, '_', '-', '.' or ':' (e.g. payment_received, invoice.paid).
+ */
+export type EventName = string;
 export type VariableDeclaration = VariableDeclaration1;
 /**
  * one of the step types "task", "approval", "action", "decision", "wait", "event", "parallel", "loop", "subprocess" or "end"
@@ -153,7 +157,7 @@ export interface ScheduleTrigger {
 }
 export interface EventTrigger {
   on: 'event';
-  event: Name;
+  event: EventName;
 }
 export interface VariableDeclaration1 {
   type: 'string' | 'number' | 'boolean' | 'object' | 'list';
@@ -177,7 +181,10 @@ export interface TaskStep {
   boundary?: Boundary[];
   type: 'task';
   title: LocalizedText;
-  assignee?: ChainApproverSpec;
+  /**
+   * one person: an approver spec, or "requester" for the requester's own task
+   */
+  assignee?: ChainApproverSpec | 'requester';
   /**
    * an approver spec or a non-empty list of them: who may claim the task
    */
@@ -201,7 +208,7 @@ export interface TaskStep {
   };
 }
 export interface EventBoundary {
-  event: Name;
+  event: EventName;
   correlate?: CelExpression3;
   goto: Name;
 }
@@ -297,7 +304,7 @@ export interface ActionStep1 {
   message?: LocalizedText;
   entity?: Name;
   data?: ValueAssignments;
-  event?: Name;
+  event?: EventName;
   payload?: ValueAssignments;
   process?: Name;
   record?: CelExpression4;
@@ -393,7 +400,7 @@ export interface EventStep {
    */
   boundary?: Boundary[];
   type: 'event';
-  event: Name;
+  event: EventName;
   correlate?: CelExpression6;
   timeout?: IsoDuration;
   onTimeout?: Name;

@@ -92,7 +92,7 @@ const variableTypes: Record<string, string> = {
 export interface ProcessScope {
   /** `variables` of the definition: without it `vars` is dyn. */
   variables?: Obj;
-  /** Step ids of the whole process: each is `vars.<stepId>` (dyn) when `variables` are declared. */
+  /** Step ids of the whole process: each is `vars.<stepId>` (dyn) when `variables` are declared, as is `vars.outcome`. */
   stepIds: string[];
   /** `schema.properties` of a task's form: `form` is typed from it (else dyn). */
   form?: Obj;
@@ -107,7 +107,8 @@ export function processEnvironment(entity: unknown, scope: ProcessScope): Enviro
   const properties = isObj(entity) && isObj(entity.schema) && isObj(entity.schema.properties) ? entity.schema.properties : undefined;
   let vars: Record<string, string> | undefined;
   if (scope.variables) {
-    vars = Object.fromEntries(scope.stepIds.map((id) => [id, 'dyn']));
+    // `vars.outcome` is the outcome of the latest approval step (as the first interpreter had it).
+    vars = { outcome: 'string', ...Object.fromEntries(scope.stepIds.map((id) => [id, 'dyn'])) };
     for (const [name, declaration] of Object.entries(scope.variables)) {
       const type = isObj(declaration) ? variableTypes[String(declaration.type)] : undefined;
       vars[name] = type ?? 'dyn';

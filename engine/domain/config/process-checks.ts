@@ -51,7 +51,7 @@ export function checkProcess(ctx: BundleContext, name: string, process: unknown)
   const environment = processEnvironment(entity?.definition, scope);
   const known = entity ? { name: entity.name, definition: entity.definition } : undefined;
   const declared = variables
-    ? { keys: new Set([...ids, ...Object.keys(variables)]), what: 'is not a declared variable nor a step of this process' }
+    ? { keys: new Set(['outcome', ...ids, ...Object.keys(variables)]), what: 'is not a declared variable nor a step of this process' }
     : undefined;
   const check: ProcessCheck = {
     ctx, process, path, entity, scope, ids,

@@ -53,7 +53,8 @@ export interface TaskForm {
 export interface TaskStep extends StepBase {
   type: 'task';
   title: LocalizedText;
-  assignee?: ChainApproverSpec;
+  /** One person: an approver spec (the requester never among them), or `"requester"` for the requester's own task. */
+  assignee?: ChainApproverSpec | 'requester';
   candidates?: ChainApproverSpec | ChainApproverSpec[];
   rule?: AssignmentRule;
   form?: TaskForm;
