@@ -86,6 +86,16 @@ function expectation(type: string | undefined, options: CelCheckOptions): CelPro
   return { code: 'INVALID_EXPRESSION', message: `${expected.what}, this expression yields ${type}` };
 }
 
+/** The CEL type an expression yields in an environment (e.g. `double`, `bool`), or undefined when it does not check. */
+export function resultTypeIn(environment: Environment, expression: string): string | undefined {
+  try {
+    const result = environment.check(expression) as { valid: boolean; type?: string };
+    return result.valid ? result.type : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The CEL type an expression yields against the entity (e.g. `double`, `bool`), or undefined when unknown. */
 export function celResultType(expression: string, entity: unknown): string | undefined {
   try {

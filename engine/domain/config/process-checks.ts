@@ -1,6 +1,6 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import { joinPointer } from '../errors.js';
-import { checkCelInEnvironment, type CelExpectation } from './cel-check.js';
+import { checkCelInEnvironment, resultTypeIn, type CelExpectation } from './cel-check.js';
 import { processEnvironment, type ProcessScope } from './cel-types.js';
 import { cronProblem } from './cron.js';
 import { checkCelAt, entityOf, isMalformed, report, type BundleContext, type EntityInfo } from './context.js';
@@ -25,9 +25,10 @@ export interface ProcessCheck {
   ids: Set<string>;
   /**
    * Checks an expression (ignored unless a string) against the process's environment, or against `task`'s: the
-   * environment of a task step whose `form` is typed from its form fields.
+   * environment of a task step whose `form` is typed from its form fields. Returns the CEL type it yields when it
+   * checks (undefined otherwise).
    */
-  cel(expression: unknown, path: string, expect?: CelExpectation, task?: { environment: Environment | null; form?: Obj }): void;
+  cel(expression: unknown, path: string, expect?: CelExpectation, task?: { environment: Environment | null; form?: Obj }): string | undefined;
   /** Reports UNKNOWN_STEP unless `stepId` (when a string) is a step of `block`. */
   target(stepId: unknown, path: string, block: Set<string>): void;
 }
@@ -56,11 +57,16 @@ export function checkProcess(ctx: BundleContext, name: string, process: unknown)
   const check: ProcessCheck = {
     ctx, process, path, entity, scope, ids,
     cel(expression, at, expect, task) {
-      if (typeof expression !== 'string') return;
+      if (typeof expression !== 'string') return undefined;
       const env = task ? task.environment : environment;
+      if (!env) {
+        checkCelAt(ctx, expression, at, entity, expect);
+        return undefined;
+      }
       const form = task?.form ? { keys: new Set(Object.keys(task.form)), what: "is not a field of the task's form" } : undefined;
-      if (env) ctx.errors.push(...checkCelInEnvironment(env, expression, at, known, expect, { vars: declared, form }));
-      else checkCelAt(ctx, expression, at, entity, expect);
+      const problems = checkCelInEnvironment(env, expression, at, known, expect, { vars: declared, form });
+      ctx.errors.push(...problems);
+      return problems.length ? undefined : resultTypeIn(env, expression);
     },
     target(stepId, at, block) {
       if (typeof stepId !== 'string' || block.has(stepId)) return;

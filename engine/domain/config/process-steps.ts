@@ -2,7 +2,7 @@ import type { StepType } from './process-types.js';
 import { joinPointer } from '../errors.js';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { allowExtensionKeywords, createAjv, ENTITY_SCHEMA_OPTIONS } from './ajv-support.js';
-import { processEnvironment } from './cel-types.js';
+import { celTypeOfField, processEnvironment } from './cel-types.js';
 import { approverSpec, checkDuration } from './chain-checks.js';
 import { checkCalendarRef, checkChainRef, checkField, checkRole, report, type BundleContext, type EntityInfo } from './context.js';
 import { entriesOf, fieldSchemas, isObj, itemsOf, type Obj } from './json-reading.js';
@@ -107,7 +107,7 @@ function checkTask(p: ProcessCheck, step: Obj, at: string): void {
   for (const [field, expression] of entriesOf(step.outputs)) {
     const out = joinPointer(at, 'outputs', field);
     checkField(p.ctx, p.entity, field, out);
-    p.cel(expression, out, undefined, { environment, form });
+    fitsField(p, p.entity, field, p.cel(expression, out, undefined, { environment, form }), out);
   }
 }
 
@@ -142,12 +142,27 @@ function checkFormSchema(ctx: BundleContext, schema: unknown, path: string): Obj
   return fieldSchemas({ schema });
 }
 
+const numericCel = new Set(['double', 'int', 'uint']);
+const scalarCel = new Set(['string', 'bool', ...numericCel]);
+
+/** A scalar an expression yields must fit the scalar the record field holds (any number fits a number). */
+function fitsField(p: ProcessCheck, entity: EntityInfo | null | undefined, field: string, actual: string | undefined, path: string): void {
+  if (!entity || actual === undefined || !Object.hasOwn(entity.properties, field)) return;
+  const expected = celTypeOfField(entity.properties[field], field);
+  if (!scalarCel.has(expected) || !scalarCel.has(actual)) return;
+  if (actual !== expected && !(numericCel.has(actual) && numericCel.has(expected))) {
+    report(p.ctx, 'INVALID_EXPRESSION', path, `the expression yields ${actual}, but field "${field}" holds ${expected}`);
+  }
+}
+
 /** `{expr}` values are CEL over the process's context; literal values are written as they are. */
 function values(p: ProcessCheck, assignments: unknown, path: string, fieldsOf: EntityInfo | null | undefined): void {
   for (const [field, value] of entriesOf(assignments)) {
     const at = joinPointer(path, field);
     checkField(p.ctx, fieldsOf, field, at);
-    if (isObj(value) && Object.keys(value).length === 1 && 'expr' in value) p.cel(value.expr, joinPointer(at, 'expr'));
+    if (!isObj(value) || Object.keys(value).length !== 1 || !('expr' in value)) continue;
+    const expr = joinPointer(at, 'expr');
+    fitsField(p, fieldsOf, field, p.cel(value.expr, expr), expr);
   }
 }
 
