@@ -1,12 +1,12 @@
-import type { StepType } from './process-types.js';
-import { joinPointer } from '../errors.js';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { joinPointer } from '../errors.js';
 import { allowExtensionKeywords, createAjv, ENTITY_SCHEMA_OPTIONS } from './ajv-support.js';
 import { celTypeOfField, processEnvironment } from './cel-types.js';
 import { approverSpec, checkDuration } from './chain-checks.js';
 import { checkCalendarRef, checkChainRef, checkField, checkRole, report, type BundleContext, type EntityInfo } from './context.js';
 import { entriesOf, fieldSchemas, isObj, itemsOf, type Obj } from './json-reading.js';
 import type { ProcessCheck } from './process-checks.js';
+import type { StepType } from './process-types.js';
 import { checkSchemaSafety } from './schema-limits.js';
 
 /** The checks of one step type; `block` holds the ids of the steps of the step's own block. */
