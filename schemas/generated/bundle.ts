@@ -65,30 +65,117 @@ export type ChainApproverSpec1 =
   | ChainFieldApprover
   | ChainExpressionApprover;
 /**
- * one of the step types "approval", "decision", "action" or "end"
+ * a trigger: {"on": "manual"}, {"on": "create" | "update", "when"}, {"on": "stage", "pipeline", "stage"}, {"on": "schedule", "cron", "filter"} or {"on": "event", "event"}
  */
-export type ProcessStep = ApprovalProcessStep | DecisionProcessStep | ActionProcessStep | EndProcessStep;
-export type ActionProcessStep = {
-  id: Name;
-  type: 'action';
-  action: 'set' | 'notify';
-  set?: FieldAssignments;
-  to?: NotifyTarget;
-  message?: LocalizedText;
-  next?: Name;
+export type Trigger = ManualTrigger | CreateTrigger | UpdateTrigger | StageTrigger | ScheduleTrigger | EventTrigger;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression2 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression3 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression4 = string;
+/**
+ * A business event's name: a letter, then letters, digits, '_', '-', '.' or ':' (e.g. payment_received, invoice.paid).
+ */
+export type EventName = string;
+export type VariableDeclaration = {
+  type: 'string' | 'number' | 'boolean' | 'object' | 'list';
+  /**
+   * The initial value; it must have the declared type.
+   */
+  default?: {
+    [k: string]: unknown;
+  };
 };
 /**
- * {"field": name} (a user-valued field such as createdBy), {"user"}, {"role"} or {"managerOf": "requester"}
+ * one of the step types "task", "approval", "action", "decision", "wait", "event", "parallel", "loop", "subprocess" or "end"
  */
-export type NotifyTarget =
-  | {
-      field: string;
-    }
-  | ApproverSpec;
+export type ProcessStep =
+  | TaskStep
+  | ApprovalStepRef
+  | ActionStep
+  | DecisionStep
+  | WaitStep
+  | EventStep
+  | ParallelStep
+  | LoopStep
+  | SubprocessStep
+  | EndStep;
 /**
- * {"user": name}, {"role": name} or {"managerOf": "requester"}
+ * a boundary: {"event", "correlate", "goto"}, {"after", "calendar", "goto"} or {"until", "goto"}
  */
-export type ApproverSpec = UserApprover | RoleApprover | ManagerApprover;
+export type Boundary = EventBoundary | TimerBoundary | DateBoundary;
+/**
+ * An ISO 8601 duration such as P7D or PT4H (checked at publish: INVALID_DURATION).
+ */
+export type IsoDuration = string;
+export type ActionStep = {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression1;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
+  type: 'action';
+  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess';
+  set?: ValueAssignments;
+  to?: ChainApproverSpec2;
+  message?: LocalizedText;
+  entity?: Name;
+  data?: ValueAssignments;
+  event?: EventName;
+  payload?: ValueAssignments;
+  process?: Name;
+  record?: CelExpression5;
+};
+/**
+ * a literal value, or {"expr": cel} (an object with only the key expr)
+ */
+export type ValueSpec = (string | number | boolean | null | unknown[]) | ExpressionValue | ObjectValue;
+/**
+ * {"user": name}, {"role": name}, {"group": name}, {"managerOf": "requester" | "approver" | {"field": name}, "levels": n}, {"field": name} or {"expression": cel}
+ */
+export type ChainApproverSpec2 =
+  | ChainUserApprover
+  | ChainRoleApprover
+  | ChainGroupApprover
+  | ChainManagerApprover
+  | ChainFieldApprover
+  | ChainExpressionApprover;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression5 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression6 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression7 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression8 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression9 = string;
+/**
+ * @minItems 1
+ */
+export type Block = ProcessStep[];
 /**
  * [start, end] in local time HH:MM; end is excluded and may be 24:00.
  *
@@ -104,7 +191,7 @@ export type FieldName1 = string;
 /**
  * A CEL expression over record, previous, requester, actor, now and vars.
  */
-export type CelExpression2 = string;
+export type CelExpression10 = string;
 /**
  * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
  */
@@ -113,6 +200,10 @@ export type Name2 = string;
  * A top-level property of the entity schema.
  */
 export type FieldName2 = string;
+/**
+ * {"user": name}, {"role": name} or {"managerOf": "requester"}
+ */
+export type ApproverSpec = UserApprover | RoleApprover | ManagerApprover;
 
 /**
  * The whole configuration as one object: every kind is a map keyed by name.
@@ -123,6 +214,12 @@ export interface Bundle {
    * Set by GET /api/config; ignored on validate and publish.
    */
   version?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Set by GET /api/config; ignored on validate and publish.
+   */
+  hash?: {
     [k: string]: unknown;
   };
   /**
@@ -137,6 +234,12 @@ export interface Bundle {
   };
   processes: {
     [k: string]: ProcessDefinition;
+  };
+  /**
+   * Named decision tables that decision steps use by name.
+   */
+  decisionTables?: {
+    [k: string]: DecisionTable;
   };
   roles?: {
     [k: string]: Role;
@@ -334,52 +437,311 @@ export interface RecordUpdate4 {
   set: FieldAssignments;
 }
 /**
- * Steps run in list order unless a step names next or a branch names goto.
+ * Steps run in list order unless a step names next or a branch names goto. Step ids are unique within the whole process, nested blocks included.
  */
 export interface ProcessDefinition {
   entity: Name;
   label?: LocalizedText;
-  trigger?: ProcessTrigger;
   /**
+   * a trigger ({"on": "manual" | "create" | "update" | "stage" | "schedule" | "event", ...}) or a non-empty list of them
+   */
+  trigger?: Trigger | Trigger[];
+  /**
+   * Process variables (vars.<name>), typed for the CEL checks.
+   */
+  variables?: {
+    [k: string]: VariableDeclaration;
+  };
+  steps: Block;
+}
+export interface ManualTrigger {
+  on: 'manual';
+}
+export interface CreateTrigger {
+  on: 'create';
+  when?: CelExpression2;
+}
+export interface UpdateTrigger {
+  on: 'update';
+  when?: CelExpression3;
+}
+export interface StageTrigger {
+  on: 'stage';
+  pipeline: Name;
+  stage: Name;
+}
+export interface ScheduleTrigger {
+  on: 'schedule';
+  /**
+   * Five fields: minute hour day-of-month month day-of-week (UTC).
+   */
+  cron: string;
+  filter?: CelExpression4;
+}
+export interface EventTrigger {
+  on: 'event';
+  event: EventName;
+}
+export interface TaskStep {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression1;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
    * @minItems 1
    */
-  steps: ProcessStep[];
+  boundary?: Boundary[];
+  type: 'task';
+  title: LocalizedText;
+  /**
+   * one person: an approver spec, or "requester" for the requester's own task
+   */
+  assignee?: ChainApproverSpec | 'requester';
+  /**
+   * an approver spec or a non-empty list of them: who may claim the task
+   */
+  candidates?: ChainApproverSpec | ChainApproverSpec[];
+  rule?: AssignmentRule;
+  form?: TaskForm;
+  /**
+   * The answers the task takes; default ["complete"].
+   *
+   * @minItems 1
+   */
+  outcomes?: Name[];
+  due?: IsoDuration;
+  calendar?: Name;
+  accept?: TaskAccept;
+  /**
+   * Record fields written from the answers: field -> CEL over form, record and vars.
+   */
+  outputs?: {
+    [k: string]: CelExpression1;
+  };
 }
-export interface ProcessTrigger {
-  on: 'manual' | 'create' | 'update';
-  when?: CelExpression1;
+export interface EventBoundary {
+  event: EventName;
+  correlate?: CelExpression1;
+  goto: Name;
 }
-export interface ApprovalProcessStep {
+export interface TimerBoundary {
+  after: IsoDuration;
+  calendar?: Name;
+  goto: Name;
+}
+export interface DateBoundary {
+  until: CelExpression1;
+  goto: Name;
+}
+export interface AssignmentRule {
+  role?: Name;
+  skill?: Name;
+  pick: 'leastLoad' | 'roundRobin';
+}
+export interface TaskForm {
+  schema: TaskFormSchema;
+  /**
+   * A react-jsonschema-form uiSchema.
+   */
+  ui?: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * A JSON Schema of type object, checked like an entity schema.
+ */
+export interface TaskFormSchema {
+  type: 'object';
+  [k: string]: unknown;
+}
+export interface TaskAccept {
+  within: IsoDuration;
+  calendar?: Name;
+}
+export interface ApprovalStepRef {
   id: Name;
+  label?: LocalizedText;
+  when?: CelExpression1;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
   type: 'approval';
   chain: Name;
-  next?: Name;
 }
-export interface DecisionProcessStep {
+/**
+ * field -> value: a literal, or {"expr": cel} computed when the step runs.
+ */
+export interface ValueAssignments {
+  [k: string]: ValueSpec;
+}
+export interface ExpressionValue {
+  expr: CelExpression1;
+}
+export interface ObjectValue {
+  [k: string]: unknown;
+}
+export interface DecisionStep {
   id: Name;
+  label?: LocalizedText;
+  when?: CelExpression1;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
   type: 'decision';
   /**
    * @minItems 1
    */
-  branches: DecisionBranch[];
-  otherwise: Name;
+  branches?: DecisionBranch[];
+  /**
+   * a decision table, or the name of one in the bundle's decisionTables
+   */
+  table?: DecisionTable | Name;
+  otherwise?: Name;
 }
 export interface DecisionBranch {
   when: CelExpression1;
   goto: Name;
 }
-export interface UserApprover {
-  user: string;
+export interface DecisionTable {
+  hitPolicy: 'first' | 'unique' | 'priority' | 'collect';
+  /**
+   * For collect: fold the numeric outputs.
+   */
+  aggregate?: 'sum' | 'count' | 'min' | 'max';
+  /**
+   * @minItems 1
+   */
+  rules: DecisionRule[];
 }
-export interface RoleApprover {
-  role: string;
+export interface DecisionRule {
+  when: CelExpression1;
+  /**
+   * The value the rule yields (vars.<stepId> of the decision).
+   */
+  output?: {
+    [k: string]: unknown;
+  };
+  goto?: Name;
+  /**
+   * For hit policy priority: the highest wins.
+   */
+  priority?: number;
 }
-export interface ManagerApprover {
-  managerOf: 'requester';
-}
-export interface EndProcessStep {
+export interface WaitStep {
   id: Name;
+  label?: LocalizedText;
+  when?: CelExpression1;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
+  type: 'wait';
+  for?: IsoDuration;
+  until?: CelExpression6;
+  calendar?: Name;
+}
+export interface EventStep {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression1;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
+  type: 'event';
+  event: EventName;
+  correlate?: CelExpression7;
+  timeout?: IsoDuration;
+  onTimeout?: Name;
+}
+export interface ParallelStep {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression1;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
+  type: 'parallel';
+  /**
+   * @minItems 1
+   */
+  branches: Block[];
+  /**
+   * "all" (default), "any", or the number of branches that must finish
+   */
+  join?: ('all' | 'any') | number;
+}
+export interface LoopStep {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression1;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
+  type: 'loop';
+  steps: Block;
+  until?: CelExpression8;
+  /**
+   * Passes at most (default 100).
+   */
+  max?: number;
+}
+export interface SubprocessStep {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression1;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
+  type: 'subprocess';
+  process: Name;
+  record?: CelExpression9;
+  /**
+   * Wait for the child's outcome (default true).
+   */
+  wait?: boolean;
+}
+export interface EndStep {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression1;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
   type: 'end';
+  outcome?: Name;
 }
 export interface Role {
   label: LocalizedText;
@@ -448,7 +810,7 @@ export interface PipelineStage {
    * Fields that must be filled before a record enters the stage.
    */
   requires?: FieldName[];
-  when?: CelExpression2;
+  when?: CelExpression10;
   approval?: Name2;
   /**
    * The stages a record may move to from here (default: by transitions and list order).
@@ -476,4 +838,13 @@ export interface PipelineStale {
 export interface PipelineEscalation {
   after: string;
   to: ApproverSpec;
+}
+export interface UserApprover {
+  user: string;
+}
+export interface RoleApprover {
+  role: string;
+}
+export interface ManagerApprover {
+  managerOf: 'requester';
 }

@@ -5,38 +5,123 @@
  */
 export type Name = string;
 /**
- * A CEL expression over record, previous, requester, actor, now and vars.
+ * a trigger: {"on": "manual"}, {"on": "create" | "update", "when"}, {"on": "stage", "pipeline", "stage"}, {"on": "schedule", "cron", "filter"} or {"on": "event", "event"}
+ */
+export type Trigger = ManualTrigger | CreateTrigger | UpdateTrigger | StageTrigger | ScheduleTrigger | EventTrigger;
+/**
+ * Over record: start only when this holds.
  */
 export type CelExpression = string;
 /**
- * one of the step types "approval", "decision", "action" or "end"
+ * Over record and previous: start only when this holds.
  */
-export type ProcessStep = ApprovalProcessStep | DecisionProcessStep | ActionProcessStep | EndProcessStep;
-export type ActionProcessStep = ActionProcessStep1;
+export type CelExpression1 = string;
 /**
- * {"field": name} (a user-valued field such as createdBy), {"user"}, {"role"} or {"managerOf": "requester"}
+ * The records of the entity a scheduled run starts on.
  */
-export type NotifyTarget =
-  | {
-      field: string;
-    }
-  | ApproverSpec;
+export type CelExpression2 = string;
 /**
- * {"user": name}, {"role": name} or {"managerOf": "requester"}
+ * A business event's name: a letter, then letters, digits, '_', '-', '.' or ':' (e.g. payment_received, invoice.paid).
  */
-export type ApproverSpec = UserApprover | RoleApprover | ManagerApprover;
+export type EventName = string;
+export type VariableDeclaration = VariableDeclaration1;
+/**
+ * one of the step types "task", "approval", "action", "decision", "wait", "event", "parallel", "loop", "subprocess" or "end"
+ */
+export type ProcessStep =
+  | TaskStep
+  | ApprovalStepRef
+  | ActionStep
+  | DecisionStep
+  | WaitStep
+  | EventStep
+  | ParallelStep
+  | LoopStep
+  | SubprocessStep
+  | EndStep;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression3 = string;
+/**
+ * a boundary: {"event", "correlate", "goto"}, {"after", "calendar", "goto"} or {"until", "goto"}
+ */
+export type Boundary = EventBoundary | TimerBoundary | DateBoundary;
+/**
+ * An ISO 8601 duration such as P7D or PT4H (checked at publish: INVALID_DURATION).
+ */
+export type IsoDuration = string;
+/**
+ * {"user": name}, {"role": name}, {"group": name}, {"managerOf": "requester" | "approver" | {"field": name}, "levels": n}, {"field": name} or {"expression": cel}
+ */
+export type ChainApproverSpec =
+  | ChainUserApprover
+  | ChainRoleApprover
+  | ChainGroupApprover
+  | ChainManagerApprover
+  | ChainFieldApprover
+  | ChainExpressionApprover;
+/**
+ * A top-level property of the entity schema.
+ */
+export type FieldName = string;
+export type ActionStep = ActionStep1;
+/**
+ * a literal value, or {"expr": cel} (an object with only the key expr)
+ */
+export type ValueSpec = (string | number | boolean | null | unknown[]) | ExpressionValue | ObjectValue;
+/**
+ * {"user": name}, {"role": name}, {"group": name}, {"managerOf": "requester" | "approver" | {"field": name}, "levels": n}, {"field": name} or {"expression": cel}
+ */
+export type ChainApproverSpec1 =
+  | ChainUserApprover
+  | ChainRoleApprover
+  | ChainGroupApprover
+  | ChainManagerApprover
+  | ChainFieldApprover
+  | ChainExpressionApprover;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression4 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression5 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression6 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression7 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression8 = string;
+/**
+ * @minItems 1
+ */
+export type Block = ProcessStep[];
 
 /**
- * Steps run in list order unless a step names next or a branch names goto.
+ * Steps run in list order unless a step names next or a branch names goto. Step ids are unique within the whole process, nested blocks included.
  */
 export interface ProcessDefinition {
   entity: Name;
   label?: LocalizedText;
-  trigger?: ProcessTrigger;
   /**
-   * @minItems 1
+   * a trigger ({"on": "manual" | "create" | "update" | "stage" | "schedule" | "event", ...}) or a non-empty list of them
    */
-  steps: ProcessStep[];
+  trigger?: Trigger | Trigger[];
+  /**
+   * Process variables (vars.<name>), typed for the CEL checks.
+   */
+  variables?: {
+    [k: string]: VariableDeclaration;
+  };
+  steps: Block;
 }
 /**
  * Text per locale; English is required.
@@ -46,54 +131,350 @@ export interface LocalizedText {
   zh?: string;
   [k: string]: string | undefined;
 }
-export interface ProcessTrigger {
-  on: 'manual' | 'create' | 'update';
+export interface ManualTrigger {
+  on: 'manual';
+}
+export interface CreateTrigger {
+  on: 'create';
   when?: CelExpression;
 }
-export interface ApprovalProcessStep {
+export interface UpdateTrigger {
+  on: 'update';
+  when?: CelExpression1;
+}
+export interface StageTrigger {
+  on: 'stage';
+  pipeline: Name;
+  stage: Name;
+}
+export interface ScheduleTrigger {
+  on: 'schedule';
+  /**
+   * Five fields: minute hour day-of-month month day-of-week (UTC).
+   */
+  cron: string;
+  filter?: CelExpression2;
+}
+export interface EventTrigger {
+  on: 'event';
+  event: EventName;
+}
+export interface VariableDeclaration1 {
+  type: 'string' | 'number' | 'boolean' | 'object' | 'list';
+  /**
+   * The initial value; it must have the declared type.
+   */
+  default?: {
+    [k: string]: unknown;
+  };
+}
+export interface TaskStep {
   id: Name;
+  label?: LocalizedText;
+  when?: CelExpression3;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
+  type: 'task';
+  title: LocalizedText;
+  /**
+   * one person: an approver spec, or "requester" for the requester's own task
+   */
+  assignee?: ChainApproverSpec | 'requester';
+  /**
+   * an approver spec or a non-empty list of them: who may claim the task
+   */
+  candidates?: ChainApproverSpec | ChainApproverSpec[];
+  rule?: AssignmentRule;
+  form?: TaskForm;
+  /**
+   * The answers the task takes; default ["complete"].
+   *
+   * @minItems 1
+   */
+  outcomes?: Name[];
+  due?: IsoDuration;
+  calendar?: Name;
+  accept?: TaskAccept;
+  /**
+   * Record fields written from the answers: field -> CEL over form, record and vars.
+   */
+  outputs?: {
+    [k: string]: CelExpression3;
+  };
+}
+export interface EventBoundary {
+  event: EventName;
+  correlate?: CelExpression3;
+  goto: Name;
+}
+export interface TimerBoundary {
+  after: IsoDuration;
+  calendar?: Name;
+  goto: Name;
+}
+export interface DateBoundary {
+  until: CelExpression3;
+  goto: Name;
+}
+export interface ChainUserApprover {
+  user: string;
+}
+export interface ChainRoleApprover {
+  role: string;
+}
+export interface ChainGroupApprover {
+  group: string;
+}
+export interface ChainManagerApprover {
+  managerOf:
+    | ('requester' | 'approver')
+    | {
+        field: FieldName;
+      };
+  /**
+   * 1 = direct manager (default), 2 = the manager's manager, ...
+   */
+  levels?: number;
+}
+export interface ChainFieldApprover {
+  field: FieldName;
+}
+export interface ChainExpressionApprover {
+  expression: CelExpression3;
+}
+export interface AssignmentRule {
+  role?: Name;
+  skill?: Name;
+  pick: 'leastLoad' | 'roundRobin';
+}
+export interface TaskForm {
+  schema: TaskFormSchema;
+  /**
+   * A react-jsonschema-form uiSchema.
+   */
+  ui?: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * A JSON Schema of type object, checked like an entity schema.
+ */
+export interface TaskFormSchema {
+  type: 'object';
+  [k: string]: unknown;
+}
+export interface TaskAccept {
+  within: IsoDuration;
+  calendar?: Name;
+}
+export interface ApprovalStepRef {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression3;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
   type: 'approval';
   chain: Name;
-  next?: Name;
 }
-export interface DecisionProcessStep {
+export interface ActionStep1 {
   id: Name;
+  label?: LocalizedText;
+  when?: CelExpression3;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
+  type: 'action';
+  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess';
+  set?: ValueAssignments;
+  to?: ChainApproverSpec1;
+  message?: LocalizedText;
+  entity?: Name;
+  data?: ValueAssignments;
+  event?: EventName;
+  payload?: ValueAssignments;
+  process?: Name;
+  record?: CelExpression4;
+}
+/**
+ * field -> value: a literal, or {"expr": cel} computed when the step runs.
+ */
+export interface ValueAssignments {
+  [k: string]: ValueSpec;
+}
+export interface ExpressionValue {
+  expr: CelExpression3;
+}
+export interface ObjectValue {
+  [k: string]: unknown;
+}
+export interface DecisionStep {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression3;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
   type: 'decision';
   /**
    * @minItems 1
    */
-  branches: DecisionBranch[];
-  otherwise: Name;
+  branches?: DecisionBranch[];
+  /**
+   * a decision table, or the name of one in the bundle's decisionTables
+   */
+  table?: DecisionTable | Name;
+  otherwise?: Name;
 }
 export interface DecisionBranch {
-  when: CelExpression;
+  when: CelExpression3;
   goto: Name;
 }
-export interface ActionProcessStep1 {
+export interface DecisionTable {
+  hitPolicy: 'first' | 'unique' | 'priority' | 'collect';
+  /**
+   * For collect: fold the numeric outputs.
+   */
+  aggregate?: 'sum' | 'count' | 'min' | 'max';
+  /**
+   * @minItems 1
+   */
+  rules: DecisionRule[];
+}
+export interface DecisionRule {
+  when: CelExpression3;
+  /**
+   * The value the rule yields (vars.<stepId> of the decision).
+   */
+  output?: {
+    [k: string]: unknown;
+  };
+  goto?: Name;
+  /**
+   * For hit policy priority: the highest wins.
+   */
+  priority?: number;
+}
+export interface WaitStep {
   id: Name;
-  type: 'action';
-  action: 'set' | 'notify';
-  set?: FieldAssignments;
-  to?: NotifyTarget;
-  message?: LocalizedText;
+  label?: LocalizedText;
+  when?: CelExpression3;
   next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
+  type: 'wait';
+  for?: IsoDuration;
+  until?: CelExpression5;
+  calendar?: Name;
 }
-/**
- * Literal values written into fields of the record.
- */
-export interface FieldAssignments {
-  [k: string]: unknown;
-}
-export interface UserApprover {
-  user: string;
-}
-export interface RoleApprover {
-  role: string;
-}
-export interface ManagerApprover {
-  managerOf: 'requester';
-}
-export interface EndProcessStep {
+export interface EventStep {
   id: Name;
+  label?: LocalizedText;
+  when?: CelExpression3;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
+  type: 'event';
+  event: EventName;
+  correlate?: CelExpression6;
+  timeout?: IsoDuration;
+  onTimeout?: Name;
+}
+export interface ParallelStep {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression3;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
+  type: 'parallel';
+  /**
+   * @minItems 1
+   */
+  branches: Block[];
+  /**
+   * "all" (default), "any", or the number of branches that must finish
+   */
+  join?: ('all' | 'any') | number;
+}
+export interface LoopStep {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression3;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
+  type: 'loop';
+  steps: Block;
+  until?: CelExpression7;
+  /**
+   * Passes at most (default 100).
+   */
+  max?: number;
+}
+export interface SubprocessStep {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression3;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
+  type: 'subprocess';
+  process: Name;
+  record?: CelExpression8;
+  /**
+   * Wait for the child's outcome (default true).
+   */
+  wait?: boolean;
+}
+export interface EndStep {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression3;
+  next?: Name;
+  /**
+   * Events or timers that interrupt this step (or block).
+   *
+   * @minItems 1
+   */
+  boundary?: Boundary[];
   type: 'end';
+  outcome?: Name;
 }

@@ -13,6 +13,20 @@ export function createAjv(options: Options, schema?: unknown): Ajv2020 {
   return ajv;
 }
 
+/** Allows the `x-*` keywords of `schema` that `ajv` does not know yet (one ajv may compile many schemas). */
+export function allowExtensionKeywords(ajv: Ajv2020, schema: unknown): void {
+  const known = allowed.get(ajv) ?? new Set<string>();
+  allowed.set(ajv, known);
+  for (const keyword of extensionKeywords(schema)) {
+    if (known.has(keyword)) continue;
+    ajv.addKeyword(keyword);
+    known.add(keyword);
+  }
+}
+
+/** The keywords allowExtensionKeywords added, per ajv (getKeyword does not report keywords without a definition). */
+const allowed = new WeakMap<Ajv2020, Set<string>>();
+
 /** `x-*` keys are annotations (e.g. `x-ref`), which ajv's strict mode would reject as unknown keywords. */
 function extensionKeywords(schema: unknown, found = new Set<string>()): Set<string> {
   if (Array.isArray(schema)) for (const item of schema) extensionKeywords(item, found);

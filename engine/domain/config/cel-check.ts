@@ -11,9 +11,21 @@ export interface CelProblem {
   message: string;
 }
 
+/**
+ * What an expression must yield (`dyn`, decided at run time, always passes): `bool` for conditions, `date` for
+ * timer dates (a timestamp or an ISO string), `id` for record ids (a string).
+ */
+export type CelExpectation = 'bool' | 'date' | 'id';
+
+const expectedTypes: Record<CelExpectation, { types: string[]; what: string }> = {
+  bool: { types: ['bool'], what: 'a condition must yield bool' },
+  date: { types: ['google.protobuf.Timestamp', 'string'], what: 'a date must yield a timestamp or an ISO date string' },
+  id: { types: ['string'], what: 'a record id must yield a string' },
+};
+
 export interface CelCheckOptions {
-  /** `bool` for conditions: any other result type (except `dyn`, decided at run time) is an error. */
-  expect?: 'bool';
+  /** The result type required; see CelExpectation. */
+  expect?: CelExpectation;
   /** Used in messages only: `"x" is not a field of entity "<name>"`. */
   entityName?: string;
 }
@@ -68,8 +80,20 @@ function untypedResult(expression: string, options: CelCheckOptions): CelProblem
 }
 
 function expectation(type: string | undefined, options: CelCheckOptions): CelProblem | null {
-  if (options.expect !== 'bool' || type === undefined || type === 'bool' || type === 'dyn') return null;
-  return { code: 'INVALID_EXPRESSION', message: `a condition must yield bool, this expression yields ${type}` };
+  if (options.expect === undefined || type === undefined || type === 'dyn') return null;
+  const expected = expectedTypes[options.expect];
+  if (expected.types.includes(type)) return null;
+  return { code: 'INVALID_EXPRESSION', message: `${expected.what}, this expression yields ${type}` };
+}
+
+/** The CEL type an expression yields in an environment (e.g. `double`, `bool`), or undefined when it does not check. */
+export function resultTypeIn(environment: Environment, expression: string): string | undefined {
+  try {
+    const result = environment.check(expression) as { valid: boolean; type?: string };
+    return result.valid ? result.type : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The CEL type an expression yields against the entity (e.g. `double`, `bool`), or undefined when unknown. */
@@ -94,10 +118,56 @@ export function checkCel(
   expression: string,
   path: string,
   entity: { name: string; definition: unknown } | undefined,
-  expect?: 'bool',
+  expect?: CelExpectation,
 ): ConfigError[] {
   const problem = checkCelAgainstEntity(expression, entity?.definition, { expect, entityName: entity?.name });
   return problem ? [{ code: problem.code, path, message: problem.message }] : [];
+}
+
+/**
+ * One expression of a process against its own environment (cel-types.ts processEnvironment), which declares
+ * `event` and `form` besides the record: the same checks as checkCelAgainstEntity, reported at `path`.
+ */
+export function checkCelInEnvironment(
+  environment: Environment,
+  expression: string,
+  path: string,
+  entity: { name: string; definition: unknown } | undefined,
+  expect?: CelExpectation,
+  members: KnownMembers = {},
+): ConfigError[] {
+  const problem = problemIn(environment, expression, entity, { expect, entityName: entity?.name }, members);
+  return problem ? [{ code: problem.code, path, message: problem.message }] : [];
+}
+
+/** Typed variables besides the record whose keys are known: a read of another key is UNKNOWN_FIELD with `what`. */
+export type KnownMembers = Record<string, { keys: Set<string>; what: string } | undefined>;
+
+function problemIn(
+  environment: Environment,
+  expression: string,
+  entity: { definition: unknown } | undefined,
+  options: CelCheckOptions,
+  members: KnownMembers,
+): CelProblem | null {
+  let ast: unknown;
+  try {
+    ast = parseCel(expression).ast;
+  } catch (error) {
+    return { code: 'INVALID_EXPRESSION', message: firstLine((error as Error).message) };
+  }
+  const fields = fieldSchemas(entity?.definition);
+  const unknown = fields ? [...fieldsRead(ast)].find((f) => !Object.hasOwn(fields, f)) : undefined;
+  if (unknown !== undefined) {
+    const of = options.entityName === undefined ? 'the entity' : `entity "${options.entityName}"`;
+    return { code: 'UNKNOWN_FIELD', message: `"${unknown}" is not a field of ${of}` };
+  }
+  for (const [variable, known] of Object.entries(members)) {
+    if (!known) continue;
+    const missing = [...membersRead(ast, new Set([variable]))].find((key) => !known.keys.has(key));
+    if (missing !== undefined) return { code: 'UNKNOWN_FIELD', message: `"${missing}" ${known.what}` };
+  }
+  return typed(environment, expression, options);
 }
 
 /** Variables whose members are record fields. */
@@ -113,9 +183,14 @@ function isNode(value: unknown): value is AstNode {
 }
 
 /** Top-level record fields an expression reads, including through `has(record.x)` and `record["x"]`. */
-function fieldsRead(node: unknown, found = new Set<string>()): Set<string> {
+function fieldsRead(node: unknown): Set<string> {
+  return membersRead(node, recordVariables);
+}
+
+/** The keys read directly from any of `variables` (`v.x`, `v["x"]`, `v.?x`, also inside `has()`). */
+function membersRead(node: unknown, variables: Set<string>, found = new Set<string>()): Set<string> {
   if (Array.isArray(node)) {
-    for (const item of node) fieldsRead(item, found);
+    for (const item of node) membersRead(item, variables, found);
     return found;
   }
   if (!isNode(node)) return found;
@@ -123,9 +198,9 @@ function fieldsRead(node: unknown, found = new Set<string>()): Set<string> {
   if ((node.op === '.' || node.op === '[]' || node.op === '.?' || node.op === '[?]') && Array.isArray(args)) {
     const [target, key] = args;
     const name = typeof key === 'string' ? key : isNode(key) && key.op === 'value' ? key.args : undefined;
-    if (isNode(target) && target.op === 'id' && recordVariables.has(String(target.args)) && typeof name === 'string') {
+    if (isNode(target) && target.op === 'id' && variables.has(String(target.args)) && typeof name === 'string') {
       found.add(name);
     }
   }
-  return fieldsRead(args, found);
+  return membersRead(args, variables, found);
 }

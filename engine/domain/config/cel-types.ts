@@ -80,18 +80,65 @@ export function entityEnvironment(entity: unknown): Environment | null {
 function buildEnvironment(entity: Obj): Environment | null {
   const properties = isObj(entity.schema) && isObj(entity.schema.properties) ? entity.schema.properties : undefined;
   if (!properties) return null;
-  const collector = new TypeCollector();
-  const recordType = collector.objectType(properties, 'record', 1);
+  return declare(new TypeCollector(), { record: properties });
+}
+
+/** The CEL type of each kind of declared process variable (JSON numbers are doubles, as record fields are). */
+const variableTypes: Record<string, string> = {
+  string: 'string', number: 'double', boolean: 'bool', object: 'map<string, dyn>', list: 'list<dyn>',
+};
+
+/** What the expressions of one process (or one of its task steps) may read besides the record. */
+export interface ProcessScope {
+  /** `variables` of the definition: without it `vars` is dyn. */
+  variables?: Obj;
+  /** Step ids of the whole process: each is `vars.<stepId>` (dyn) when `variables` are declared, as is `vars.outcome`. */
+  stepIds: string[];
+  /** `schema.properties` of a task's form: `form` is typed from it (else dyn). */
+  form?: Obj;
+}
+
+/**
+ * The typed environment for an expression of a process: `record` / `previous` from the entity (dyn when the entity
+ * is unknown or unusable), `vars` with the declared variables and the step outputs, `event` (dyn), `form` and `now`.
+ * Null when the types cannot be declared.
+ */
+export function processEnvironment(entity: unknown, scope: ProcessScope): Environment | null {
+  const properties = isObj(entity) && isObj(entity.schema) && isObj(entity.schema.properties) ? entity.schema.properties : undefined;
+  let vars: Record<string, string> | undefined;
+  if (scope.variables) {
+    // `vars.outcome` is the outcome of the latest approval step (as the first interpreter had it).
+    vars = { outcome: 'string', ...Object.fromEntries(scope.stepIds.map((id) => [id, 'dyn'])) };
+    for (const [name, declaration] of Object.entries(scope.variables)) {
+      const type = isObj(declaration) ? variableTypes[String(declaration.type)] : undefined;
+      vars[name] = type ?? 'dyn';
+    }
+  }
+  return declare(new TypeCollector(), { record: properties, vars, form: scope.form }, true);
+}
+
+interface DeclaredParts {
+  record?: Obj;
+  vars?: Record<string, string>;
+  form?: Obj;
+}
+
+/** An environment over the collected types; a process's (`process`) also knows `event` and `form`. */
+function declare(collector: TypeCollector, parts: DeclaredParts, process = false): Environment | null {
+  const recordType = parts.record ? collector.objectType(parts.record, 'record', 1) : 'dyn';
+  const formType = parts.form ? collector.objectType(parts.form, 'process.form', 1) : 'dyn';
+  if (parts.vars) collector.types.set('process.vars', parts.vars);
   try {
     let environment = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true, limits: celLimits });
     for (const [name, fields] of collector.types) environment = environment.registerType(name, { fields });
-    return environment
+    environment = environment
       .registerVariable('record', recordType)
       .registerVariable('previous', recordType)
       .registerVariable('requester', 'dyn')
       .registerVariable('actor', 'dyn')
       .registerVariable('now', 'string')
-      .registerVariable('vars', 'dyn');
+      .registerVariable('vars', parts.vars ? 'process.vars' : 'dyn');
+    return process ? environment.registerVariable('event', 'dyn').registerVariable('form', formType) : environment;
   } catch {
     return null;
   }

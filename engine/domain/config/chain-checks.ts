@@ -1,7 +1,7 @@
 import { checkCalendar, type Calendar } from '../calendar/business.js';
 import { isZeroDuration, parseIsoDuration, type Duration } from '../calendar/duration.js';
 import { DomainError, joinPointer } from '../errors.js';
-import { checkCelAt, checkField, report, type BundleContext, type EntityInfo } from './context.js';
+import { checkCalendarRef, checkCelAt, checkField, report, type BundleContext, type EntityInfo } from './context.js';
 import { entriesOf, isObj, itemsOf, type Obj } from './json-reading.js';
 
 /**
@@ -11,7 +11,7 @@ import { entriesOf, isObj, itemsOf, type Obj } from './json-reading.js';
  */
 
 /** Record-dependent parts of one approver spec (roles are checked by checkRole). */
-function approverSpec(ctx: BundleContext, spec: unknown, path: string, entity: EntityInfo | null | undefined, first: boolean): void {
+export function approverSpec(ctx: BundleContext, spec: unknown, path: string, entity: EntityInfo | null | undefined, first: boolean): void {
   if (!isObj(spec)) return;
   checkField(ctx, entity, spec.field, joinPointer(path, 'field'));
   checkCelAt(ctx, spec.expression, joinPointer(path, 'expression'), entity);
@@ -22,21 +22,26 @@ function approverSpec(ctx: BundleContext, spec: unknown, path: string, entity: E
   }
 }
 
-function approverSpecs(ctx: BundleContext, specs: unknown, path: string, entity: EntityInfo | null | undefined, first: boolean): void {
+export function approverSpecs(ctx: BundleContext, specs: unknown, path: string, entity: EntityInfo | null | undefined, first: boolean): void {
   if (Array.isArray(specs)) specs.forEach((spec, j) => approverSpec(ctx, spec, joinPointer(path, j), entity, first));
   else approverSpec(ctx, specs, path, entity, first);
 }
 
-function duration(ctx: BundleContext, text: unknown, path: string, onCalendar: boolean): void {
+/**
+ * A duration that must be positive (and, on a business calendar, of days and smaller units). `unparsed` reports
+ * text that is no ISO 8601 duration; chains leave that to the meta-schema's `format: duration`.
+ */
+export function checkDuration(ctx: BundleContext, text: unknown, path: string, onCalendar: boolean, unparsed = false): void {
   if (typeof text !== 'string') return;
   let d: Duration;
   try {
     d = parseIsoDuration(text, path);
   } catch (error) {
-    if (error instanceof DomainError) return; // the meta-schema's format: duration already reported it
-    throw error;
+    if (!(error instanceof DomainError)) throw error;
+    if (unparsed) report(ctx, 'INVALID_DURATION', path, error.message);
+    return;
   }
-  if (isZeroDuration(d)) report(ctx, 'INVALID_DURATION', path, `"${text}" is zero: a timeout needs a positive duration`);
+  if (isZeroDuration(d)) report(ctx, 'INVALID_DURATION', path, `"${text}" is zero: a duration here must be positive`);
   else if (onCalendar && (d.years || d.months || d.weeks)) {
     const message = `"${text}": on a business calendar a duration may use only days, hours, minutes and seconds`;
     report(ctx, 'INVALID_DURATION', path, message);
@@ -45,13 +50,10 @@ function duration(ctx: BundleContext, text: unknown, path: string, onCalendar: b
 
 function timeout(ctx: BundleContext, value: unknown, path: string, entity: EntityInfo | null | undefined): void {
   if (!isObj(value)) return;
-  const calendars = isObj(ctx.bundle.calendars) ? ctx.bundle.calendars : null;
   const name = value.calendar;
-  if (typeof name === 'string' && calendars && !Object.hasOwn(calendars, name)) {
-    report(ctx, 'UNKNOWN_CALENDAR', joinPointer(path, 'calendar'), `calendar "${name}" is not defined in calendars`);
-  }
-  duration(ctx, value.after, joinPointer(path, 'after'), typeof name === 'string');
-  duration(ctx, value.remindEvery, joinPointer(path, 'remindEvery'), typeof name === 'string');
+  checkCalendarRef(ctx, name, joinPointer(path, 'calendar'));
+  checkDuration(ctx, value.after, joinPointer(path, 'after'), typeof name === 'string');
+  checkDuration(ctx, value.remindEvery, joinPointer(path, 'remindEvery'), typeof name === 'string');
   approverSpec(ctx, value.to, joinPointer(path, 'to'), entity, false);
 }
 

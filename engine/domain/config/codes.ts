@@ -14,9 +14,9 @@ export const ConfigErrorCode = {
   UNKNOWN_ROLE: 'UNKNOWN_ROLE',
   /** A field name (lock, set, titleField, indexes, numbering, ui, pipeline requires, record.x in CEL) is not in the entity schema. */
   UNKNOWN_FIELD: 'UNKNOWN_FIELD',
-  /** Two steps of one chain or process share an id. */
+  /** Two steps of one chain or process share an id (a process's ids are unique over all its blocks), or a process variable has a step's id. */
   DUPLICATE_STEP_ID: 'DUPLICATE_STEP_ID',
-  /** A goto, otherwise or next names a step that does not exist. */
+  /** A goto, otherwise, onTimeout or next names a step that does not exist in the block of the step. */
   UNKNOWN_STEP: 'UNKNOWN_STEP',
   /** A CEL expression does not parse or type-check. */
   INVALID_EXPRESSION: 'INVALID_EXPRESSION',
@@ -28,16 +28,16 @@ export const ConfigErrorCode = {
   INVALID_NUMBERING: 'INVALID_NUMBERING',
   /** A field names a picklist (`x-picklist`) missing from the bundle's `picklists`. */
   UNKNOWN_PICKLIST: 'UNKNOWN_PICKLIST',
-  /** A picklist lists the same value twice. */
+  /** A picklist lists the same value twice, or a task lists the same outcome twice. */
   DUPLICATE_VALUE: 'DUPLICATE_VALUE',
   /** Two stages of one pipeline share an id. */
   DUPLICATE_STAGE_ID: 'DUPLICATE_STAGE_ID',
   /** A pipeline stage's `next` names a stage the pipeline does not have. */
   UNKNOWN_STAGE: 'UNKNOWN_STAGE',
   UNREACHABLE_STAGE: 'UNREACHABLE_STAGE',
-  /** No path from a process's first step reaches this step. */
+  /** No path from the first step of its block (the process, a loop or a parallel branch) reaches this step. */
   UNREACHABLE_STEP: 'UNREACHABLE_STEP',
-  /** Process steps form a loop that no approval or wait step interrupts (it would spin forever). */
+  /** Process steps form a loop of jumps that no approval, task, wait or event step interrupts (it would spin forever). */
   CYCLE: 'CYCLE',
   /** The bundle (JSON nesting over 64) or an entity schema (subschemas nested over 16 levels) is too deep. */
   SCHEMA_TOO_DEEP: 'SCHEMA_TOO_DEEP',
@@ -49,11 +49,23 @@ export const ConfigErrorCode = {
   REMOTE_REF_FORBIDDEN: 'REMOTE_REF_FORBIDDEN',
   /** An entity schema uses a keyword outside the supported JSON Schema vocabulary (and not `x-*`), `$data` or `$dynamicRef`. */
   UNSUPPORTED_KEYWORD: 'UNSUPPORTED_KEYWORD',
-  /** A step timeout names a calendar missing from `calendars` (checked only when `calendars` is given). */
+  /** A step timeout, task, wait or boundary names a calendar missing from `calendars` (checked only when `calendars` is given). */
   UNKNOWN_CALENDAR: 'UNKNOWN_CALENDAR',
+  /** A subprocess or startProcess step names a process that is not defined. */
+  UNKNOWN_PROCESS: 'UNKNOWN_PROCESS',
+  /** A decision step names a decision table missing from `decisionTables`. */
+  UNKNOWN_DECISION_TABLE: 'UNKNOWN_DECISION_TABLE',
+  /** A stage trigger names a pipeline that is not defined, or one of another entity. */
+  UNKNOWN_PIPELINE: 'UNKNOWN_PIPELINE',
+  /** A schedule trigger's cron expression is not five valid fields or a macro such as @daily. */
+  INVALID_CRON: 'INVALID_CRON',
+  /** A task's form schema does not compile (ajv strict), like INVALID_ENTITY_SCHEMA for entities. */
+  INVALID_FORM_SCHEMA: 'INVALID_FORM_SCHEMA',
+  /** A step's settings contradict each other: a decision with branches and a table, a wait with for and until, an aggregate without collect, a join over more branches than the step has. */
+  INVALID_STEP: 'INVALID_STEP',
   /** A business calendar's periods overlap, run backwards or are not HH:MM, a holiday is no date, or no time is worked. */
   INVALID_CALENDAR: 'INVALID_CALENDAR',
-  /** A timeout duration is zero, or uses years, months or weeks on a business calendar. */
+  /** A duration is zero, is not ISO 8601 (process steps), or uses years, months or weeks on a business calendar. */
   INVALID_DURATION: 'INVALID_DURATION',
   /** The first step of a chain uses `onReject: "previous"` or `managerOf: "approver"`, which need an earlier step. */
   QUORUM_UNREACHABLE: 'QUORUM_UNREACHABLE',

@@ -1,5 +1,5 @@
 import { joinPointer } from '../errors.js';
-import { checkCel } from './cel-check.js';
+import { checkCel, type CelExpectation } from './cel-check.js';
 import type { ConfigError, ConfigErrorCode } from './codes.js';
 import { entriesOf, fieldSchemas, isObj, type Obj } from './json-reading.js';
 
@@ -74,7 +74,7 @@ export function checkCelAt(
   expression: unknown,
   path: string,
   entity: EntityInfo | null | undefined,
-  expect?: 'bool',
+  expect?: CelExpectation,
 ): void {
   if (typeof expression !== 'string') return;
   const known = entity ? { name: entity.name, definition: entity.definition } : undefined;
@@ -90,6 +90,14 @@ export function entityOf(ctx: BundleContext, item: Obj, path: string): EntityInf
     return undefined;
   }
   return ctx.entities.get(name);
+}
+
+/** A business calendar by name (checked only when the bundle has `calendars`). */
+export function checkCalendarRef(ctx: BundleContext, name: unknown, path: string): void {
+  const calendars = isObj(ctx.bundle.calendars) ? ctx.bundle.calendars : null;
+  if (typeof name === 'string' && calendars && !Object.hasOwn(calendars, name)) {
+    report(ctx, 'UNKNOWN_CALENDAR', path, `calendar "${name}" is not defined in calendars`);
+  }
 }
 
 export function checkRole(ctx: BundleContext, spec: unknown, path: string): void {

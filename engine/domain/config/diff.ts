@@ -1,7 +1,7 @@
 import { joinPointer } from '../errors.js';
 
 /** A kind of named configuration item; `bundle` covers top-level settings such as `locales` and `schemaVersion`. */
-export type ConfigItemKind = 'entity' | 'approvalChain' | 'process' | 'picklist' | 'role' | 'pipeline' | 'bundle';
+export type ConfigItemKind = 'entity' | 'approvalChain' | 'process' | 'decisionTable' | 'picklist' | 'role' | 'pipeline' | 'bundle';
 
 export interface ConfigChange {
   kind: ConfigItemKind;
@@ -18,6 +18,7 @@ export const itemKinds: ReadonlyArray<readonly [string, ConfigItemKind]> = [
   ['pipelines', 'pipeline'],
   ['approvalChains', 'approvalChain'],
   ['processes', 'process'],
+  ['decisionTables', 'decisionTable'],
   ['roles', 'role'],
 ];
 

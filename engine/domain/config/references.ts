@@ -1,17 +1,15 @@
 import { joinPointer } from '../errors.js';
 import {
   checkCelAt,
-  checkChainRef,
   checkField,
   checkRole,
   entityOf,
-  isMalformed,
   report,
   type BundleContext,
   type EntityInfo,
 } from './context.js';
 import { entriesOf, isObj, itemsOf } from './json-reading.js';
-import { checkProcessFlow } from './process-graph.js';
+import { checkDecisionTables, checkProcess } from './process-checks.js';
 import { checkCalendars, checkChainFeatures } from './chain-checks.js';
 
 /**
@@ -19,12 +17,10 @@ import { checkCalendars, checkChainFeatures } from './chain-checks.js';
  * defensively: parts that are malformed were already reported as SCHEMA_VIOLATION and are skipped here.
  */
 
-/** Record metadata that a notification may address besides the entity's own fields. */
-const metadataUserFields = new Set(['createdBy', 'updatedBy']);
-
 export function checkChainsAndProcesses(ctx: BundleContext): void {
   for (const [name, chain] of entriesOf(ctx.bundle.approvalChains)) checkChain(ctx, name, chain);
   for (const [name, process] of entriesOf(ctx.bundle.processes)) checkProcess(ctx, name, process);
+  checkDecisionTables(ctx);
   checkCalendars(ctx);
 }
 
@@ -68,41 +64,4 @@ function checkChain(ctx: BundleContext, name: string, chain: unknown): void {
     if (isObj(update)) assignments(ctx, update.set, joinPointer(path, outcome, 'set'), entity);
   }
   checkChainFeatures(ctx, chain, path, entity);
-}
-
-function checkProcess(ctx: BundleContext, name: string, process: unknown): void {
-  if (!isObj(process)) return;
-  const path = joinPointer('/processes', name);
-  const entity = entityOf(ctx, process, path);
-  if (isObj(process.trigger)) checkCelAt(ctx, process.trigger.when, joinPointer(path, 'trigger', 'when'), entity, 'bool');
-  const steps = itemsOf(process.steps);
-  const errorsBefore = ctx.errors.length;
-  const ids = uniqueStepIds(ctx, steps, joinPointer(path, 'steps'));
-  const target = (stepId: unknown, at: string) => {
-    if (typeof stepId === 'string' && !ids.has(stepId)) {
-      report(ctx, 'UNKNOWN_STEP', at, `no step of this process has the id "${stepId}"`);
-    }
-  };
-  steps.forEach((step, i) => {
-    if (!isObj(step)) return;
-    const at = joinPointer(path, 'steps', i);
-    target(step.next, joinPointer(at, 'next'));
-    if (step.type === 'approval') checkChainRef(ctx, step.chain, joinPointer(at, 'chain'), process.entity);
-    if (step.type === 'decision') {
-      itemsOf(step.branches).forEach((branch, j) => {
-        if (!isObj(branch)) return;
-        checkCelAt(ctx, branch.when, joinPointer(at, 'branches', j, 'when'), entity, 'bool');
-        target(branch.goto, joinPointer(at, 'branches', j, 'goto'));
-      });
-      target(step.otherwise, joinPointer(at, 'otherwise'));
-    }
-    if (step.type === 'action') {
-      assignments(ctx, step.set, joinPointer(at, 'set'), entity);
-      checkRole(ctx, step.to, joinPointer(at, 'to'));
-      if (isObj(step.to)) checkField(ctx, entity, step.to.field, joinPointer(at, 'to', 'field'), metadataUserFields);
-    }
-  });
-  // The flow is only analysed once every step id is unique and every jump lands on a step.
-  const flowIsSound = !ctx.errors.slice(errorsBefore).some((e) => e.code === 'DUPLICATE_STEP_ID' || e.code === 'UNKNOWN_STEP');
-  if (flowIsSound && !isMalformed(ctx, joinPointer(path, 'steps'))) ctx.errors.push(...checkProcessFlow(steps, joinPointer(path, 'steps')));
 }

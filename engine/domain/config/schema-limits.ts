@@ -12,6 +12,8 @@ export const configLimits = {
   /** JSON nesting of the whole bundle; a 16-level entity schema needs about 40. */
   maxJsonDepth: 64,
   maxEntities: 200,
+  /** Task steps with a form, over all processes: each form schema is compiled like an entity schema. */
+  maxTaskForms: 200,
   /** Properties of one entity, counted over every nesting level. */
   maxPropertiesPerEntity: 500,
   /** Subschemas of one entity schema, nested: the root schema is level 1, `properties/x` level 2, `.../items` level 3. */
@@ -38,7 +40,27 @@ export function checkBundleLimits(bundle: unknown): ConfigError[] {
     const message = `${entities} entities are defined; at most ${configLimits.maxEntities} are allowed`;
     return [{ code: 'SCHEMA_TOO_LARGE', path: '/entities', message }];
   }
+  const forms = isObj(bundle) && isObj(bundle.processes) ? countTaskForms(Object.values(bundle.processes)) : 0;
+  if (forms > configLimits.maxTaskForms) {
+    const message = `the processes have ${forms} task forms; at most ${configLimits.maxTaskForms} are allowed`;
+    return [{ code: 'SCHEMA_TOO_LARGE', path: '/processes', message }];
+  }
   return [];
+}
+
+/** Task steps with a form at any nesting depth (loops, parallel branches); linear, no recursion. */
+function countTaskForms(processes: unknown[]): number {
+  const steps: unknown[] = processes.flatMap((p) => (isObj(p) && Array.isArray(p.steps) ? p.steps : []));
+  let forms = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (!isObj(step)) continue;
+    if (step.type === 'task' && isObj(step.form)) forms += 1;
+    // One push per item: spreading a hostile list of 300 000 items into push() would overflow the call stack.
+    const blocks = [step.steps, ...(Array.isArray(step.branches) ? step.branches : [])];
+    for (const block of blocks) if (Array.isArray(block)) for (const inner of block) steps.push(inner);
+  }
+  return forms;
 }
 
 function utf8Length(text: string): number {

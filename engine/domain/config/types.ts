@@ -9,6 +9,17 @@ import type {
   RecordChangePolicy,
   StepTimeout as StepTimeoutOf,
 } from '../approval/types.js';
+import type {
+  ActionStep,
+  ApprovalStepRef,
+  DecisionBranch,
+  DecisionStep,
+  DecisionTable,
+  EndStep,
+  ProcessDefinitionV2,
+  ProcessStepV2,
+  Trigger,
+} from './process-types.js';
 
 /** Text per locale; `en` is required. */
 export type LocalizedText = { en: string; zh?: string; [locale: string]: string | undefined };
@@ -116,55 +127,17 @@ export interface ApprovalChain {
   onChangesRequested?: RecordUpdate;
 }
 
-export interface ProcessTrigger {
-  on: 'manual' | 'create' | 'update';
-  when?: string;
-}
+/** The process language (engine/domain/config/process-types.ts): definitions, triggers and the union of step types. */
+export type ProcessDefinition = ProcessDefinitionV2;
+export type ProcessStep = ProcessStepV2;
+export type ProcessTrigger = Trigger;
+export type { DecisionBranch, DecisionTable, NotifyTarget } from './process-types.js';
 
-export interface ApprovalProcessStep {
-  id: string;
-  type: 'approval';
-  chain: string;
-  next?: string;
-}
-
-export interface DecisionBranch {
-  when: string;
-  goto: string;
-}
-
-export interface DecisionProcessStep {
-  id: string;
-  type: 'decision';
-  branches: DecisionBranch[];
-  otherwise: string;
-}
-
-export type NotifyTarget = { field: string } | ApproverSpec;
-
-export interface ActionProcessStep {
-  id: string;
-  type: 'action';
-  action: 'set' | 'notify';
-  set?: FieldAssignments;
-  to?: NotifyTarget;
-  message?: LocalizedText;
-  next?: string;
-}
-
-export interface EndProcessStep {
-  id: string;
-  type: 'end';
-}
-
-export type ProcessStep = ApprovalProcessStep | DecisionProcessStep | ActionProcessStep | EndProcessStep;
-
-export interface ProcessDefinition {
-  entity: string;
-  label?: LocalizedText;
-  trigger?: ProcessTrigger;
-  steps: ProcessStep[];
-}
+export type ApprovalProcessStep = ApprovalStepRef;
+/** A decision by CEL branches: the form the first interpreter runs (a decision by table has no `branches`). */
+export type DecisionProcessStep = DecisionStep & { branches: DecisionBranch[] };
+export type ActionProcessStep = ActionStep;
+export type EndProcessStep = EndStep;
 
 export interface Role {
   label: LocalizedText;
@@ -174,10 +147,13 @@ export interface Bundle {
   schemaVersion: 1;
   /** Present on bundles returned by GET /api/config; ignored on input. */
   version?: unknown;
+  /** Present on bundles returned by GET /api/config; ignored on input. */
+  hash?: unknown;
   locales?: string[];
   entities: Record<string, EntityDefinition>;
   approvalChains: Record<string, ApprovalChain>;
   processes: Record<string, ProcessDefinition>;
+  decisionTables?: Record<string, DecisionTable>;
   roles?: Record<string, Role>;
   picklists?: Record<string, Picklist>;
   pipelines?: Record<string, Pipeline>;
@@ -188,7 +164,7 @@ export function isApprovalStep(step: ProcessStep): step is ApprovalProcessStep {
 }
 
 export function isDecisionStep(step: ProcessStep): step is DecisionProcessStep {
-  return step.type === 'decision';
+  return step.type === 'decision' && Array.isArray(step.branches);
 }
 
 export function isActionStep(step: ProcessStep): step is ActionProcessStep {
