@@ -8,7 +8,7 @@
  * FLOWCRM_TEMPORAL_HEADLESS=1, FLOWCRM_PG_PORT, FLOWCRM_PG_MAX_CONNECTIONS, FLOWCRM_START_TIMEOUT (seconds, default 120).
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { childNode, startEmbeddedPostgres } from './lib/embedded-postgres.js';
 import { waitForHealth } from './lib/health.js';
@@ -107,6 +107,8 @@ async function main(): Promise<void> {
     if (existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))) {
       log(`${path.join(dataDir, 'pg')} holds data of the former embedded database (PGlite); it is no longer used`);
     }
+    // As root the server runs as the postgres user, which must be able to enter the data dir (e.g. a mktemp -d one).
+    if (process.getuid?.() === 0) chmodSync(dataDir, statSync(dataDir).mode | 0o011);
     log(`starting embedded PostgreSQL on 127.0.0.1:${db.port} (data in ${db.dir}) ...`);
     const pg = await startEmbeddedPostgres(db.dir, { port: db.port, maxConnections: db.maxConnections });
     cleanups.push({ name: 'postgres', stop: pg.stop });
