@@ -101,8 +101,11 @@ function assertTraversable(dir: string): void {
   }
 }
 
-/** A server left running by a launcher that was killed with SIGKILL still holds the cluster: stop it first. */
-async function stopStale(cluster: string): Promise<void> {
+/**
+ * A server left running by a process that was killed with SIGKILL still holds the cluster: stops it (fast
+ * shutdown, SIGKILL after 10 s). `cluster` is the data directory (`<dir>/cluster`).
+ */
+export async function stopStale(cluster: string): Promise<void> {
   const pidFile = path.join(cluster, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
@@ -171,6 +174,18 @@ async function waitUntilReady(url: string, child: ChildProcess, logFile: string,
   }
 }
 
+/** Servers started by this process: on exit (however it ends, short of SIGKILL) they get an immediate shutdown. */
+const running = new Set<ChildProcess>();
+function stopAllOnExit(): void {
+  for (const child of running) {
+    try {
+      if (child.pid) process.kill(child.pid, 'SIGQUIT');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
 /** Signals the postmaster only (it shuts its backends down itself), then SIGKILLs the group after `graceMs`. */
 async function signalPostmaster(child: ChildProcess, sig: NodeJS.Signals, graceMs: number): Promise<void> {
   if (!child.pid || !groupAlive(child.pid)) return;
@@ -216,6 +231,12 @@ export async function startEmbeddedPostgres(dir: string, opts: EmbeddedPostgresO
   const logFd = openSync(logFile, 'a');
   const child = spawnGroup(bin.postgres, args, { ...user, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_MESSAGES: 'C' } });
   closeSync(logFd);
+  if (running.size === 0) process.once('exit', stopAllOnExit);
+  running.add(child);
+  child.once('exit', () => {
+    running.delete(child);
+    if (running.size === 0) process.removeListener('exit', stopAllOnExit);
+  });
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= signalPostmaster(child, 'SIGINT', 30_000));
   const kill = () => (stopped ??= signalPostmaster(child, 'SIGQUIT', 10_000));

@@ -7,7 +7,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../scripts/lib/embedded-postgres.js';
+import { startEmbeddedPostgres, stopStale } from '../../scripts/lib/embedded-postgres.js';
 
 /** Where the tests look for a PostgreSQL server when TEST_DATABASE_URL is not set (the machine's own server). */
 export const machineDatabaseUrl = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -42,8 +42,8 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Leftovers of runs that died without their teardown (their pid is gone). */
-function removeStaleDirs(runDir: string): void {
+/** Leftovers of runs that died without their teardown (the pid in the name is gone): their server, then the dir. */
+async function removeStaleDirs(runDir: string): Promise<void> {
   let names: string[] = [];
   try {
     names = readdirSync(runDir);
@@ -51,8 +51,10 @@ function removeStaleDirs(runDir: string): void {
     return;
   }
   for (const name of names) {
-    const m = /^postgres-(\d+)$/.exec(name);
-    if (m && !pidAlive(Number(m[1]))) rmSync(path.join(runDir, name), { recursive: true, force: true });
+    const m = /^(faults-)?postgres-(\d+)$/.exec(name);
+    if (!m || pidAlive(Number(m[2]))) continue;
+    await stopStale(path.join(runDir, name, 'cluster')).catch(() => undefined);
+    rmSync(path.join(runDir, name), { recursive: true, force: true });
   }
 }
 
@@ -66,6 +68,7 @@ export interface TestPostgresOptions {
 
 export async function testPostgres(runDir: string, opts: TestPostgresOptions = {}): Promise<TestPostgres> {
   const { explicitUrl: explicit = process.env.TEST_DATABASE_URL, machineUrl = machineDatabaseUrl, log = console.log } = opts;
+  await removeStaleDirs(runDir);
   if (explicit && explicit !== 'embedded') {
     const why = await unreachable(explicit);
     if (why) throw new Error(`TEST_DATABASE_URL does not answer (${why}); unset it to let the tests start their own PostgreSQL`);
@@ -74,7 +77,6 @@ export async function testPostgres(runDir: string, opts: TestPostgresOptions = {
   const why = explicit === 'embedded' ? 'TEST_DATABASE_URL=embedded' : await unreachable(machineUrl);
   if (!why) return { adminUrl: machineUrl, source: 'machine', stop: async () => undefined };
 
-  removeStaleDirs(runDir);
   const dir = path.join(runDir, `postgres-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   const started = Date.now();
