@@ -2,7 +2,7 @@
  * `npm start` at rest: time to a healthy /health and the memory of every process the launcher started, for a first
  * start (empty data dir: initdb, migrations, demo seed) and a restart on the same data dir. Linux only (/proc).
  *   npx tsx bench/start-at-rest.ts [restSeconds=15]
- * Runs the launcher (`tsx scripts/start.ts`, i.e. `npm start` without its UI build) on free ports with a scratch
+ * Runs the launcher (`node --import tsx scripts/start.ts`, i.e. `npm start` without its UI build) on free ports with a scratch
  * FLOWCRM_DATA_DIR and no DATABASE_URL / TEMPORAL_ADDRESS, so it measures the embedded default. The baseline is a
  * bare `node -e` process idling in the same run (the floor of any Node process here).
  * Targets (issue 12): total RSS <= 800 MB, time to healthy on a warm machine <= 15 s.
@@ -64,7 +64,7 @@ async function pass(dataDir: string): Promise<Pass> {
   };
   for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'FLOWCRM_DEMO']) delete env[k];
   const t0 = performance.now();
-  const launcher: ChildProcess = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+  const launcher: ChildProcess = spawn(path.join(root, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
     env,
     detached: true,

@@ -54,7 +54,7 @@ describe.skipIf(process.platform !== 'linux')('npm start / shutdown', () => {
     // The embedded default: no external database or Temporal, demo mode from the launcher's own rule.
     for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'FLOWCRM_DEMO', 'FLOWCRM_JWT_SECRET']) delete env[k];
 
-    launcher = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+    launcher = spawn(path.join(root, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: root,
       env,
       detached: true, // own group, so afterAll can clean up even if the launcher misbehaves
