@@ -53,6 +53,8 @@ interface Answer {
 describe(`PostgreSQL stopped abruptly under record creates (${full ? 'full' : 'reduced'} size)`, { timeout: 120_000 }, () => {
   it('answers 201 or 503 UNAVAILABLE with Retry-After, recovers by itself, loses and duplicates nothing', async () => {
     const sales1: HttpClient = await stack.as('sales1');
+    const anonymous = stack.anonymous();
+    expect((await anonymous.get('/ready')).status).toBe(200); // as a load balancer's probe would have seen it
     const answers: Answer[] = [];
     let running = true;
     let seq = 0;
@@ -75,7 +77,9 @@ describe(`PostgreSQL stopped abruptly under record creates (${full ? 'full' : 'r
     await sleep(size.beforeMs);
     const killedAt = Date.now() - t0;
     await server.kill(); // immediate shutdown: backends die mid-statement
-    await sleep(size.outageMs);
+    await sleep(size.outageMs / 2);
+    const [healthDown, readyDown] = await Promise.all([anonymous.get('/health'), anonymous.get('/ready')]);
+    await sleep(size.outageMs / 2);
     const restartedAt = Date.now() - t0;
     server = await startEmbeddedPostgres(dir, { port: server.port });
     await sleep(size.afterMs);
@@ -99,8 +103,11 @@ describe(`PostgreSQL stopped abruptly under record creates (${full ? 'full' : 'r
     );
     expect(leaked).toBe('none');
 
-    const health = await stack.anonymous().get('/health');
+    expect([healthDown.status, healthDown.body]).toEqual([503, { status: 'degraded', db: 'down', temporal: 'ok' }]);
+    expect([readyDown.status, readyDown.body]).toEqual([503, { status: 'not_ready', db: 'down', temporal: 'ok', migrations: 'ok' }]);
+    const [health, ready] = await Promise.all([anonymous.get('/health'), anonymous.get('/ready')]);
     expect(health.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', db: 'ok', temporal: 'ok', migrations: 'ok' });
 
     const client = new pg.Client(stack.databaseUrl);
     await client.connect();
