@@ -10,6 +10,7 @@ import { startTemporalDevServer } from '../scripts/lib/temporal-cli.js';
 import { getFreePort } from '../scripts/lib/ports.js';
 import { workflowsPath } from '../worker/main.js';
 import { startStackWith } from '../test/support/stack-core.js';
+import { testPostgres } from '../test/support/test-postgres.js';
 import { submitQuote } from '../test/support/quotes.js';
 import type { HttpClient } from '../test/support/http.js';
 import { echoUpdate, stopUpdate } from './workflows/echo.js';
@@ -33,7 +34,8 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   const bundlePath = `${dir}/workflow-bundle.js`;
   writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath, logger: quiet })).code);
-  const stack = await startStackWith({ temporalAddress: server.address, workflowBundlePath: bundlePath });
+  const postgres = await testPostgres(dir); // the machine's server, else an embedded one
+  const stack = await startStackWith({ temporalAddress: server.address, workflowBundlePath: bundlePath, adminDatabaseUrl: postgres.adminUrl });
   try {
     const baseline = await bareUpdateRoundTrips(server.address, stack, iterations * 2);
     const [sales1, branchmgr, regiondir] = await Promise.all(['sales1', 'branchmgr', 'regiondir'].map((u) => stack.as(u)));
@@ -63,6 +65,7 @@ async function main() {
   } finally {
     await stack.stop();
     await server.stop();
+    await postgres.stop();
   }
 }
 

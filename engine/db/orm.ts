@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { allEntities } from './entities.js';
+import { reclaimDeadConnections } from './pool-guard.js';
 import { Migration0001Initial } from './migrations/0001-initial.js';
 import { Migration0002Records } from './migrations/0002-records.js';
 import { Migration0003Notifications } from './migrations/0003-notifications.js';
@@ -22,6 +23,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
     entities: allEntities,
     extensions: [Migrator],
     pool: { min: 0, max: options.poolSize ?? 10 },
+    driverOptions: { onPoolCreated: reclaimDeadConnections },
     debug: options.debug ?? false,
     allowGlobalContext: false,
     migrations: {

@@ -45,6 +45,26 @@ export async function planTemporal(dataDir: string): Promise<TemporalPlan> {
   return { port, uiPort, headless, dbFile, notes };
 }
 
+export interface DatabasePlan {
+  /** Directory of the embedded PostgreSQL (cluster, password, log). */
+  dir: string;
+  port: number;
+  maxConnections: number;
+  notes: string[];
+}
+
+/** The embedded PostgreSQL of `npm start` (only used when DATABASE_URL is not set). */
+export async function planDatabase(dataDir: string): Promise<DatabasePlan> {
+  const notes: string[] = [];
+  const port = await choosePort('FLOWCRM_PG_PORT', 5432, 'embedded PostgreSQL', notes);
+  const raw = process.env.FLOWCRM_PG_MAX_CONNECTIONS;
+  const maxConnections = raw ? Number(raw) : 50;
+  if (!Number.isInteger(maxConnections) || maxConnections < 20) {
+    throw new Error(`FLOWCRM_PG_MAX_CONNECTIONS=${raw}: needs an integer >= 20 (the API pool 10 + the worker pool 5 + admin)`);
+  }
+  return { dir: path.join(dataDir, 'postgres'), port, maxConnections, notes };
+}
+
 /**
  * Demo data is on for the embedded default (no DATABASE_URL) and off as soon as DATABASE_URL is given,
  * unless FLOWCRM_DEMO=1 asks for it. FLOWCRM_DEMO=0 turns it off explicitly.

@@ -165,7 +165,7 @@ describe('API document', () => {
     const doc = await stack.anonymous().get('/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    for (const path of ['/health', '/api/auth/login', '/api/config', '/api/config/validate', '/api/config/publish', '/api/config/versions',
+    for (const path of ['/health', '/ready', '/api/auth/login', '/api/config', '/api/config/validate', '/api/config/publish', '/api/config/versions',
       '/api/records/{entity}', '/api/records/{entity}/{id}', '/api/records/{entity}/{id}/history', '/api/processes', '/api/processes/{id}',
       '/api/processes/{id}/events/{name}', '/api/inbox', '/api/tasks/{id}', '/api/tasks/{id}/complete', '/api/tasks/{id}/claim', '/api/tasks/{id}/release']) {
       expect(Object.keys(doc.body.paths), path).toContain(path);

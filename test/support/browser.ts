@@ -1,4 +1,5 @@
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumPath } from './chromium.js';
 
 export const chromiumArgs = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -7,5 +8,5 @@ export const chromiumArgs = [
 
 /** Debian's Chromium, driven by playwright-core (no browser download). */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 }

@@ -32,6 +32,8 @@ export interface StackOptions {
   workflowBundlePath: string;
   /** Process runs continue as new after this many history events. */
   processHistoryLimit?: number;
+  /** The server the stack's fresh database is created on; default the run's (see database.ts). */
+  adminDatabaseUrl?: string;
 }
 
 export async function startStackWith(options: StackOptions): Promise<Stack> {
@@ -43,7 +45,7 @@ export async function startStackWith(options: StackOptions): Promise<Stack> {
       // a test environment created the runtime first; its logger stays
     }
   }
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(options.adminDatabaseUrl);
   const { temporalAddress } = options;
   const taskQueue = `test-${database.name}`;
   const orm = await createOrm({ databaseUrl: database.url, poolSize: 10 });

@@ -3,7 +3,7 @@ import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 
-const publicRoutes = new Set(['/health', '/api/auth/login', '/openapi.json']);
+const publicRoutes = new Set(['/health', '/ready', '/api/auth/login', '/openapi.json']);
 
 function isPublic(url: string): boolean {
   const path = url.split('?')[0];

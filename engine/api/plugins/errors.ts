@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError, httpStatusOf, type ErrorDetail } from '../../domain/errors.js';
+import { RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../../db/unavailable.js';
 
 interface ErrorBody {
   error: { code: string; message: string; details: ErrorDetail[] };
@@ -23,6 +24,14 @@ export default fp(async function errors(app: FastifyInstance) {
         return { path: missing ? `${base}/${missing}` : base || '/', message: v.message ?? 'invalid' };
       });
       return reply.status(422).send(body('VALIDATION_FAILED', 'the request is invalid', details));
+    }
+    if (isDatabaseUnavailable(error)) {
+      // A connection-level failure, not a bug: the client may retry (a write cut off during its COMMIT may have landed).
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send(body('UNAVAILABLE', 'the database is unavailable; retry shortly'));
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {

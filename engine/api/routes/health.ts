@@ -1,10 +1,44 @@
 import type { FastifyInstance } from 'fastify';
 
+/** A dependency check that cannot hang a probe: `down` after `ms`. */
+function within<T>(check: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  return Promise.race([check.catch(() => fallback), timeout]).finally(() => clearTimeout(timer));
+}
+
 export default async function healthRoutes(app: FastifyInstance) {
+  const dbCheck = () => within(app.deps.orm.em.fork().getConnection().execute('select 1 as ok').then(() => 'ok' as const), 2000, 'down' as const);
+  const temporalCheck = () => within(app.deps.flow.healthy().then((ok) => (ok ? 'ok' as const : 'down' as const)), 2000, 'down' as const);
+
   app.get('/health', { schema: { tags: ['system'], security: [] } }, async (_request, reply) => {
-    const db = await app.deps.orm.em.fork().getConnection().execute('select 1 as ok').then(() => 'ok', () => 'down');
-    const temporal = (await app.deps.flow.healthy()) ? 'ok' : 'down';
+    const [db, temporal] = await Promise.all([dbCheck(), temporalCheck()]);
     const status = db === 'ok' && temporal === 'ok' ? 'ok' : 'degraded';
     return reply.status(status === 'ok' ? 200 : 503).send({ status, db, temporal });
+  });
+
+  // Migrations never go back once applied: after the first 'ok' there is nothing left to ask the database.
+  let migrated = false;
+  const migrationsCheck = async (): Promise<'ok' | 'pending' | 'down'> => {
+    if (migrated) return 'ok';
+    const result = await within(app.deps.orm.migrator.getPending().then((p) => (p.length ? 'pending' as const : 'ok' as const)), 2000, 'down' as const);
+    migrated = result === 'ok';
+    return result;
+  };
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+
+  /**
+   * Readiness for a load balancer: this replica should get traffic when the database and Temporal answer, the
+   * schema is migrated, and it is not shutting down. 503 otherwise (the process stays alive; /health says why).
+   */
+  app.get('/ready', { schema: { tags: ['system'], security: [] } }, async (_request, reply) => {
+    const [db, temporal] = await Promise.all([dbCheck(), temporalCheck()]);
+    const migrations = db === 'ok' ? await migrationsCheck() : migrated ? 'ok' : 'down';
+    const ready = !draining && db === 'ok' && temporal === 'ok' && migrations === 'ok';
+    const status = ready ? 'ready' : draining ? 'draining' : 'not_ready';
+    return reply.status(ready ? 200 : 503).send({ status, db, temporal, migrations });
   });
 }
