@@ -48,7 +48,8 @@ function parsed<T>(value: T | string): T {
 
 export interface AuditInput {
   entity: string;
-  recordId: string;
+  /** Absent for events about no record (logins, publishes, refused requests). */
+  recordId?: string | null;
   action: string;
   actor: string;
   changes?: Record<string, unknown>;
@@ -62,7 +63,7 @@ export function addAudit(em: EntityManager, entry: AuditInput): void {
   em.create(AuditEntryEntity, {
     id: randomUUID(),
     entity: entry.entity,
-    recordId: entry.recordId,
+    recordId: entry.recordId ?? null,
     action: entry.action,
     actor: entry.actor,
     at: entry.at ?? new Date(),
