@@ -4,6 +4,7 @@ import errors from './plugins/errors.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
 import adminUi from './plugins/admin-ui.js';
+import auditDenials from './plugins/audit-denials.js';
 import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
 import configRoutes from './routes/config.js';
@@ -27,6 +28,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(errors);
   await app.register(docs);
   await app.register(auth);
+  await app.register(auditDenials);
   await app.register(adminUi);
   await app.register(healthRoutes);
   await app.register(authRoutes);
