@@ -5,6 +5,7 @@ import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
 import adminUi from './plugins/admin-ui.js';
 import auditDenials from './plugins/audit-denials.js';
+import jsonBody from './plugins/json-body.js';
 import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
 import configRoutes from './routes/config.js';
@@ -26,6 +27,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   });
   app.decorate('deps', deps);
   await app.register(errors);
+  await app.register(jsonBody);
   await app.register(docs);
   await app.register(auth);
   await app.register(auditDenials);

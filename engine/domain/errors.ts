@@ -25,6 +25,13 @@ export const ErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   INCOMPATIBLE_CHANGE: 'INCOMPATIBLE_CHANGE',
   WEBHOOK_TARGET_FORBIDDEN: 'WEBHOOK_TARGET_FORBIDDEN',
+  /** A body names a system field or a prototype key (`__proto__`, `constructor`, `prototype`). */
+  FORBIDDEN_FIELD: 'FORBIDDEN_FIELD',
+  /** A record write names a field its entity does not declare. */
+  UNKNOWN_FIELD: 'UNKNOWN_FIELD',
+  /** The path exists, the method does not (the answer carries `Allow`). */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -46,6 +53,10 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
   INCOMPATIBLE_CHANGE: 422,
   WEBHOOK_TARGET_FORBIDDEN: 422,
+  FORBIDDEN_FIELD: 422,
+  UNKNOWN_FIELD: 422,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
 };
 
 export function httpStatusOf(code: string): number {
