@@ -1,11 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppDeps } from './context.js';
-import errors from './plugins/errors.js';
+import errors, { frameworkError } from './plugins/errors.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
 import adminUi from './plugins/admin-ui.js';
 import auditDenials from './plugins/audit-denials.js';
 import jsonBody from './plugins/json-body.js';
+import hygiene from './plugins/hygiene.js';
 import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
 import configRoutes from './routes/config.js';
@@ -23,11 +24,13 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     logger: options.logger ?? false,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
     bodyLimit: 1024 * 1024,
+    frameworkErrors: frameworkError,
     ...options,
   });
   app.decorate('deps', deps);
   await app.register(errors);
   await app.register(jsonBody);
+  await app.register(hygiene, { corsOrigins: deps.corsOrigins });
   await app.register(docs);
   await app.register(auth);
   await app.register(auditDenials);

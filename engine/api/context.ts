@@ -7,6 +7,8 @@ export interface AppDeps {
   jwtSecret: string;
   /** Where the admin UI's static build lives; the built-in page is served when absent. */
   adminUiDir?: string;
+  /** Browser origins allowed by CORS; absent: `FLOWCRM_CORS_ORIGINS`; empty: CORS off. */
+  corsOrigins?: string[];
 }
 
 export interface AuthUser {

@@ -32,6 +32,7 @@ export const ErrorCode = {
   /** The path exists, the method does not (the answer carries `Allow`). */
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  QUERY_TOO_LONG: 'QUERY_TOO_LONG',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -57,6 +58,7 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   UNKNOWN_FIELD: 422,
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
+  QUERY_TOO_LONG: 414,
 };
 
 export function httpStatusOf(code: string): number {
