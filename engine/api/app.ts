@@ -7,6 +7,7 @@ import adminUi from './plugins/admin-ui.js';
 import auditDenials from './plugins/audit-denials.js';
 import jsonBody from './plugins/json-body.js';
 import hygiene from './plugins/hygiene.js';
+import errorResponses from './plugins/error-responses.js';
 import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
 import configRoutes from './routes/config.js';
@@ -31,6 +32,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(errors);
   await app.register(jsonBody);
   await app.register(hygiene, { corsOrigins: deps.corsOrigins });
+  await app.register(errorResponses);
   await app.register(docs);
   await app.register(auth);
   await app.register(auditDenials);

@@ -33,10 +33,12 @@ export default fp(async function hygiene(app: FastifyInstance, options: { corsOr
     await app.register(cors, { origin: origins, methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'], allowedHeaders: ['authorization', 'content-type', 'if-match'], exposedHeaders: ['etag', 'location'], maxAge: 600 });
   }
   // ajv coerces "1e999" in a query to Infinity and lets it through `maximum`; NUL cannot reach PostgreSQL either.
+  // Routes that declare no query or parameters ignore them.
   app.addHook('preHandler', async (request) => {
+    const schema = (request.routeOptions.schema ?? {}) as { querystring?: unknown; params?: unknown };
     const invalid = [
-      ...inspectBody(request.query ?? {}).invalid.map((d) => ({ ...d, path: `/query${d.path === '/' ? '' : d.path}` })),
-      ...inspectBody(request.params ?? {}).invalid.map((d) => ({ ...d, path: `/params${d.path === '/' ? '' : d.path}` })),
+      ...(schema.querystring ? inspectBody(request.query ?? {}).invalid.map((d) => ({ ...d, path: `/query${d.path === '/' ? '' : d.path}` })) : []),
+      ...(schema.params ? inspectBody(request.params ?? {}).invalid.map((d) => ({ ...d, path: `/params${d.path === '/' ? '' : d.path}` })) : []),
     ];
     if (invalid.length) throw new DomainError('VALIDATION_FAILED', 'the request is invalid', invalid);
   });
