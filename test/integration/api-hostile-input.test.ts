@@ -135,7 +135,7 @@ describe('hostile input on every route of /openapi.json', { timeout: 600_000 }, 
 });
 
 describe('security headers and CORS', () => {
-  it('sends helmet headers with a strict CSP on API answers, a relaxed one only on /docs', async () => {
+  it('sends helmet headers with a strict CSP on API answers, relaxed only for /docs and the admin UI', async () => {
     const res = await fetch(`${stack.url}/api/config`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
@@ -145,6 +145,10 @@ describe('security headers and CORS', () => {
     const docs = await fetch(`${stack.url}/docs/`);
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-security-policy')).toContain("script-src 'self' 'unsafe-inline'");
+    const ui = await fetch(`${stack.url}/admin/`);
+    expect(ui.status).toBe(200);
+    expect(ui.headers.get('content-security-policy')).toContain("script-src 'self' 'unsafe-eval'");
+    expect(ui.headers.get('content-security-policy')).not.toContain("script-src 'self' 'unsafe-inline'");
   });
 
   it('answers no CORS headers unless origins are configured', async () => {

@@ -48,7 +48,9 @@ export default fp(async function errors(app: FastifyInstance) {
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
-    const allowed = probedMethods.filter((method) => app.findRoute({ method, url: path }));
+    // a route of this very method that answered not found (a missing static file) stays a 404
+    const routed = !!app.findRoute({ method: request.method, url: path });
+    const allowed = routed ? [] : probedMethods.filter((method) => app.findRoute({ method, url: path }));
     if (allowed.length) {
       return reply.status(405).header('allow', allowed.join(', ')).send(body('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}`));
     }

@@ -8,13 +8,25 @@ import { inspectBody } from '../../domain/records/mass-assignment.js';
 /** Query strings longer than this are refused (414) before routing work; bodies are capped by `bodyLimit` (413). */
 export const MAX_QUERY_LENGTH = 8192;
 
+const RELAXED_CSP_BASE = "default-src 'self'; style-src 'self' 'unsafe-inline' https:; font-src 'self' https: data:; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'self'";
+
+/**
+ * The pages that need more than `script-src 'self'`: the API reference at /docs runs one inline script; the admin UI
+ * validates forms with ajv (react-jsonschema-form's validator-ajv8), which compiles schemas with `new Function`.
+ */
+export function pageScriptSources(url: string): string | null {
+  if (url === '/docs' || url.startsWith('/docs/')) return "'unsafe-inline'";
+  if (url === '/admin' || url.startsWith('/admin/')) return "'unsafe-eval'";
+  return null;
+}
+
 /** `FLOWCRM_CORS_ORIGINS`: a comma-separated list of origins allowed to call the API from a browser; unset: none. */
 export function corsOrigins(value: string | undefined): string[] {
   return (value ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 }
 
 /**
- * Security headers (helmet, with a strict CSP; the API reference page at /docs runs one inline script), CORS only for
+ * Security headers (helmet, with a strict CSP except for the pages of `pageScriptSources`), CORS only for
  * the configured origins, the query length limit, and no NUL or non-finite number in query and path parameters.
  */
 export default fp(async function hygiene(app: FastifyInstance, options: { corsOrigins?: string[] }) {
@@ -23,9 +35,8 @@ export default fp(async function hygiene(app: FastifyInstance, options: { corsOr
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.url.startsWith('/docs')) {
-      reply.header('content-security-policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' https:; font-src 'self' https: data:; img-src 'self' data:; object-src 'none'; frame-ancestors 'self'");
-    }
+    const page = pageScriptSources(request.url);
+    if (page) reply.header('content-security-policy', `${RELAXED_CSP_BASE}; script-src 'self' ${page}`);
     return payload;
   });
   const origins = options.corsOrigins ?? corsOrigins(process.env.FLOWCRM_CORS_ORIGINS);
