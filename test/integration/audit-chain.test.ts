@@ -71,7 +71,7 @@ describe('audit chain', { timeout: 120_000 }, () => {
     expect((await verifyAuditChain(orm.em.fork())).intact).toBe(true);
   });
 
-  it('denies a separate application role UPDATE and DELETE by privilege, whatever the triggers', async () => {
+  it('denies a separate application role UPDATE and DELETE by privilege, whatever the triggers, and still seals its inserts', async () => {
     const role = `flowcrm_app_${randomBytes(4).toString('hex')}`;
     await sql.query(`create role ${role} nologin`);
     try {
@@ -85,6 +85,15 @@ describe('audit chain', { timeout: 120_000 }, () => {
       await sql.query(`set local role ${role}`);
       expect(await refused(`delete from audit_entries where seq = 1`)).toMatch(/permission denied for table audit_entries/);
       await sql.query('rollback');
+      await sql.query(`alter table audit_entries enable trigger audit_entries_append_only`);
+      await sql.query('begin');
+      await sql.query(`set local role ${role}`);
+      await sql.query(`insert into audit_entries (id, entity, record_id, action, actor, at) values (gen_random_uuid(), 'session', null, 'login', 'app-role', now())`);
+      await sql.query('commit');
+      const [sealed] = (await sql.query(`select seq, hash from audit_entries where actor = 'app-role'`)).rows;
+      expect(sealed.seq).not.toBeNull();
+      expect(sealed.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect((await verifyAuditChain(orm.em.fork())).intact).toBe(true);
     } finally {
       await sql.query(`alter table audit_entries enable trigger audit_entries_append_only`);
       await sql.query(`revoke all on audit_entries from ${role}`);

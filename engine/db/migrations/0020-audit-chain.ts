@@ -39,7 +39,8 @@ export class Migration0020AuditChain extends Migration {
         || flowcrm_audit_field(record_id::text) || flowcrm_audit_field(changes::text) || flowcrm_audit_field(comment)
         || flowcrm_audit_field(context::text) || flowcrm_audit_field(idempotency_key) $$`);
 
-    this.addSql(`create function flowcrm_audit_seal() returns trigger language plpgsql as $$
+    // security definer: an application role with only SELECT and INSERT on the audit tables still gets its rows sealed
+    this.addSql(`create function flowcrm_audit_seal() returns trigger language plpgsql security definer set search_path from current as $$
       declare
         head audit_chain;
         next_seq bigint;
