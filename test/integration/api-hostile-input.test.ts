@@ -3,13 +3,17 @@ import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
 let token: string;
+let salesToken: string;
 let operations: { method: string; path: string }[];
 let documented: Record<string, Record<string, { responses: Record<string, unknown> }>>;
 /** `METHOD /path/{param} status` for every answer the operation's OpenAPI entry does not declare. */
 const undocumented = new Set<string>();
+/** Every status seen, so that the check above cannot pass by seeing nothing. */
+const observed = new Set<number>();
 beforeAll(async () => {
   stack = await startStack();
   token = (await stack.as('admin')).token!;
+  salesToken = (await stack.as('sales1')).token!;
   const doc = (await stack.anonymous().get('/openapi.json')).body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
   documented = doc.paths;
   operations = Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -49,14 +53,15 @@ function concrete(path: string, value: string): string {
   return path.replace(/\{[^}]+\}/g, value);
 }
 
-async function call(method: string, url: string, contentType?: string, body?: string, operation?: string) {
+async function call(method: string, url: string, contentType?: string, body?: string, operation?: string, as = token) {
   const res = await fetch(stack.url + url, {
-    method, headers: { authorization: `Bearer ${token}`, ...(contentType ? { 'content-type': contentType } : {}) },
+    method, headers: { authorization: `Bearer ${as}`, ...(contentType ? { 'content-type': contentType } : {}) },
     ...(body !== undefined && method !== 'GET' && method !== 'DELETE' ? { body } : {}),
   });
   const text = await res.text();
   let json: unknown = null;
   try { json = JSON.parse(text); } catch { /* checked below */ }
+  observed.add(res.status);
   if (operation && !(String(res.status) in (documented[operation]?.[method.toLowerCase()]?.responses ?? {}))) undocumented.add(`${method} ${operation} ${res.status}`);
   return { status: res.status, json, text };
 }
@@ -104,7 +109,17 @@ describe('hostile input on every route of /openapi.json', { timeout: 600_000 }, 
     }
   });
 
+  it('answers a sales rep and an anonymous caller on every route with the error envelope', async () => {
+    for (const { method, path } of operations) {
+      const url = concrete(path, path.includes('{entity}') ? 'quote' : '00000000-0000-4000-8000-000000000000').replace(/\/api\/records\/quote\/00000000-[^/]+$/, '/api/records/quote/00000000-0000-4000-8000-000000000000');
+      const contentType = method === 'GET' || method === 'DELETE' ? undefined : 'application/json';
+      expectEnvelope(`${method} ${url} as sales1`, await call(method, url, contentType, '{}', path, salesToken));
+      expectEnvelope(`${method} ${url} anonymous`, await call(method, url, contentType, '{}', path, 'not-a-token'));
+    }
+  });
+
   it('declares in /openapi.json every status these answers had', () => {
+    expect([...observed].sort()).toEqual(expect.arrayContaining([200, 400, 401, 403, 404, 415, 422]));
     expect([...undocumented].sort().join('\n')).toBe('');
   });
 
