@@ -103,7 +103,7 @@ export interface PrepareInput {
  */
 export async function prepareData(em: EntityManager, ctx: EntityContext, request: PrepareInput): Promise<Record<string, unknown>> {
   const { prefix, current } = request;
-  const fieldDetails = request.system ? [] : writableFieldProblems(request.input, ctx.fields, prefix);
+  const fieldDetails = request.system ? [] : writableFieldProblems(request.input, ctx.fields, prefix, current?.data ?? null);
   if (fieldDetails.length) {
     const code = fieldDetails.some((d) => d.code === 'FORBIDDEN_FIELD') ? 'FORBIDDEN_FIELD' : 'UNKNOWN_FIELD';
     throw new DomainError(code, 'the write names fields it may not set', fieldDetails);

@@ -70,6 +70,14 @@ describe('writable fields of a record write', () => {
     });
   }
 
+  it('lets a patch remove a key left over from an earlier configuration, but not set it', () => {
+    const current = { name: 'a', legacy: 1, id: 'x' };
+    expect(writableFieldProblems({ legacy: null, id: null }, closed, '', current)).toEqual([]);
+    expect(writableFieldProblems({ legacy: 2 }, closed, '', current).map((d) => d.code)).toEqual(['UNKNOWN_FIELD']);
+    expect(writableFieldProblems({ other: null }, closed, '', current).map((d) => d.code)).toEqual(['UNKNOWN_FIELD']);
+    expect(writableFieldProblems({ legacy: null }, closed, '', null).map((d) => d.code)).toEqual(['UNKNOWN_FIELD']);
+  });
+
   it('puts paths under the prefix', () => {
     expect(writableFieldProblems({ id: 1 }, closed, '/data')[0].path).toBe('/data/id');
   });

@@ -72,12 +72,15 @@ export function declaredFields(entitySchema: unknown): DeclaredFields {
 
 /**
  * Top-level keys a record write may not carry: system fields (FORBIDDEN_FIELD) and keys the entity does not declare
- * (UNKNOWN_FIELD), each at its JSON pointer under `prefix`.
+ * (UNKNOWN_FIELD), each at its JSON pointer under `prefix`. A patch may still remove (`null`) a key the current data
+ * holds although the entity no longer declares it (left over from an earlier configuration version).
  */
-export function writableFieldProblems(input: Record<string, unknown>, fields: DeclaredFields, prefix: string): ErrorDetail[] {
+export function writableFieldProblems(input: Record<string, unknown>, fields: DeclaredFields, prefix: string,
+  current: Record<string, unknown> | null = null): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   for (const key of Object.keys(input)) {
     if (fields.properties.has(key)) continue;
+    if (input[key] === null && current && Object.hasOwn(current, key) && !PROTOTYPE_KEYS.has(key)) continue;
     const path = joinPointer(prefix, key);
     if (SYSTEM_FIELDS.has(key) || PROTOTYPE_KEYS.has(key)) details.push({ path, message: `${key} is set by the system`, code: 'FORBIDDEN_FIELD' });
     else if (!fields.open) details.push({ path, message: `${key} is not a field of this entity`, code: 'UNKNOWN_FIELD' });
