@@ -78,6 +78,26 @@ describe('writable fields of a record write', () => {
     expect(writableFieldProblems({ legacy: null }, closed, '', null).map((d) => d.code)).toEqual(['UNKNOWN_FIELD']);
   });
 
+  it('finds undeclared keys nested in objects and arrays whose schema leaves additionalProperties out', () => {
+    const fields = declaredFields({
+      type: 'object', additionalProperties: false,
+      properties: {
+        address: { type: 'object', properties: { city: { type: 'string' }, geo: { type: 'object', properties: { lat: { type: 'number' } } } } },
+        lines: { type: 'array', items: { type: 'object', properties: { sku: { type: 'string' } } } },
+        closed: { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false },
+        free: { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: true },
+        either: { anyOf: [{ type: 'object', properties: { a: { type: 'string' } } }] },
+      },
+    });
+    const input = {
+      address: { city: 'x', zip: '1', geo: { lat: 1, lng: 2 }, gone: null }, lines: [{ sku: 'a' }, { sku: 'b', price: 1 }],
+      closed: { b: 1 }, free: { b: 1 }, either: { b: 1 },
+    };
+    expect(writableFieldProblems(input, fields, '/data').map((d) => [d.path, d.code])).toEqual([
+      ['/data/address/zip', 'UNKNOWN_FIELD'], ['/data/address/geo/lng', 'UNKNOWN_FIELD'], ['/data/lines/1/price', 'UNKNOWN_FIELD'],
+    ]);
+  });
+
   it('puts paths under the prefix', () => {
     expect(writableFieldProblems({ id: 1 }, closed, '/data')[0].path).toBe('/data/id');
   });

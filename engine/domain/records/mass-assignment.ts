@@ -62,28 +62,59 @@ export interface DeclaredFields {
   properties: ReadonlySet<string>;
   /** The schema sets `additionalProperties` to something other than false: undeclared keys are data. */
   open: boolean;
+  /** The schema of each top-level property, to look for undeclared keys inside it. */
+  schemas: Readonly<Record<string, unknown>>;
 }
 
 export function declaredFields(entitySchema: unknown): DeclaredFields {
   const schema = (entitySchema ?? {}) as { properties?: unknown; additionalProperties?: unknown };
-  const properties = schema.properties && typeof schema.properties === 'object' ? Object.keys(schema.properties) : [];
-  return { properties: new Set(properties), open: schema.additionalProperties !== undefined && schema.additionalProperties !== false };
+  const schemas = schema.properties && typeof schema.properties === 'object' ? schema.properties as Record<string, unknown> : {};
+  return { properties: new Set(Object.keys(schemas)), open: schema.additionalProperties !== undefined && schema.additionalProperties !== false, schemas };
 }
 
 /**
- * Top-level keys a record write may not carry: system fields (FORBIDDEN_FIELD) and keys the entity does not declare
- * (UNKNOWN_FIELD), each at its JSON pointer under `prefix`. A patch may still remove (`null`) a key the current data
+ * Keys a record write may not carry: system fields at the top (FORBIDDEN_FIELD) and keys the entity does not declare,
+ * at the top or nested (UNKNOWN_FIELD), each at its JSON pointer under `prefix`. A patch may still remove (`null`) a key the current data
  * holds although the entity no longer declares it (left over from an earlier configuration version).
  */
 export function writableFieldProblems(input: Record<string, unknown>, fields: DeclaredFields, prefix: string,
   current: Record<string, unknown> | null = null): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   for (const key of Object.keys(input)) {
-    if (fields.properties.has(key)) continue;
+    if (fields.properties.has(key)) {
+      details.push(...nestedUnknownKeys(fields.schemas[key], input[key], joinPointer(prefix, key)));
+      continue;
+    }
     if (input[key] === null && current && Object.hasOwn(current, key) && !PROTOTYPE_KEYS.has(key)) continue;
     const path = joinPointer(prefix, key);
     if (SYSTEM_FIELDS.has(key) || PROTOTYPE_KEYS.has(key)) details.push({ path, message: `${key} is set by the system`, code: 'FORBIDDEN_FIELD' });
     else if (!fields.open) details.push({ path, message: `${key} is not a field of this entity`, code: 'UNKNOWN_FIELD' });
+  }
+  return details;
+}
+
+type SchemaNode = { properties?: Record<string, unknown>; additionalProperties?: unknown; items?: unknown } & Record<string, unknown>;
+
+const COMPOSITION = ['allOf', 'anyOf', 'oneOf', 'not', 'if', '$ref', 'patternProperties', 'unevaluatedProperties', 'dependentSchemas'];
+
+/**
+ * Keys inside nested objects that their schema does not declare (UNKNOWN_FIELD), for objects whose schema lists
+ * `properties` and leaves `additionalProperties` out (an explicit `false` is ajv's to report, anything else allows
+ * them). Schemas with composition keywords are not second-guessed. `null` values (merge-patch removals) are skipped.
+ */
+export function nestedUnknownKeys(schema: unknown, value: unknown, path: string): ErrorDetail[] {
+  const node = (schema && typeof schema === 'object' ? schema : {}) as SchemaNode;
+  if (COMPOSITION.some((k) => k in node)) return [];
+  if (Array.isArray(value)) return node.items && typeof node.items === 'object' ? value.flatMap((v, i) => nestedUnknownKeys(node.items, v, joinPointer(path, i))) : [];
+  if (!value || typeof value !== 'object') return [];
+  const properties = node.properties && typeof node.properties === 'object' ? node.properties : null;
+  if (!properties) return [];
+  const details: ErrorDetail[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    if (Object.hasOwn(properties, key)) details.push(...nestedUnknownKeys(properties[key], child, joinPointer(path, key)));
+    else if (node.additionalProperties === undefined && child !== null) {
+      details.push({ path: joinPointer(path, key), message: `${key} is not a field here`, code: 'UNKNOWN_FIELD' });
+    }
   }
   return details;
 }
