@@ -58,6 +58,27 @@ describe('audit chain', { timeout: 120_000 }, () => {
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);
     expect(cli.stdout).toBe(`audit chain intact: ${rows.length} entries, head #${rows.length} ${rows.at(-1)!.hash}\n`);
+    const json = await flowcrm(['audit', 'verify', '--json'], { DATABASE_URL: database.url });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ intact: true, rows: rows.length, headSeq: String(rows.length), headHash: rows.at(-1)!.hash, problems: [] });
+  });
+
+  it('leaves no gap for entries of rolled-back transactions and savepoints', async () => {
+    const insert = (actor: string) => sql.query(`insert into audit_entries (id, entity, action, actor, at) values (gen_random_uuid(), 'session', 'login', $1, now())`, [actor]);
+    const before = Number((await sql.query(`select seq from audit_chain`)).rows[0].seq);
+    await sql.query('begin');
+    await insert('rolled-back');
+    await sql.query('rollback');
+    await sql.query('begin');
+    await sql.query('savepoint s');
+    await insert('savepoint-rolled-back');
+    await sql.query('rollback to savepoint s');
+    await insert('kept-1');
+    await insert('kept-2');
+    await sql.query('commit');
+    const rows = (await sql.query(`select actor, seq::int as seq from audit_entries where seq > $1 order by seq`, [before])).rows;
+    expect(rows).toEqual([{ actor: 'kept-1', seq: before + 1 }, { actor: 'kept-2', seq: before + 2 }]);
+    expect((await verifyAuditChain(orm.em.fork())).intact).toBe(true);
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE of audit rows and of the chain head, even to the table owner', async () => {
