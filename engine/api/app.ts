@@ -1,9 +1,13 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppDeps } from './context.js';
-import errors from './plugins/errors.js';
+import errors, { frameworkError } from './plugins/errors.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
 import adminUi from './plugins/admin-ui.js';
+import auditDenials from './plugins/audit-denials.js';
+import jsonBody from './plugins/json-body.js';
+import hygiene from './plugins/hygiene.js';
+import errorResponses from './plugins/error-responses.js';
 import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
 import configRoutes from './routes/config.js';
@@ -24,12 +28,17 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     bodyLimit: 1024 * 1024,
     // task ids carry the workflow id and run id: longer than Fastify's default of 100
     routerOptions: { maxParamLength: 500 },
+    frameworkErrors: frameworkError,
     ...options,
   });
   app.decorate('deps', deps);
   await app.register(errors);
+  await app.register(jsonBody);
+  await app.register(hygiene, { corsOrigins: deps.corsOrigins });
+  await app.register(errorResponses);
   await app.register(docs);
   await app.register(auth);
+  await app.register(auditDenials);
   await app.register(adminUi);
   await app.register(healthRoutes);
   await app.register(authRoutes);

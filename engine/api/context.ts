@@ -9,6 +9,8 @@ export interface AppDeps {
   adminUiDir?: string;
   /** Process runs continue as new after this many history events (default: when Temporal suggests it). */
   processHistoryLimit?: number;
+  /** Browser origins allowed by CORS; absent: `FLOWCRM_CORS_ORIGINS`; empty: CORS off. */
+  corsOrigins?: string[];
 }
 
 export interface AuthUser {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConfigVersionEntity, type ConfigVersion } from './entities.js';
 import { contentHash } from './canonical-json.js';
 import { DomainError } from '../domain/errors.js';
+import { addAudit } from './audit.js';
 
 export interface PublishedConfig {
   version: number;
@@ -81,6 +82,10 @@ export class ConfigStore {
         author,
         createdAt: new Date(),
         bundle: content,
+      });
+      addAudit(em, {
+        entity: 'config', action: 'publish', actor: author,
+        changes: { version: { before: last?.version ?? null, after: version }, hash: { before: last?.hash ?? null, after: row.hash } },
       });
       await em.flush();
       return this.remember(toPublished(row));

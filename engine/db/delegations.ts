@@ -4,6 +4,8 @@ import { DelegationEntity, UserEntity, type Delegation } from './entities.js';
 import { addAudit } from './records.js';
 import { DomainError } from '../domain/errors.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface DelegationDto {
   id: string;
   from: string;
@@ -60,7 +62,7 @@ export class DelegationRepository {
 
   async revoke(id: string, actor: { username: string; roles: string[] }): Promise<void> {
     await this.em.transactional(async (tx) => {
-      const row = await tx.findOne(DelegationEntity, { id, revokedAt: null });
+      const row = UUID.test(id) ? await tx.findOne(DelegationEntity, { id, revokedAt: null }) : null;
       if (!row) throw new DomainError('NOT_FOUND', `delegation ${id} does not exist`);
       if (row.fromUser !== actor.username && !actor.roles.includes('admin')) throw new DomainError('FORBIDDEN', 'not your delegation');
       row.revokedAt = new Date();

@@ -55,7 +55,8 @@ export const AuditEntryEntity = defineEntity({
   properties: {
     id: p.uuid().primary(),
     entity: p.string(),
-    recordId: p.uuid(),
+    /** Null for events about no record (logins, configuration publishes, refused requests). */
+    recordId: p.uuid().nullable(),
     action: p.string(),
     actor: p.string(),
     at: p.datetime(),

@@ -8,6 +8,7 @@ import { Migration0003Notifications } from './migrations/0003-notifications.js';
 import { Migration0004Approvals } from './migrations/0004-approvals.js';
 import { Migration0005PendingApprovals } from './migrations/0005-pending-approvals.js';
 import { Migration0006ProcessInterpreter } from './migrations/0006-process-interpreter.js';
+import { Migration0020AuditChain } from './migrations/0020-audit-chain.js';
 
 export type Orm = MikroORM;
 
@@ -35,6 +36,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
         { name: '0004-approvals', class: Migration0004Approvals },
         { name: '0005-pending-approvals', class: Migration0005PendingApprovals },
         { name: '0006-process-interpreter', class: Migration0006ProcessInterpreter },
+        { name: '0020-audit-chain', class: Migration0020AuditChain },
       ],
       transactional: true,
       allOrNothing: true,

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError, joinPointer, type ErrorDetail } from '../domain/errors.js';
 import { applyComputed, checkPicklists, entityFeatures, formatNumber, numberingScope, type EntityFeatures } from '../domain/records/features.js';
 import { fieldCatalog, fieldExpression, type FieldCatalog } from '../domain/query/fields.js';
+import { declaredFields, writableFieldProblems, type DeclaredFields } from '../domain/records/mass-assignment.js';
 import { entityDefinition, entityRules, validateData } from './record-validation.js';
 import { runSql } from './record-sql.js';
 import { ConfigStore, type PublishedConfig } from './config-store.js';
@@ -13,6 +14,8 @@ export interface EntityContext {
   rules: ReturnType<typeof entityRules>;
   features: EntityFeatures;
   catalog: FieldCatalog;
+  /** The fields a record write may name. */
+  fields: DeclaredFields;
 }
 
 const contexts = new Map<string, EntityContext>();
@@ -36,7 +39,7 @@ export function entityContext(config: PublishedConfig, entity: string): EntityCo
     const definition = entityDefinition(config, entity) as unknown as Record<string, unknown>;
     context = {
       config, entity, rules: entityRules(config, entity),
-      features: entityFeatures(config.bundle, definition), catalog: fieldCatalog(definition.schema),
+      features: entityFeatures(config.bundle, definition), catalog: fieldCatalog(definition.schema), fields: declaredFields(definition.schema),
     };
     contexts.set(key, context);
   }
@@ -94,12 +97,17 @@ export interface PrepareInput {
 }
 
 /**
- * Turns a requested write into the data to store, inside the caller's transaction: read-only rules, defaults,
- * computed fields, numbering (create), schema, picklists, then references, users and unique fields against the
- * database. Problems with the data throw 422; a taken unique value throws 409.
+ * Turns a requested write into the data to store, inside the caller's transaction: system and unknown fields,
+ * read-only rules, defaults, computed fields, numbering (create), schema, picklists, then references, users and
+ * unique fields against the database. Problems with the data throw 422; a taken unique value throws 409.
  */
 export async function prepareData(em: EntityManager, ctx: EntityContext, request: PrepareInput): Promise<Record<string, unknown>> {
   const { prefix, current } = request;
+  const fieldDetails = request.system ? [] : writableFieldProblems(request.input, ctx.fields, prefix, current?.data ?? null);
+  if (fieldDetails.length) {
+    const code = fieldDetails.some((d) => d.code === 'FORBIDDEN_FIELD') ? 'FORBIDDEN_FIELD' : 'UNKNOWN_FIELD';
+    throw new DomainError(code, 'the write names fields it may not set', fieldDetails);
+  }
   const details = request.system ? [] : readOnlyProblems(ctx, request.merged, request.input, current?.data ?? null, prefix);
   details.push(...nulProblems(request.merged, prefix));
   if (details.length) throw new DomainError('VALIDATION_FAILED', 'the record is invalid', details);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { RecordEntity, AuditEntryEntity, type CrmRecord } from './entities.js';
+import { addAudit } from './audit.js';
 import { applyMergePatch } from '../domain/records/merge-patch.js';
 import { diffFields } from '../domain/records/diff.js';
 import { applyReview, unreviewed, type ReviewStage, type ReviewState } from '../domain/records/review.js';
@@ -42,35 +43,10 @@ export function toRecordDto(r: CrmRecord | RecordRow, withReview = false): Recor
   };
 }
 
+export { addAudit, type AuditInput } from './audit.js';
+
 function parsed<T>(value: T | string): T {
   return typeof value === 'string' ? JSON.parse(value) as T : value;
-}
-
-export interface AuditInput {
-  entity: string;
-  recordId: string;
-  action: string;
-  actor: string;
-  changes?: Record<string, unknown>;
-  comment?: string | null;
-  context?: Record<string, unknown>;
-  idempotencyKey?: string | null;
-  at?: Date;
-}
-
-export function addAudit(em: EntityManager, entry: AuditInput): void {
-  em.create(AuditEntryEntity, {
-    id: randomUUID(),
-    entity: entry.entity,
-    recordId: entry.recordId,
-    action: entry.action,
-    actor: entry.actor,
-    at: entry.at ?? new Date(),
-    changes: entry.changes ?? {},
-    comment: entry.comment ?? null,
-    context: entry.context ?? {},
-    idempotencyKey: entry.idempotencyKey ?? null,
-  });
 }
 
 /** A unique index can still refuse a write the in-transaction check let through (it is the last guard). */

@@ -27,6 +27,14 @@ export const ErrorCode = {
   WEBHOOK_TARGET_FORBIDDEN: 'WEBHOOK_TARGET_FORBIDDEN',
   /** No step or boundary of the process waits for this business event. */
   EVENT_NOT_AWAITED: 'EVENT_NOT_AWAITED',
+  /** A body names a system field or a prototype key (`__proto__`, `constructor`, `prototype`). */
+  FORBIDDEN_FIELD: 'FORBIDDEN_FIELD',
+  /** A record write names a field its entity does not declare. */
+  UNKNOWN_FIELD: 'UNKNOWN_FIELD',
+  /** The path exists, the method does not (the answer carries `Allow`). */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  QUERY_TOO_LONG: 'QUERY_TOO_LONG',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -49,6 +57,11 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   INCOMPATIBLE_CHANGE: 422,
   WEBHOOK_TARGET_FORBIDDEN: 422,
   EVENT_NOT_AWAITED: 404,
+  FORBIDDEN_FIELD: 422,
+  UNKNOWN_FIELD: 422,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  QUERY_TOO_LONG: 414,
 };
 
 export function httpStatusOf(code: string): number {

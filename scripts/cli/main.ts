@@ -3,11 +3,12 @@ import { readBundleFolder, starterPackDir } from '../../engine/config-folder.js'
 import { diffCommand, exportCommand, publishCommand, validateCommand } from './commands.js';
 import { writeEntityTypes } from './entity-types.js';
 import { seedCommand } from './seed.js';
+import { auditVerifyCommand } from './audit.js';
 import { CliError, print, printError } from './output.js';
 import { relative } from 'node:path';
 
 const program = new Command('flowcrm')
-  .description('flowcrm configuration tools: validate, publish, export, diff, generate types, seed')
+  .description('flowcrm configuration tools: validate, publish, export, diff, generate types, seed, verify the audit log')
   .showHelpAfterError();
 
 function withApi(command: Command): Command {
@@ -56,6 +57,13 @@ program.command('seed')
   .description('migrate the database at DATABASE_URL and seed the demo organisation and the starter pack')
   .option('--password <password>', 'password of the demo users', 'demo')
   .action((options: { password: string }) => seedCommand(options));
+
+program.command('audit')
+  .description('audit log tools')
+  .command('verify')
+  .description('verify the hash chain of the audit log at DATABASE_URL: every edited, deleted or reordered entry, exit 1')
+  .option('--json', 'print the report as JSON')
+  .action((options: { json?: boolean }) => auditVerifyCommand(options));
 
 try {
   await program.parseAsync(process.argv);

@@ -5,7 +5,8 @@ import { DomainError } from '../../domain/errors.js';
 
 const publicRoutes = new Set(['/health', '/ready', '/api/auth/login', '/openapi.json']);
 
-function isPublic(url: string): boolean {
+/** Routes (or paths) that need no bearer token. */
+export function isPublic(url: string): boolean {
   const path = url.split('?')[0];
   return publicRoutes.has(path) || path === '/docs' || path.startsWith('/docs/') || path === '/admin' || path.startsWith('/admin/') || path === '/';
 }

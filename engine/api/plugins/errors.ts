@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, httpStatusOf, type ErrorDetail } from '../../domain/errors.js';
 import { RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../../db/unavailable.js';
+import { sqlState } from '../../db/record-sql.js';
 
 interface ErrorBody {
   error: { code: string; message: string; details: ErrorDetail[] };
@@ -10,6 +11,14 @@ interface ErrorBody {
 function body(code: string, message: string, details: ErrorDetail[] = []): ErrorBody {
   return { error: { code, message, details } };
 }
+
+/** Errors the router raises before any hook (a path parameter over `maxParamLength`, a bad URL): same envelope. */
+export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(400).send(body('BAD_REQUEST', error.message.slice(0, 200), [{ path: '/params', message: error.code ?? 'invalid' }]));
+}
+
+/** The methods a known path is probed for, to answer another method with 405 and `Allow` instead of 404. */
+const probedMethods = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const;
 
 /** Every error becomes the contract's error body; nothing internal leaks from a 5xx. */
 export default fp(async function errors(app: FastifyInstance) {
@@ -33,15 +42,27 @@ export default fp(async function errors(app: FastifyInstance) {
         .header('retry-after', String(RETRY_AFTER_SECONDS))
         .send(body('UNAVAILABLE', 'the database is unavailable; retry shortly'));
     }
+    if (sqlState(error)?.startsWith('22')) {
+      // a data exception (malformed uuid, value out of range, bad encoding): the input's fault, and a missed check
+      request.log.warn({ err: error }, 'a request value was refused by the database');
+      return reply.status(400).send(body('BAD_REQUEST', 'a value in the request is malformed or out of range'));
+    }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
       return reply.status(status === 503 ? 503 : 500).send(body('INTERNAL', 'the server could not complete the request'));
     }
-    const code = status === 401 ? 'UNAUTHORIZED' : status === 404 ? 'NOT_FOUND' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+    const code = status === 401 ? 'UNAUTHORIZED' : status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
     return reply.status(status).send(body(code, error.message));
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send(body('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+    const path = request.url.split('?')[0];
+    // a route of this very method that answered not found (a missing static file) stays a 404
+    const routed = !!app.findRoute({ method: request.method, url: path });
+    const allowed = routed ? [] : probedMethods.filter((method) => app.findRoute({ method, url: path }));
+    if (allowed.length) {
+      return reply.status(405).header('allow', allowed.join(', ')).send(body('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}`));
+    }
+    return reply.status(404).send(body('NOT_FOUND', `no route ${request.method} ${path}`));
   });
 }, { name: 'errors' });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { UserRepository } from '../../db/users.js';
 import { DomainError } from '../../domain/errors.js';
 import { errors } from './schemas.js';
+import { recordAuditEvent } from '../../db/audit.js';
 
 export default async function authRoutes(app: FastifyInstance) {
   app.post<{ Body: { username: string; password: string } }>('/api/auth/login', {
@@ -16,6 +17,9 @@ export default async function authRoutes(app: FastifyInstance) {
     },
   }, async (request) => {
     const user = await new UserRepository(app.deps.orm.em.fork()).authenticate(request.body.username, request.body.password);
+    await recordAuditEvent(app.deps.orm.em, {
+      entity: 'session', action: user ? 'login' : 'login_failed', actor: request.body.username, context: { ip: request.ip },
+    });
     if (!user) throw new DomainError('UNAUTHORIZED', 'unknown user or wrong password');
     const token = app.jwt.sign({ sub: user.username, roles: user.roles });
     return { token, user };

@@ -1,4 +1,5 @@
-import { DomainError } from '../errors.js';
+import { DomainError, joinPointer } from '../errors.js';
+import { PROTOTYPE_KEYS } from './mass-assignment.js';
 import type { FieldCatalog, FieldInfo } from '../query/fields.js';
 import { resolvePath } from '../query/fields.js';
 
@@ -57,11 +58,16 @@ export function csvToData(rows: string[][], catalog: FieldCatalog): Record<strin
   const [header, ...body] = rows;
   if (!header) return [];
   const columns = header.map((h) => h.trim().split('.'));
+  const forbidden = columns.filter((path) => path.some((p) => PROTOTYPE_KEYS.has(p)));
+  if (forbidden.length) {
+    throw new DomainError('FORBIDDEN_FIELD', 'the CSV header names keys that are never accepted',
+      forbidden.map((path) => ({ path: joinPointer('', ...path), message: `column ${path.join('.')} may not be imported`, code: 'FORBIDDEN_FIELD' })));
+  }
   return body.map((cells) => {
     const data: Record<string, unknown> = {};
     columns.forEach((path, index) => {
       const cell = cells[index];
-      if (cell === undefined || cell === '' || path.some((p) => p === '' || p === '__proto__')) return;
+      if (cell === undefined || cell === '' || path.some((p) => p === '')) return;
       let target = data;
       for (const key of path.slice(0, -1)) {
         if (!target[key] || typeof target[key] !== 'object') target[key] = {};
@@ -73,10 +79,17 @@ export function csvToData(rows: string[][], catalog: FieldCatalog): Record<strin
   });
 }
 
-/** One CSV cell: text as is, everything else as JSON; quoted when it holds a comma, quote or line break. */
+/** Text a spreadsheet would run as a formula (OWASP CSV injection): it gets a leading `'`. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell: text as is (with a leading `'` when it starts like a formula: = + - @ tab CR), numbers and booleans
+ * as written, everything else as JSON; quoted when it holds a comma, quote or line break.
+ */
 export function csvCell(value: unknown): string {
   if (value === undefined || value === null) return '';
-  const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  const text = typeof value === 'string' ? (FORMULA_START.test(value) ? `'${value}` : value)
+    : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
