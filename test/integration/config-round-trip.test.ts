@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import type { HttpClient } from '../support/http.js';
@@ -44,6 +45,20 @@ describe('the bundle GET /api/config returns', () => {
     const { version: _v1, hash: _h1, ...content } = after;
     const { version: _v2, hash: _h2, ...expected } = edited;
     expect(content).toEqual(expected);
+  });
+
+  it('round-trips a process of every step type with its entities, tables and pipelines', async () => {
+    const every = JSON.parse(readFileSync(new URL('../fixtures/valid-config/every-step-type.json', import.meta.url), 'utf8'));
+    const bundle = (await admin.get('/api/config')).body;
+    for (const key of ['entities', 'approvalChains', 'processes', 'pipelines', 'decisionTables', 'calendars', 'roles']) {
+      bundle[key] = { ...bundle[key], ...every[key] };
+    }
+    const published = await admin.post('/api/config/publish', bundle);
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    const after = (await admin.get('/api/config')).body;
+    expect(after.processes['claim-handling']).toEqual(every.processes['claim-handling']);
+    expect(after.decisionTables).toEqual(every.decisionTables);
+    expect((await admin.post('/api/config/validate', after)).body).toEqual({ valid: true, errors: [] });
   });
 
   it('still refuses a bundle that is invalid besides its decoration, with a code at the field', async () => {
