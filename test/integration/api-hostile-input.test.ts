@@ -149,6 +149,20 @@ describe('hostile input on every route of /openapi.json', { timeout: 600_000 }, 
   });
 });
 
+describe('CSV export', () => {
+  it('prefixes cells that a spreadsheet would run as formulas', async () => {
+    const admin = await stack.as('admin');
+    const formula = '=HYPERLINK("http://evil.example","x")';
+    const created = await admin.post('/api/records/quote', { customerName: formula, lines: [{ product: '@SUM(A1)', quantity: 1, unitPrice: 1 }] });
+    expect(created.status).toBe(201);
+    const res = await fetch(`${stack.url}/api/records/quote/export?format=csv&filter=${encodeURIComponent(`record.customerName == '${formula.replace(/"/g, '\\"')}'`)}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
+    expect(text).not.toMatch(/(^|,)=HYPERLINK/m);
+  });
+});
+
 describe('security headers and CORS', () => {
   it('sends helmet headers with a strict CSP on API answers, relaxed only for /docs and the admin UI', async () => {
     const res = await fetch(`${stack.url}/api/config`, { headers: { authorization: `Bearer ${token}` } });

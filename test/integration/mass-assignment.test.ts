@@ -124,6 +124,24 @@ describe('mass assignment (property-based, against the running API)', { timeout:
     expect(await counts()).toEqual(before);
   });
 
+  it('process-driven status (read-only) cannot be set by create, PATCH or import', async () => {
+    const sales1 = await stack.as('sales1');
+    const { body: record } = await sales1.post('/api/records/quote', quoteData(5, 500));
+    const before = await counts();
+    await fc.assert(fc.asyncProperty(fc.constantFrom('approved', 'rejected', 'pending_approval'), fc.boolean(), async (status, wrapped) => {
+      const { text } = body([{ key: 'status', text: JSON.stringify(status), code: 'FORBIDDEN_FIELD' }], wrapped);
+      const pointer = `${wrapped ? '/data' : ''}/status`;
+      for (const res of [await send('POST', '/api/records/quote', text), await send('PATCH', `/api/records/quote/${record.id}`, wrapped ? `{"data": {"status": ${JSON.stringify(status)}}}` : `{"status": ${JSON.stringify(status)}}`)]) {
+        expect(res.status).toBe(422);
+        expect(res.body.error.details).toEqual([expect.objectContaining({ path: pointer, code: 'READ_ONLY_FIELD' })]);
+      }
+      const imported = await send('POST', '/api/records/quote/import?mode=valid-only', `[${body([{ key: 'status', text: JSON.stringify(status), code: 'FORBIDDEN_FIELD' }], false).text}]`);
+      expect(imported.body).toMatchObject({ imported: 0, failed: 1, errors: [{ row: 1, path: '/status' }] });
+    }), { numRuns: 12 });
+    expect(await counts()).toEqual(before);
+    expect((await sales1.get(`/api/records/quote/${record.id}`)).body).toEqual(record);
+  });
+
   it('still accepts the same bodies without the injected keys', async () => {
     const { text } = body([], true);
     const res = await send('POST', '/api/records/quote', text);
