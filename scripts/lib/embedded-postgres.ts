@@ -10,11 +10,12 @@
  *   postgres.log   the server's log
  * The server listens on 127.0.0.1 only (no Unix socket), with scram-sha-256 password authentication.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { getFreePort } from './ports.js';
 import { groupAlive, killTree, spawnGroup } from './process-tree.js';
@@ -131,25 +132,23 @@ function readOrCreatePassword(file: string): string {
   return password;
 }
 
-function initdb(bin: Binaries, cluster: string, password: string, user: RunAs | undefined): void {
+/** Runs initdb (asynchronously: the launcher keeps answering signals); removes the half-made cluster on failure. */
+async function initdb(bin: Binaries, cluster: string, password: string, user: RunAs | undefined): Promise<void> {
   const pwFile = path.join(os.tmpdir(), `flowcrm-pgpw-${randomBytes(6).toString('hex')}`);
   writeFileSync(pwFile, password + '\n', { mode: 0o600 });
   try {
     if (user) chownSync(pwFile, user.uid, user.gid);
     // The builtin locale provider needs no OS locale: the same cluster behaves the same on every machine.
-    execFileSync(bin.initdb, [
+    await promisify(execFile)(bin.initdb, [
       `--pgdata=${cluster}`, '--username=postgres', `--pwfile=${pwFile}`, '--auth=scram-sha-256',
       '--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--locale=C', '--no-instructions',
-    ], { ...user, stdio: 'pipe', env: { ...process.env, LC_ALL: 'C' } });
+    ], { ...user, env: { ...process.env, LC_ALL: 'C' } });
   } catch (err) {
-    const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
+    rmSync(cluster, { recursive: true, force: true });
+    const stderr = (err as { stderr?: string }).stderr ?? '';
     throw new Error(`embedded PostgreSQL: initdb failed: ${stderr || (err as Error).message}`);
   } finally {
-    try {
-      execFileSync('rm', ['-f', pwFile]);
-    } catch {
-      /* best effort */
-    }
+    rmSync(pwFile, { force: true });
   }
 }
 
@@ -214,7 +213,7 @@ export async function startEmbeddedPostgres(dir: string, opts: EmbeddedPostgresO
   if (initialised) {
     mkdirSync(cluster, { recursive: true, mode: 0o700 });
     if (user) chownSync(cluster, user.uid, user.gid);
-    initdb(bin, cluster, password, user);
+    await initdb(bin, cluster, password, user);
   } else {
     await stopStale(cluster);
   }
