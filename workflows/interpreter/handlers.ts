@@ -74,7 +74,7 @@ export function installProcessHandlers(run: ProcessRun): void {
   setHandler(businessEventSignal, ({ name, payload }) => run.receive(name, payload ?? null));
 
   setHandler(recordChangedSignal, ({ version }) => {
-    run.recordChanges++;
+    run.recordChanged();
     run.log('process', 'record-changed', { version });
   });
 }

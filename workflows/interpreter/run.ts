@@ -111,6 +111,11 @@ export class ProcessRun {
     return value;
   }
 
+  /** The run wrote its own record: waits that read it re-read it (the API signals writes made from outside). */
+  recordChanged(): void {
+    this.recordChanges++;
+  }
+
   listen(name: string, delta: 1 | -1): void {
     const n = (this.listeners.get(name) ?? 0) + delta;
     if (n > 0) this.listeners.set(name, n);

@@ -42,4 +42,8 @@ export interface CustomerData {
    * Account manager
    */
   owner?: string;
+  /**
+   * Blacklist reason
+   */
+  blacklistReason?: string;
 }

@@ -18,6 +18,7 @@ export const runAction: StepExecutor<ActionStep> = async (step, { run, visit }) 
     case 'set': {
       const set = resolveValues(run, step.set ?? {}, context, where);
       await activities.updateRecord({ entity, recordId, set, actor: 'system', idempotencyKey: key, context: { processId, step: step.id } });
+      run.recordChanged(); // timers elsewhere in the run that read the record follow its new dates
       break;
     }
     case 'notify': {

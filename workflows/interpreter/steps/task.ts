@@ -53,6 +53,7 @@ export const runTask: StepExecutor<TaskStep> = async (step, { run, visit }) => {
     const context = run.context(await run.record(), { form: answer.data });
     const set = Object.fromEntries(Object.entries(step.outputs).map(([field, expr]) => [field, run.evaluate(expr, context, `${where} output ${field}`)]));
     await activities.updateRecord({ entity, recordId, set, actor: answer.actor, idempotencyKey: run.key(step.id, visit, 'outputs'), context: { processId, step: step.id } });
+    run.recordChanged();
   }
   return {};
 };

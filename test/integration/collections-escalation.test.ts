@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startStackWith, type Stack } from '../support/stack-core.js';
+import { eventually, type HttpClient } from '../support/http.js';
+import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
+
+const testServer = fileURLToPath(new URL('../../.tools/bin/temporal-test-server', import.meta.url));
+const day = 86_400_000;
+const hour = 3_600_000;
+
+let env: TestWorkflowEnvironment;
+let stack: Stack;
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
+  stack = await startStackWith({ temporalAddress: env.address, workflowBundlePath: inject('workflowBundlePath') });
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await env?.teardown();
+});
+
+const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** A rung's instant: 09:00 Beijing time (01:00 UTC) of a date, plus whole days (the starter pack's convention). */
+const rung = (date: string, days: number) => new Date(Date.parse(`${date}T01:00:00Z`) + days * day).toISOString();
+
+async function newReceivable(sales1: HttpClient, amount: number) {
+  const customer = await createRecord(sales1, 'customer', { name: `Hainan dealer ${Math.random().toString(36).slice(2, 7)}` });
+  const shippedAt = isoDate(await env.currentTimeMs());
+  const dueDate = isoDate(Date.parse(shippedAt) + 30 * day);
+  const recordId = await createRecord(sales1, 'receivable', { customer, amount, shippedAt, dueDate, salesUnit: 'east-1' });
+  const processId = `collections-escalation:receivable:${recordId}`;
+  await eventually(async () => (await sales1.get(processUrl(processId))).status === 200, 10_000);
+  return { customer, shippedAt, dueDate, recordId, processId };
+}
+
+/** Sleeps the test server until `iso` plus a little. */
+async function sleepUntil(iso: string, slackMs = hour) {
+  const ms = Date.parse(iso) + slackMs - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
+
+const fired = (view: { timeline: { step: string; event: string; detail?: { until?: string } }[] }) =>
+  Object.fromEntries(view.timeline.filter((e) => e.event === 'timer-fired').map((e) => [e.step, e.detail?.until]));
+
+describe('collections escalation (R-01..R-07) on simulated time', () => {
+  it('runs the whole ladder over 90 days: tasks, warnings, the shipments decision and the blacklist at their rung times', async () => {
+    const [sales1, collector, manager] = await Promise.all(['sales1', 'collector1', 'collectmgr'].map((u) => stack.as(u)));
+    const { customer, shippedAt, dueDate, recordId, processId } = await newReceivable(sales1, 120_000);
+
+    const r01 = await openTaskOf(collector, recordId, 'r01-confirm-shipment', 10_000);
+    expect((await collector.post(`/api/tasks/${r01.id}/complete`, {})).status).toBe(200);
+
+    await sleepUntil(rung(shippedAt, 14));
+    await openTaskOf(collector, recordId, 'r02-check-sales', 10_000);
+    await sleepUntil(rung(dueDate, -7));
+    await openTaskOf(collector, recordId, 'r03-agree-payment-date', 10_000);
+    expect((await collector.get('/api/inbox')).body.items.some((t: { step: string; recordId: string }) => t.recordId === recordId && t.step === 'r02-check-sales')).toBe(false);
+
+    await sleepUntil(rung(dueDate, 7));
+    const r05 = await openTaskOf(collector, recordId, 'r05-find-reason', 10_000);
+    expect((await sales1.get(`/api/records/receivable/${recordId}`)).body.data).toMatchObject({ status: 'overdue', creditWarning: true, badCreditRecorded: true });
+    expect((await collector.post(`/api/tasks/${r05.id}/complete`, { data: { overdueReason: 'typhoon season, slow sell-through', creditCause: true } })).status).toBe(200);
+
+    await sleepUntil(rung(dueDate, 14));
+    const r06 = await openTaskOf(manager, recordId, 'r06-decide-shipments', 10_000);
+    expect((await manager.post(`/api/tasks/${r06.id}/complete`, { outcome: 'stop' })).status).toBe(200);
+    await eventually(async () => (await sales1.get(`/api/records/receivable/${recordId}`)).body.data.stopShipments === 'stop', 10_000);
+
+    await sleepUntil(rung(dueDate, 30));
+    const r07 = await openTaskOf(manager, recordId, 'r07-site-visit', 10_000);
+    expect((await sales1.get(`/api/records/receivable/${recordId}`)).body.data).toMatchObject({
+      status: 'special_case', overdueReason: 'typhoon season, slow sell-through', creditCause: true, stopShipments: 'stop',
+    });
+    expect((await sales1.get(`/api/records/customer/${customer}`)).body.data.state).toBe('blacklisted');
+    const feed = (await (await stack.as('sales2')).get('/api/notifications')).body.items;
+    expect(feed.some((n: { title: string }) => n.title.startsWith('A customer is blacklisted'))).toBe(true);
+
+    await sleepUntil(rung(shippedAt, 90));
+    expect((await sales1.get(processUrl(processId))).body.status).toBe('running');
+    expect((await manager.post(`/api/tasks/${r07.id}/complete`, {})).status).toBe(200);
+    const ended = await processIn(sales1, processId, 'completed', 10_000);
+    expect(ended.outcome).toBe('special_case');
+    expect(fired(ended)).toMatchObject({
+      'r02-sales-check-at': rung(shippedAt, 14), 'r03-week-before-due': rung(dueDate, -7), 'r05-week-overdue': rung(dueDate, 7),
+      'r06-two-weeks-overdue': rung(dueDate, 14), 'r07-month-overdue': rung(dueDate, 30),
+    });
+    const opened = ended.timeline.filter((e: { event: string }) => e.event === 'task-opened').map((e: { step: string }) => e.step);
+    expect(opened).toEqual(['r01-confirm-shipment', 'r02-check-sales', 'r03-agree-payment-date', 'r05-find-reason', 'r06-decide-shipments', 'r07-site-visit']);
+    expect(ended.tasks.map((t: { step: string; status: string }) => [t.step, t.status])).toEqual([
+      ['r01-confirm-shipment', 'completed'], ['r02-check-sales', 'cancelled'], ['r03-agree-payment-date', 'cancelled'],
+      ['r05-find-reason', 'completed'], ['r06-decide-shipments', 'completed'], ['r07-site-visit', 'completed'],
+    ]);
+  }, 180_000);
+
+  it('stops at once on full payment on day due+10 (partial payment does not): no +14 rung, no blacklist', async () => {
+    const sales1 = await stack.as('sales1');
+    const { customer, dueDate, recordId, processId } = await newReceivable(sales1, 50_000);
+    await sleepUntil(rung(dueDate, 8));
+    expect((await sales1.post(`${processUrl(processId)}/events/payment_received`, { amount: 20_000 })).status).toBe(202);
+    await sleepUntil(rung(dueDate, 9));
+    expect((await sales1.get(processUrl(processId))).body.status).toBe('running');
+    expect((await sales1.post('/api/events/payment_received', { entity: 'receivable', recordId, payload: { amount: 50_000 } })).status).toBe(202);
+    const ended = await processIn(sales1, processId, 'completed', 10_000);
+    expect(ended.outcome).toBe('paid');
+    await sleepUntil(rung(dueDate, 40));
+    const view = (await sales1.get(processUrl(processId))).body;
+    expect(view.timeline.some((e: { step: string }) => e.step.startsWith('r06') || e.step.startsWith('r07'))).toBe(false);
+    expect((await sales1.get(`/api/records/receivable/${recordId}`)).body.data).toMatchObject({ status: 'paid', paidAmount: 50_000 });
+    expect((await sales1.get(`/api/records/customer/${customer}`)).body.data.state).not.toBe('blacklisted');
+    expect(view.tasks.every((t: { status: string }) => t.status !== 'open')).toBe(true);
+  }, 180_000);
+
+  it('re-anchors every later rung on the new due date of an approved 30-day extension (R-04)', async () => {
+    const [sales1, manager] = await Promise.all(['sales1', 'collectmgr'].map((u) => stack.as(u)));
+    const { dueDate, recordId, processId } = await newReceivable(sales1, 80_000);
+    await sleepUntil(rung(dueDate, -10));
+    await eventually(async () => (await sales1.get(processUrl(processId))).body.listening?.includes('extension_requested'), 10_000);
+    expect((await sales1.post(`${processUrl(processId)}/events/extension_requested`, { reason: 'typhoon and rainstorm' })).status).toBe(202);
+    const review = await openTaskOf(manager, recordId, 'extension-review', 10_000);
+    const newDue = isoDate(Date.parse(dueDate) + 30 * day);
+    expect((await manager.post(`/api/tasks/${review.id}/complete`, { outcome: 'approve', data: { newDueDate: newDue } })).status).toBe(200);
+    await eventually(async () => (await sales1.get(`/api/records/receivable/${recordId}`)).body.data.dueDate === newDue, 10_000);
+    expect((await sales1.get(`/api/records/receivable/${recordId}`)).body.data.extensionReason).toBe('typhoon and rainstorm');
+
+    await sleepUntil(rung(dueDate, 24)); // past the old due+7 and due+14, and past the new due-7
+    const mid = (await sales1.get(processUrl(processId))).body;
+    expect(fired(mid)['r05-week-overdue']).toBeUndefined();
+    expect(fired(mid)['r03-week-before-due']).toBe(rung(newDue, -7));
+    await sleepUntil(rung(newDue, 14));
+    const later = (await sales1.get(processUrl(processId))).body;
+    expect(fired(later)).toMatchObject({ 'r05-week-overdue': rung(newDue, 7), 'r06-two-weeks-overdue': rung(newDue, 14) });
+    await sales1.post(`${processUrl(processId)}/events/payment_received`, { amount: 80_000 });
+    await processIn(sales1, processId, 'completed', 10_000);
+  }, 180_000);
+});
