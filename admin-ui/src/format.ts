@@ -1,3 +1,4 @@
+import { localize, type Locale } from './i18n';
 import type { EntityDefinition } from './types';
 
 export function dateTime(value: string | null | undefined): string {
@@ -10,8 +11,8 @@ export function isOverdue(dueAt: string | null | undefined, now = Date.now()): b
   return !!dueAt && new Date(dueAt).getTime() < now;
 }
 
-export function entityLabel(name: string, entity: EntityDefinition | undefined): string {
-  return entity?.label?.en ?? name;
+export function entityLabel(name: string, entity: EntityDefinition | undefined, locale: Locale): string {
+  return localize(entity?.label, locale, name);
 }
 
 /** The record's title: its entity's titleField, else its id. */

@@ -1,0 +1,42 @@
+import i18next from 'i18next';
+import { initReactI18next, useTranslation } from 'react-i18next';
+import { en } from './en';
+import { zh } from './zh';
+
+export type Locale = 'en' | 'zh';
+export const locales: Locale[] = ['en', 'zh'];
+const storageKey = 'flowcrm-locale';
+
+function storedLocale(): Locale {
+  const stored = localStorage.getItem(storageKey);
+  if (stored === 'en' || stored === 'zh') return stored;
+  return navigator.language.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}
+
+void i18next.use(initReactI18next).init({
+  resources: { en: { translation: en }, zh: { translation: zh } },
+  lng: storedLocale(),
+  fallbackLng: 'en',
+  interpolation: { escapeValue: false }, // React escapes
+  returnNull: false,
+});
+
+export function setLocale(locale: Locale): void {
+  localStorage.setItem(storageKey, locale);
+  document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
+  void i18next.changeLanguage(locale);
+}
+
+export function useLocale(): Locale {
+  const { i18n } = useTranslation();
+  return i18n.language === 'zh' ? 'zh' : 'en';
+}
+
+/** A configuration label (`{en, zh}`) in the chosen locale, English when the locale has none. */
+export function localize(text: Partial<Record<string, string | undefined>> | string | undefined | null, locale: Locale, fallback = ''): string {
+  if (!text) return fallback;
+  if (typeof text === 'string') return text;
+  return text[locale] ?? text.en ?? fallback;
+}
+
+export { i18next };
