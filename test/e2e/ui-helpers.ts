@@ -8,6 +8,7 @@ export interface UiPage { page: Page; consoleErrors: string[] }
 /** A fresh context (own localStorage) whose console errors and uncaught exceptions are collected. */
 export async function openPage(browser: Browser, viewport = { width: 1280, height: 1000 }): Promise<UiPage> {
   const page = await (await browser.newContext({ viewport })).newPage();
+  page.setDefaultTimeout(8000); // a missing element fails the step that waits for it, naming the locator
   const consoleErrors: string[] = [];
   page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));

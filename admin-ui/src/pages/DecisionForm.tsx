@@ -18,7 +18,7 @@ export function DecisionForm({ taskId, schema, onDecided }: { taskId: string; sc
   const uiSchema: UiSchema = {
     outcome: { 'ui:widget': 'radio', 'ui:enumNames': outcomes.map((o) => t(`outcome.${o}`, { defaultValue: o })), 'ui:options': { inline: true } },
     comment: { 'ui:widget': 'textarea', 'ui:placeholder': t('task.why'), 'ui:options': { rows: 3 } },
-    'ui:submitButtonOptions': { submitText: t('task.submitDecision'), props: { disabled: busy } },
+    'ui:submitButtonOptions': { submitText: t('task.submitDecision'), props: { disabled: busy, type: 'primary' } },
   };
 
   async function submit(data: Decision) {

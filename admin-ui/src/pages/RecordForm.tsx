@@ -45,7 +45,7 @@ export function RecordForm({ name, entity, record, locked = [], onSaved }: {
     <div className="record-form" data-testid={record ? 'edit-form' : 'create-form'}>
       <ThemedForm
         schema={schema}
-        uiSchema={uiSchemaFor(entity, { locale, locked }, { 'ui:submitButtonOptions': { submitText: record ? t('records.save') : t('records.create'), props: { disabled: busy } } })}
+        uiSchema={uiSchemaFor(entity, { locale, locked }, { 'ui:submitButtonOptions': { submitText: record ? t('records.save') : t('records.create'), props: { disabled: busy, type: 'primary' } } })}
         formData={formData}
         formContext={{ config, locale, user }}
         validator={validator}
