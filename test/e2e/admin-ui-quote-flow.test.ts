@@ -147,10 +147,10 @@ describe('a quote through the admin UI, as each user does it', () => {
     expect(await form.locator('#root_priority').locator('xpath=ancestor::*[contains(@class,"ant-select")][1]').textContent()).toContain('高');
     expect(await rep.locator('[data-testid=history-entry][data-action=approve]').textContent()).toContain('批准');
     expect(await rep.locator('.ant-breadcrumb').textContent()).toContain('报价单列表');
+    await screenshot(rep, 'record-page-zh');
     await form.locator('#root_validUntil').click();
     await rep.locator('.ant-picker-dropdown:visible', { hasText: '今天' }).waitFor({ timeout: 5000 }); // antd zh_CN
     await rep.keyboard.press('Escape');
-    await screenshot(rep, 'record-page-zh');
 
     await rep.reload();
     await rep.locator('[data-testid=record-status]').filter({ hasText: '已批准' }).waitFor({ timeout: 10_000 });

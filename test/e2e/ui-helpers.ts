@@ -22,7 +22,7 @@ export async function signIn(browser: Browser, baseUrl: string, username: string
   const ui = await openPage(browser, viewport);
   await ui.page.goto(`${baseUrl}${path}`);
   await fillSignIn(ui.page, username);
-  await ui.page.getByTestId('me').filter({ hasText: username }).waitFor({ timeout: 10_000 });
+  await ui.page.getByTestId('me').filter({ hasText: username }).waitFor({ state: 'attached', timeout: 10_000 }); // hidden at phone width
   return ui;
 }
 

@@ -20,7 +20,8 @@ const look: Record<string, { color: string; icon?: React.ReactNode }> = {
 function changeText(changes: Record<string, unknown>, label: (field: string) => string): string {
   return Object.entries(changes ?? {}).map(([field, change]) => {
     const c = change as { before?: unknown; after?: unknown } | null;
-    return c && typeof c === 'object' && ('before' in c || 'after' in c) ? `${label(field)}: ${short(c.before)} → ${short(c.after)}` : `${label(field)}: ${short(change)}`;
+    if (!c || typeof c !== 'object' || !('before' in c || 'after' in c)) return `${label(field)}: ${short(change)}`;
+    return c.before === null || c.before === undefined ? `${label(field)}: ${short(c.after)}` : `${label(field)}: ${short(c.before)} → ${short(c.after)}`;
   }).join('; ');
 }
 

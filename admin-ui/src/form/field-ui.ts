@@ -51,7 +51,8 @@ function fieldUi(schema: Schema, name: string, locale: Locale): Ui {
   if (!render?.field && isSchema(schema.properties)) Object.assign(ui, propertiesUi(schema.properties, locale));
   if (isSchema(schema.items) && type !== 'multiselect') {
     const items = schema.items;
-    ui.items = isSchema(items.properties) ? propertiesUi(items.properties, locale) : fieldUi(items, name, locale);
+    // RJSF titles each item "<title>-<n>" from the items' ui:title: the array's label in the locale.
+    ui.items = isSchema(items.properties) ? { 'ui:title': ui['ui:title'], ...propertiesUi(items.properties, locale) } : fieldUi(items, name, locale);
   }
   return ui;
 }
