@@ -1,13 +1,15 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Spin } from 'antd';
 import { get, getToken, onUnauthorized, query, setToken } from './api';
 import { SessionContext } from './config-context';
 import { AppLayout } from './components/AppLayout';
-import { LoginPage } from './pages/LoginPage';
 import { LocaleProvider } from './locale-provider';
 import { navigate, replace, searchParam, usePath } from './router';
 import { Routes } from './Routes';
 import type { Config, User } from './types';
+
+/** Its own chunk: antd's Form (and its validator) are not needed by a signed-in user's inbox. */
+const LoginPage = lazy(() => import('./pages/LoginPage').then((m) => ({ default: m.LoginPage })));
 
 /** Where sign-in sends the user back to: the `next` of /login, never another origin. */
 function nextOf(path: string): string {
@@ -55,7 +57,13 @@ export function App() {
 
   let body;
   if (checking) body = <div className="center"><Spin size="large" /></div>;
-  else if (!user) body = onLogin ? <LoginPage expired={searchParam(path, 'expired') === '1'} onSignedIn={(u) => { setExpired(false); setUser(u); }} /> : null;
+  else if (!user) {
+    body = onLogin && (
+      <Suspense fallback={<div className="center"><Spin size="large" /></div>}>
+        <LoginPage expired={searchParam(path, 'expired') === '1'} onSignedIn={(u) => { setExpired(false); setUser(u); }} />
+      </Suspense>
+    );
+  }
   else {
     body = (
       <SessionContext.Provider value={{ user, config }}>

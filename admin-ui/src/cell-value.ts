@@ -1,7 +1,7 @@
-import { localize, type Locale } from './i18n';
-import { enumLabel } from './form/field-ui';
-import { short } from './format';
-import type { Config } from './types';
+import { localize, type Locale } from './i18n/localize.js';
+import { enumLabel } from './form/field-ui.js';
+import { short } from './format.js';
+import type { Config } from './types.js';
 
 type Schema = Record<string, unknown>;
 

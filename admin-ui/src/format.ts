@@ -1,5 +1,5 @@
-import { localize, type Locale } from './i18n';
-import type { EntityDefinition } from './types';
+import { localize, type Locale } from './i18n/localize.js';
+import type { EntityDefinition } from './types.js';
 
 export function dateTime(value: string | null | undefined): string {
   if (!value) return '';

@@ -1,5 +1,5 @@
-import type { EntityDefinition } from '../../schemas/generated/entity';
-import type { LocalizedText, Picklist } from '../../schemas/generated/picklist';
+import type { EntityDefinition } from '../../schemas/generated/entity.js';
+import type { LocalizedText, Picklist } from '../../schemas/generated/picklist.js';
 
 export type { EntityDefinition, LocalizedText, Picklist };
 

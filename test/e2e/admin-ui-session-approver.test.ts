@@ -71,12 +71,12 @@ describe('approver and requester', () => {
     await row.waitFor();
     const box = await row.boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= phone.width).toBe(true);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(phone.width);
     await screenshot(page, 'inbox-phone');
 
     await row.click();
     await page.getByTestId('task-page').waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(phone.width);
     const decision = page.getByTestId('decision-form');
     await decision.getByRole('radio', { name: 'Approve' }).check();
     await decision.locator('textarea').fill('approved on the phone');

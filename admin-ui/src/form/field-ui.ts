@@ -1,7 +1,8 @@
+// Pure module (no React, no i18next): imported with .js extensions so test/unit can load it under NodeNext.
 import type { UiSchema } from '@rjsf/utils';
-import type { FieldType } from '../../../engine/domain/config/field-types';
-import { localize, type Locale } from '../i18n';
-import type { EntityDefinition, LocalizedText } from '../types';
+import type { FieldType } from '../../../engine/domain/config/field-types.js';
+import { localize, type Locale } from '../i18n/localize.js';
+import type { EntityDefinition, LocalizedText } from '../types.js';
 
 type Schema = Record<string, unknown>;
 type Ui = Record<string, unknown>;
@@ -82,4 +83,10 @@ export function uiSchemaFor(entity: EntityDefinition, options: FieldUiOptions, e
   const ui = merge(derived, (entity.ui ?? {}) as Ui);
   for (const field of options.locked ?? []) ui[field] = { ...(ui[field] as Ui | undefined), 'ui:readonly': true };
   return { ...ui, ...extra } as UiSchema;
+}
+
+/** The CEL list filter for "title contains what was typed"; JSON string escaping is valid CEL string syntax. */
+export function titleFilter(titleField: string, text: string): string | undefined {
+  const typed = text.trim();
+  return typed ? `record.${titleField}.contains(${JSON.stringify(typed)})` : undefined;
 }

@@ -3,8 +3,9 @@ import { initReactI18next, useTranslation } from 'react-i18next';
 import { en } from './en';
 import { zh } from './zh';
 
-export type Locale = 'en' | 'zh';
-export const locales: Locale[] = ['en', 'zh'];
+import type { Locale } from './localize';
+
+export { localize, locales, type Locale } from './localize';
 const storageKey = 'flowcrm-locale';
 
 function storedLocale(): Locale {
@@ -32,11 +33,5 @@ export function useLocale(): Locale {
   return i18n.language === 'zh' ? 'zh' : 'en';
 }
 
-/** A configuration label (`{en, zh}`) in the chosen locale, English when the locale has none. */
-export function localize(text: Partial<Record<string, string | undefined>> | string | undefined | null, locale: Locale, fallback = ''): string {
-  if (!text) return fallback;
-  if (typeof text === 'string') return text;
-  return text[locale] ?? text.en ?? fallback;
-}
 
 export { i18next };

@@ -6,14 +6,9 @@ import { get, query } from '../../api';
 import { localize } from '../../i18n';
 import type { CrmRecord, RecordPage } from '../../types';
 import { formContextOf } from '../form-context';
+import { titleFilter } from '../field-ui';
 
 interface Option { value: string; label: string }
-
-/** The CEL list filter for "title contains what was typed"; JSON string escaping is valid CEL string syntax. */
-export function titleFilter(titleField: string, text: string): string | undefined {
-  const typed = text.trim();
-  return typed ? `record.${titleField}.contains(${JSON.stringify(typed)})` : undefined;
-}
 
 /** `x-type: reference`: a searchable picker over `GET /api/records/<x-ref>?filter=...`, showing each record's title. */
 export function ReferenceWidget(props: WidgetProps) {
