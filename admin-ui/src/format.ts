@@ -1,10 +1,13 @@
 import { localize, type Locale } from './i18n/localize.js';
 import type { EntityDefinition } from './types.js';
 
+/** In the app's language: i18n sets `<html lang>` (zh-CN / en); outside a browser, the runtime's default. */
 export function dateTime(value: string | null | undefined): string {
   if (!value) return '';
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : date.toLocaleString();
+  const page = (globalThis as { document?: { documentElement: { lang: string } } }).document; // also typechecked without DOM (test/unit)
+  const lang = page?.documentElement.lang || undefined;
+  return Number.isNaN(date.getTime()) ? value : date.toLocaleString(lang);
 }
 
 export function isOverdue(dueAt: string | null | undefined, now = Date.now()): boolean {

@@ -157,6 +157,36 @@ describe('a quote through the admin UI, as each user does it', () => {
     expect(await rep.evaluate(() => localStorage.getItem('flowcrm-locale'))).toBe('zh');
   });
 
+  it('sorts the list by a column on the server and keeps the sort in the URL', async () => {
+    const api = await stack.as('sales2');
+    for (const [name, total] of [['Sort C', 300], ['Sort A', 100], ['Sort B', 200]] as const) {
+      expect((await api.post('/api/records/quote', { customerName: name, lines: [{ product: 'P', quantity: 1, unitPrice: total }], total })).status).toBe(201);
+    }
+    const page = await as('sales2', '/admin/records/quote');
+    await page.getByTestId('record-row').first().waitFor();
+    const header = page.locator('[data-testid=records-table] thead th', { hasText: 'Total' });
+    await header.click();
+    await page.waitForURL(/sort=total$/);
+    const totals = async () => {
+      await page.getByTestId('record-row').first().waitFor();
+      return (await page.locator('[data-testid=record-row]').allTextContents()).map((t) => t.match(/Sort ([ABC])/)?.[1]).filter(Boolean);
+    };
+    await page.locator('[data-testid=record-row]').first().filter({ hasText: 'Sort A' }).waitFor();
+    expect(await totals()).toEqual(['A', 'B', 'C']);
+    await header.click();
+    await page.waitForURL(/sort=-total$/);
+    await page.reload(); // the sort is in the URL
+    await page.getByTestId('record-row').first().waitFor();
+    const column = (await page.locator('[data-testid=records-table] thead th').allTextContents()).indexOf('Total') + 1;
+    expect(column).toBeGreaterThan(0);
+    const cells = await page.locator(`[data-testid=record-row] td:nth-child(${column})`).allTextContents();
+    const descending = cells.map((c) => Number(c.replace(/,/g, '')));
+    expect(descending.length).toBeGreaterThanOrEqual(3);
+    expect(descending.every((n) => Number.isFinite(n))).toBe(true);
+    expect([...descending].sort((a, b) => b - a)).toEqual(descending);
+    expect(descending).toContain(300);
+  });
+
   it('logged no console errors on any page', () => {
     expect(pages.length).toBeGreaterThanOrEqual(4);
     expect(pages.flatMap((p) => p.consoleErrors)).toEqual([]);

@@ -22,9 +22,12 @@ void i18next.use(initReactI18next).init({
   returnNull: false,
 });
 
+const htmlLang = (locale: Locale) => (locale === 'zh' ? 'zh-CN' : 'en');
+document.documentElement.lang = htmlLang(i18next.language === 'zh' ? 'zh' : 'en');
+
 export function setLocale(locale: Locale): void {
   localStorage.setItem(storageKey, locale);
-  document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
+  document.documentElement.lang = htmlLang(locale); // before the re-render: dateTime() reads it
   void i18next.changeLanguage(locale);
 }
 
