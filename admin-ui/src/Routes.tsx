@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Spin } from 'antd';
-import { match } from './router';
+import { match, searchParam } from './router';
 
 /* Each page is its own chunk: the inbox loads without RJSF, ajv or the date pickers (docs/performance.md). */
 const InboxPage = lazy(() => import('./pages/InboxPage'));
@@ -18,7 +18,8 @@ function page(path: string) {
   params = match('/records/:entity/:id', path);
   if (params) return <RecordPage key={`${params.entity}/${params.id}`} entity={params.entity} id={params.id} />;
   params = match('/records/:entity', path);
-  if (params) return <RecordsPage key={params.entity} entity={params.entity} path={path} />;
+  // Keyed by the sort too: a new sort starts again at the first page.
+  if (params) return <RecordsPage key={`${params.entity}?${searchParam(path, 'sort') ?? ''}`} entity={params.entity} path={path} />;
   if (match('/records', path)) return <RecordsPage path={path} />;
   if (match('/config', path)) return <ConfigPage />;
   if (match('/delegations', path)) return <DelegationsPage />;

@@ -23,6 +23,9 @@ function addWidgetFields(bundle: any): void {
     priority: { type: 'string', 'x-type': 'picklist', 'x-picklist': 'priority', title: 'Priority', 'x-label': { en: 'Priority', zh: '优先级' } },
     validUntil: { type: 'string', format: 'date', 'x-type': 'date', title: 'Valid until', 'x-label': { en: 'Valid until', zh: '有效期至' } },
   });
+  bundle.entities.customer.schema.properties.channels = {
+    type: 'array', items: { type: 'string' }, 'x-type': 'multiselect', 'x-picklist': 'customer-source', title: 'Channels', 'x-label': { en: 'Channels', zh: '渠道' },
+  };
 }
 
 beforeAll(async () => {
@@ -155,6 +158,28 @@ describe('a quote through the admin UI, as each user does it', () => {
     await rep.reload();
     await rep.locator('[data-testid=record-status]').filter({ hasText: '已批准' }).waitFor({ timeout: 10_000 });
     expect(await rep.evaluate(() => localStorage.getItem('flowcrm-locale'))).toBe('zh');
+  });
+
+  it('the rep creates a customer with the picklist, multiselect, phone and user widgets', async () => {
+    const page = await as('sales1', '/admin/records/customer/new');
+    const form = page.getByTestId('create-form');
+    const select = (id: string) => form.locator(id).locator('xpath=ancestor::*[contains(@class,"ant-select")][1]');
+    await form.locator('#root_name').fill('Umbrella Retail');
+    await chooseOption(page, select('#root_type'), 'Distributor');
+    await chooseOption(page, select('#root_tier'), 'B: regular');
+    await chooseOption(page, select('#root_channels'), 'Website');
+    await chooseOption(page, select('#root_channels'), 'Trade show');
+    await page.keyboard.press('Escape');
+    await form.locator('#root_phone').fill('+86 21 5555 0100');
+    expect(await form.locator('#root_phone').getAttribute('type')).toBe('tel');
+    await chooseOption(page, select('#root_owner'), 'branchmgr (my manager)');
+    await form.locator('button[type=submit]').click();
+    await page.waitForURL(/\/admin\/records\/customer\/[0-9a-f-]{36}$/, { timeout: 10_000 });
+    const id = new URL(page.url()).pathname.split('/').pop();
+    const saved = (await (await stack.as('sales1')).get(`/api/records/customer/${id}`)).body;
+    expect(saved.data).toMatchObject({ name: 'Umbrella Retail', type: 'distributor', tier: 'B', channels: ['website', 'trade-show'], phone: '+86 21 5555 0100', owner: 'branchmgr' });
+    const edit = page.getByTestId('edit-form').locator('#root_tier').locator('xpath=ancestor::*[contains(@class,"ant-select")][1]');
+    expect(await edit.textContent()).toContain('B: regular'); // the edit form shows the label, not the stored value
   });
 
   it('sorts the list by a column on the server and keeps the sort in the URL', async () => {

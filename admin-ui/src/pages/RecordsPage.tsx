@@ -30,7 +30,6 @@ export default function RecordsPage({ entity, path }: { entity?: string; path: s
   const [error, setError] = useState<ApiError | null>(null);
   const cursor = cursors[cursors.length - 1];
 
-  useEffect(() => { setCursors([undefined]); }, [sort]);
   useEffect(() => {
     if (!name) return;
     let live = true;
