@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { asApiError, post, type ApiError } from '../api';
 import { useSession } from '../config-context';
 import { localize, useLocale } from '../i18n';
-import { dateTime } from '../format';
+import { dateTime, isOverdue } from '../format';
 import type { ProcessDetail } from '../types';
 import { ErrorBox } from './ErrorBox';
 
@@ -17,7 +17,9 @@ export function ProcessPanel({ process, onChanged }: { process: ProcessDetail; o
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const label = localize(config?.processes?.[process.process]?.label, locale, process.process);
-  const waiting = process.openTasks.map((task) => t('process.waitingFor', { who: task.candidates.join(', '), step: task.step ?? '' }));
+  const waiting = process.openTasks.map((task) => ({
+    id: task.id, text: t('process.waitingFor', { who: task.candidates.join(', '), step: task.step ?? '' }), dueAt: task.dueAt,
+  }));
   const mayRecall = process.status === 'running' && process.startedBy === user.username;
 
   async function recall() {
@@ -40,7 +42,12 @@ export function ProcessPanel({ process, onChanged }: { process: ProcessDetail; o
         title={<Space wrap><strong data-testid="running-process">{t('process.inApproval', { process: label })}</strong><Tag color="processing">{t('status.running')}</Tag></Space>}
         description={(
           <>
-            {waiting.map((w) => <div key={w} data-testid="waiting-for">{w}</div>)}
+            {waiting.map((w) => (
+              <div key={w.id} data-testid="waiting-for">
+                {w.text}
+                {w.dueAt && <> · {t('inbox.due')} {dateTime(w.dueAt)}{isOverdue(w.dueAt) && <Tag color="red" className="overdue-tag">{t('status.overdue')}</Tag>}</>}
+              </div>
+            ))}
             <Typography.Text type="secondary" className="small">{t('process.startedBy', { who: process.startedBy, at: dateTime(process.startedAt) })}</Typography.Text>
           </>
         )}

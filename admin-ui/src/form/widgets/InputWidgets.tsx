@@ -8,7 +8,7 @@ const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 export function PercentWidget({ id, value, disabled, readonly, onChange, onBlur, onFocus, schema, placeholder }: WidgetProps) {
   return (
     <InputNumber
-      id={id} value={typeof value === 'number' ? value : null} min={num(schema.minimum)} max={num(schema.maximum)} step={0.5}
+      id={id} value={typeof value === 'number' ? value : null} min={num(schema.minimum)} max={num(schema.maximum)} step={1}
       suffix="%" disabled={disabled || readonly} placeholder={placeholder} style={{ width: '100%', maxWidth: 200 }}
       onChange={(next) => onChange(next ?? undefined)} onBlur={() => onBlur(id, value)} onFocus={() => onFocus(id, value)}
       aria-describedby={ariaDescribedByIds(id)}
