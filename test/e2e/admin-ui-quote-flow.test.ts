@@ -147,6 +147,7 @@ describe('a quote through the admin UI, as each user does it', () => {
     for (const label of ['客户', '明细', '产品', '数量', '单价', '折扣（%）', '总额', '标价', '优先级', '有效期至']) {
       expect(await form.locator('label', { hasText: label }).count(), label).toBeGreaterThan(0);
     }
+    expect(await form.textContent()).toContain('明细-1'); // array items are titled from the localized schema
     expect(await form.locator('#root_priority').locator('xpath=ancestor::*[contains(@class,"ant-select")][1]').textContent()).toContain('高');
     expect(await rep.locator('[data-testid=history-entry][data-action=approve]').textContent()).toContain('批准');
     expect(await rep.locator('.ant-breadcrumb').textContent()).toContain('报价单列表');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fieldTypes } from '../../engine/domain/config/field-types.js';
-import { enumLabel, fieldLabel, renderByType, titleFilter, uiSchemaFor } from '../../admin-ui/src/form/field-ui.js';
+import { enumLabel, fieldLabel, localizedSchema, renderByType, titleFilter, uiSchemaFor } from '../../admin-ui/src/form/field-ui.js';
 import { cellValue } from '../../admin-ui/src/cell-value.js';
 import type { Config, EntityDefinition } from '../../admin-ui/src/types.js';
 
@@ -71,7 +71,10 @@ describe('admin UI: labels in the chosen locale', () => {
   it('titles nested fields and array items, and falls back to title, then the name', () => {
     const ui = uiSchemaFor(quote, { locale: 'zh' }) as any;
     expect(ui.lines.items.product['ui:title']).toBe('产品');
-    expect(ui.lines.items['ui:title']).toBe('明细');
+    const zh = localizedSchema(quote.schema, 'zh') as any;
+    expect([zh.properties.lines.title, zh.properties.lines.items.properties.unitPrice.title, zh.properties.status.title]).toEqual(['明细', '单价', '状态']);
+    expect(zh.properties.status.enum).toEqual((quote.schema as any).properties.status.enum);
+    expect((quote.schema as any).properties.lines.title).toBe('Lines'); // the configuration itself is not changed
     expect(fieldLabel({ title: 'Plain' }, 'x', 'zh')).toBe('Plain');
     expect(fieldLabel({}, 'bare', 'zh')).toBe('bare');
   });

@@ -2,7 +2,7 @@ import type { RJSFSchema } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
 import { useSession } from '../config-context';
 import { useLocale } from '../i18n';
-import { uiSchemaFor } from '../form/field-ui';
+import { localizedSchema, uiSchemaFor } from '../form/field-ui';
 import { hideSubmit } from '../form/patch';
 import { ThemedForm } from '../form/theme';
 import type { CrmRecord, EntityDefinition } from '../types';
@@ -15,7 +15,7 @@ export function RecordSnapshot({ record, entity }: { record: CrmRecord; entity: 
   return (
     <div className="snapshot" data-testid="record-snapshot">
       <ThemedForm
-        schema={entity.schema as RJSFSchema}
+        schema={localizedSchema(entity.schema as RJSFSchema, locale)}
         uiSchema={uiSchemaFor(entity, { locale }, { ...hideSubmit, 'ui:globalOptions': { addable: false, removable: false, orderable: false, copyable: false } })}
         formData={record.data}
         formContext={{ config, locale, user, readonlyAsDisabled: false }}

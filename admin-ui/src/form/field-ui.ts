@@ -52,8 +52,7 @@ function fieldUi(schema: Schema, name: string, locale: Locale): Ui {
   if (!render?.field && isSchema(schema.properties)) Object.assign(ui, propertiesUi(schema.properties, locale));
   if (isSchema(schema.items) && type !== 'multiselect') {
     const items = schema.items;
-    // RJSF titles each item "<title>-<n>" from the items' ui:title: the array's label in the locale.
-    ui.items = isSchema(items.properties) ? { 'ui:title': ui['ui:title'], ...propertiesUi(items.properties, locale) } : fieldUi(items, name, locale);
+    ui.items = isSchema(items.properties) ? propertiesUi(items.properties, locale) : fieldUi(items, name, locale);
   }
   return ui;
 }
@@ -89,4 +88,17 @@ export function uiSchemaFor(entity: EntityDefinition, options: FieldUiOptions, e
 export function titleFilter(titleField: string, text: string): string | undefined {
   const typed = text.trim();
   return typed ? `record.${titleField}.contains(${JSON.stringify(typed)})` : undefined;
+}
+
+/**
+ * The schema with each `title` replaced by its `x-label` in the locale. The uiSchema titles most fields, but RJSF
+ * names array items "<array schema title>-<n>" from the schema itself, so the schema is localized too.
+ */
+export function localizedSchema<T>(schema: T, locale: Locale): T {
+  if (Array.isArray(schema)) return schema.map((item) => localizedSchema(item, locale)) as T;
+  if (!isSchema(schema)) return schema;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = key.startsWith('x-') || key === 'enum' || key === 'default' ? value : localizedSchema(value, locale);
+  if (isSchema(schema['x-label'])) out.title = localize(schema['x-label'] as LocalizedText, locale, typeof schema.title === 'string' ? schema.title : '');
+  return out as T;
 }

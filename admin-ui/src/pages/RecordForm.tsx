@@ -7,7 +7,7 @@ import { useSession } from '../config-context';
 import { useLocale } from '../i18n';
 import { useApiSubmit } from '../use-api-submit';
 import { ErrorBox } from '../components/ErrorBox';
-import { uiSchemaFor } from '../form/field-ui';
+import { localizedSchema, uiSchemaFor } from '../form/field-ui';
 import { createSchema, mergePatch, readOnlyFields } from '../form/patch';
 import { ThemedForm } from '../form/theme';
 import type { CrmRecord, EntityDefinition } from '../types';
@@ -28,7 +28,7 @@ export function RecordForm({ name, entity, record, locked = [], onSaved }: {
   const { config, user } = useSession();
   const [formData, setFormData] = useState<Data>(record?.data ?? {});
   const { error, extraErrors, busy, run } = useApiSubmit();
-  const schema = record ? (entity.schema as RJSFSchema) : createSchema(entity);
+  const schema = localizedSchema(record ? (entity.schema as RJSFSchema) : createSchema(entity), locale);
 
   async function save(data: Data) {
     await run(async () => {

@@ -1,6 +1,7 @@
 import { InputNumber, Select, Space } from 'antd';
 import type { FieldProps } from '@rjsf/utils';
 import { useTranslation } from 'react-i18next';
+import { lockState } from '../form-context';
 
 interface Money { amount?: number; currency?: string }
 
@@ -16,7 +17,8 @@ function currenciesOf(schema: FieldProps['schema']): { list: string[]; fallback:
 /** `x-type: money`: `{amount, currency}` as one control: a number and an ISO 4217 code. */
 export function MoneyField(props: FieldProps<Money>) {
   const { t } = useTranslation();
-  const { formData, schema, disabled, readonly, fieldPathId, onChange, uiSchema, required } = props;
+  const { formData, schema, readonly, fieldPathId, onChange, uiSchema, required } = props;
+  const { disabled } = lockState(props);
   const id = fieldPathId.$id;
   const value = formData ?? {};
   const { list, fallback } = currenciesOf(schema);
@@ -32,12 +34,12 @@ export function MoneyField(props: FieldProps<Money>) {
       <label htmlFor={`${id}_amount`} className={required ? 'money-label required' : 'money-label'}>{title}</label>
       <Space.Compact style={{ display: 'flex', maxWidth: 360 }}>
         <Select
-          id={`${id}_currency`} aria-label={t('widget.currency')} value={value.currency ?? fallback} disabled={disabled || readonly}
+          id={`${id}_currency`} aria-label={t('widget.currency')} value={value.currency ?? fallback} disabled={disabled} open={readonly ? false : undefined}
           options={[...new Set([...list, ...(value.currency ? [value.currency] : [])])].map((c) => ({ value: c, label: c }))}
           style={{ width: 100 }} onChange={(currency) => change({ ...value, currency })}
         />
         <InputNumber
-          id={`${id}_amount`} aria-label={t('widget.amount')} value={value.amount ?? null} min={0} disabled={disabled || readonly} style={{ flex: 1 }}
+          id={`${id}_amount`} aria-label={t('widget.amount')} value={value.amount ?? null} min={0} disabled={disabled} readOnly={readonly} style={{ flex: 1 }}
           onChange={(amount) => change({ ...value, amount: amount ?? undefined })}
         />
       </Space.Compact>

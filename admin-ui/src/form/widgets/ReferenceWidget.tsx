@@ -5,14 +5,14 @@ import { useTranslation } from 'react-i18next';
 import { get, query } from '../../api';
 import { localize } from '../../i18n';
 import type { CrmRecord, RecordPage } from '../../types';
-import { formContextOf } from '../form-context';
+import { formContextOf, lockState } from '../form-context';
 import { titleFilter } from '../field-ui';
 
 interface Option { value: string; label: string }
 
 /** `x-type: reference`: a searchable picker over `GET /api/records/<x-ref>?filter=...`, showing each record's title. */
 export function ReferenceWidget(props: WidgetProps) {
-  const { id, value, disabled, readonly, onChange, onBlur, onFocus, schema } = props;
+  const { id, value, readonly, onChange, onBlur, onFocus, schema } = props;
   const { t } = useTranslation();
   const { config, locale } = formContextOf(props.registry);
   const target = String(schema['x-ref'] ?? '');
@@ -43,7 +43,7 @@ export function ReferenceWidget(props: WidgetProps) {
 
   return (
     <Select
-      id={id} value={value ?? undefined} allowClear disabled={disabled || readonly} options={options} style={{ width: '100%' }}
+      id={id} value={value ?? undefined} allowClear={!readonly} disabled={lockState(props).disabled} open={readonly ? false : undefined} options={options} style={{ width: '100%' }}
       placeholder={t('widget.searchRecord', { entity: localize(entity?.label, locale, target) })}
       showSearch={{ filterOption: false, onSearch: (text) => void search(text) }}
       notFoundContent={loading ? <Spin size="small" /> : undefined}
