@@ -16,7 +16,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe('admin UI inbox in Chromium', () => {
+// Multi-user browser flows: 10-20 s alone, longer when the whole suite shares two cores.
+describe('admin UI inbox in Chromium', { timeout: 60_000 }, () => {
   it('lets the branch manager sign in, see the quote and approve it', async () => {
     const sales1 = await stack.as('sales1');
     const { recordId } = await submitQuote(sales1, 15, 30_000);

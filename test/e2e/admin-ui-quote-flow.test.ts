@@ -68,7 +68,8 @@ async function createQuote(page: Page, customerName: string): Promise<string> {
   return new URL(page.url()).pathname.split('/').pop() as string;
 }
 
-describe('a quote through the admin UI, as each user does it', () => {
+// Multi-user browser flows: 10-20 s alone, longer when the whole suite shares two cores.
+describe('a quote through the admin UI, as each user does it', { timeout: 60_000 }, () => {
   it('the rep creates a quote with the widgets, submits it and cannot edit the locked fields', async () => {
     const rep = await as('sales1', '/admin/records/quote/new'); // a deep link survives the sign-in
     expect(new URL(rep.url()).pathname).toBe('/admin/records/quote/new');

@@ -62,7 +62,8 @@ describe('session', () => {
   });
 });
 
-describe('approver and requester', () => {
+// Multi-user browser flows: 10-20 s alone, longer when the whole suite shares two cores.
+describe('approver and requester', { timeout: 60_000 }, () => {
   it('the inbox works at phone width: the row fits, opens, and the decision is taken there', async () => {
     const { recordId } = await submitQuote(await stack.as('sales2'), 15, 40_000);
     const task = await inboxTaskFor(await stack.as('branchmgr'), recordId, 10_000);
