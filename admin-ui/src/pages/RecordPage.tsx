@@ -75,6 +75,20 @@ export default function RecordPage({ entity: name, id }: { entity: string; id?: 
   const properties = ((entity.schema as { properties?: Record<string, unknown> }).properties) ?? {};
   const status = record?.data.status;
 
+  /** Reloads until `done` holds (the workflow applies a submit or a recall shortly after the API answered). */
+  async function refreshUntil(done: (next: Loaded) => boolean) {
+    for (let i = 0; i < 30; i++) {
+      const next = await load();
+      if (next && done(next)) return;
+      await sleep(300);
+    }
+  }
+
+  async function afterRecall(processId: string) {
+    setNotice(t('process.recalled'));
+    await refreshUntil((next) => next.processes.every((p) => p.id !== processId || p.status !== 'running'));
+  }
+
   async function submitForApproval(process: string) {
     if (!record) return;
     setError(null);
@@ -84,12 +98,10 @@ export default function RecordPage({ entity: name, id }: { entity: string; id?: 
       known.current.add(started.id);
       setNotice(t('records.submitted', { process: localize(config?.processes?.[process]?.label, locale, process) }));
       // The process starts asynchronously: refresh until its lock (or its end) shows on the record.
-      for (let i = 0; i < 25; i++) {
-        const next = await load();
-        const p = next?.processes.find((x) => x.id === started.id);
-        if (p && (p.status !== 'running' || (next?.record.locks?.processIds ?? []).includes(started.id))) break;
-        await sleep(300);
-      }
+      await refreshUntil((next) => {
+        const p = next.processes.find((x) => x.id === started.id);
+        return !!p && (p.status !== 'running' || (next.record.locks?.processIds ?? []).includes(started.id));
+      });
     } catch (e) {
       setError(asApiError(e));
     } finally {
@@ -107,7 +119,7 @@ export default function RecordPage({ entity: name, id }: { entity: string; id?: 
       {record && <Typography.Paragraph type="secondary" className="small">{t('records.version', { version: record.version, at: dateTime(record.updatedAt), by: record.updatedBy ?? record.createdBy })}</Typography.Paragraph>}
       <ErrorBox error={error} testId="record-page-error" />
       {notice && <Alert type="success" showIcon closable={{ onClose: () => setNotice('') }} title={notice} data-testid="notice" style={{ marginBottom: 16 }} />}
-      {running.map((p) => <ProcessPanel key={p.id} process={p} onChanged={() => { setNotice(t('process.recalled')); void load(); }} />)}
+      {running.map((p) => <ProcessPanel key={p.id} process={p} onChanged={() => void afterRecall(p.id)} />)}
       {record && running.length === 0 && processes.length > 0 && (
         <Space wrap className="process-actions" style={{ marginBottom: 16 }}>
           {processes.map(([process, p]) => (
