@@ -2,6 +2,8 @@ import { Empty, Tag, Timeline, Typography } from 'antd';
 import { CheckCircleOutlined, CloseCircleOutlined, EditOutlined, PlusCircleOutlined, RollbackOutlined, SwapOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useLocale } from '../i18n';
+import { useSession } from '../config-context';
+import { cellValue } from '../cell-value';
 import { fieldLabel } from '../form/field-ui';
 import { dateTime, short } from '../format';
 import type { EntityDefinition, HistoryEntry } from '../types';
@@ -17,11 +19,13 @@ const look: Record<string, { color: string; icon?: React.ReactNode }> = {
   reassign: { color: 'purple', icon: <SwapOutlined /> },
 };
 
-function changeText(changes: Record<string, unknown>, label: (field: string) => string): string {
+/** "Field: before → after" with labels and values as the list shows them (picklist and enum labels, money). */
+function changeText(changes: Record<string, unknown>, label: (field: string) => string, value: (field: string, v: unknown) => string): string {
   return Object.entries(changes ?? {}).map(([field, change]) => {
     const c = change as { before?: unknown; after?: unknown } | null;
     if (!c || typeof c !== 'object' || !('before' in c || 'after' in c)) return `${label(field)}: ${short(change)}`;
-    return c.before === null || c.before === undefined ? `${label(field)}: ${short(c.after)}` : `${label(field)}: ${short(c.before)} → ${short(c.after)}`;
+    const after = value(field, c.after);
+    return c.before === null || c.before === undefined ? `${label(field)}: ${after}` : `${label(field)}: ${value(field, c.before)} → ${after}`;
   }).join('; ');
 }
 
@@ -29,9 +33,11 @@ function changeText(changes: Record<string, unknown>, label: (field: string) => 
 export function RecordTimeline({ items, entity }: { items: HistoryEntry[]; entity?: EntityDefinition }) {
   const { t } = useTranslation();
   const locale = useLocale();
+  const { config } = useSession();
   if (items.length === 0) return <Empty description={t('timeline.empty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />;
   const properties = ((entity?.schema as { properties?: Record<string, unknown> } | undefined)?.properties) ?? {};
   const label = (field: string) => fieldLabel(properties[field], field, locale);
+  const value = (field: string, v: unknown) => (v !== null && typeof v === 'object' && !properties[field] ? short(v) : cellValue(properties[field], v, config, locale) || short(v));
   return (
     <Timeline
       className="history" data-testid="history"
@@ -47,7 +53,7 @@ export function RecordTimeline({ items, entity }: { items: HistoryEntry[]; entit
                 {onBehalfOf && <Typography.Text type="secondary"> ({t('timeline.onBehalfOf', { who: onBehalfOf })})</Typography.Text>}
               </div>
               {h.comment && <blockquote className="reason" data-testid="history-comment">{h.comment}</blockquote>}
-              {Object.keys(h.changes ?? {}).length > 0 && <Typography.Text type="secondary" className="changes small">{changeText(h.changes, label)}</Typography.Text>}
+              {Object.keys(h.changes ?? {}).length > 0 && <Typography.Text type="secondary" className="changes small">{changeText(h.changes, label, value)}</Typography.Text>}
               <div><Typography.Text type="secondary" className="small">{dateTime(h.at)}</Typography.Text></div>
             </div>
           ),
