@@ -10,6 +10,7 @@ export default defineConfig({
   base: '/admin/',
   publicDir: false, // no static folder: everything the UI needs is imported by its code
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  // The manifest lets test/e2e/ui-bundle.test.ts sum the JS the inbox route loads (budget: 300 KB gzipped).
+  build: { outDir: 'dist', emptyOutDir: true, manifest: true, chunkSizeWarningLimit: 1500 },
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
 });

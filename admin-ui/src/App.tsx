@@ -1,19 +1,31 @@
-import { useEffect, useState } from 'react';
-import { get, getToken, onUnauthorized, setToken } from './api';
-import { SessionContext, isAdmin } from './config-context';
-import { Login } from './components/Login';
-import { NotificationBell } from './components/NotificationBell';
-import { Link, navigate, usePath } from './router';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { Spin } from 'antd';
+import { get, getToken, onUnauthorized, query, setToken } from './api';
+import { SessionContext } from './config-context';
+import { AppLayout } from './components/AppLayout';
+import { LocaleProvider } from './locale-provider';
+import { navigate, replace, searchParam, usePath } from './router';
 import { Routes } from './Routes';
 import type { Config, User } from './types';
+
+/** Its own chunk: antd's Form (and its validator) are not needed by a signed-in user's inbox. */
+const LoginPage = lazy(() => import('./pages/LoginPage').then((m) => ({ default: m.LoginPage })));
+
+/** Where sign-in sends the user back to: the `next` of /login, never another origin. */
+function nextOf(path: string): string {
+  const next = searchParam(path, 'next');
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+}
 
 export function App() {
   const [user, setUser] = useState<User | null>(null);
   const [config, setConfig] = useState<Config | null>(null);
   const [checking, setChecking] = useState(() => getToken() !== null);
+  const [expired, setExpired] = useState(false);
   const path = usePath();
+  const onLogin = path.split('?')[0] === '/login';
 
-  useEffect(() => onUnauthorized(() => { setToken(null); setUser(null); }), []);
+  useEffect(() => onUnauthorized(() => { setToken(null); setUser(null); setExpired(true); }), []);
 
   useEffect(() => {
     if (!getToken()) return;
@@ -24,36 +36,40 @@ export function App() {
     if (user) get<Config>('/api/config').then(setConfig).catch(() => setConfig(null));
   }, [user]);
 
+  // Signed out (or the token expired) anywhere but /login: go to sign-in, remembering the page.
+  useEffect(() => {
+    if (checking || user || onLogin) return;
+    replace(`/login${query({ next: path === '/' ? undefined : path, expired: expired ? '1' : undefined })}`);
+  }, [checking, user, onLogin, path, expired]);
+
+  // Signed in on /login (just now, or by a deep link while signed in): back to where the user was going.
+  useEffect(() => {
+    if (user && onLogin) replace(nextOf(path));
+  }, [user, onLogin, path]);
+
   function signOut() {
     setToken(null);
     setUser(null);
     setConfig(null);
-    navigate('/');
+    setExpired(false);
+    navigate('/login');
   }
 
-  if (checking) return <p className="muted page">Loading…</p>;
-  if (!user) return <Login onSignedIn={setUser} />;
-
-  const section = path.split('/')[1] ?? '';
-  const nav = (to: string, label: string, name: string) => (
-    <Link to={to} className={section === name || (name === 'inbox' && (section === '' || section === 'tasks')) ? 'active' : ''} data-testid={`nav-${name}`}>{label}</Link>
-  );
-
-  return (
-    <SessionContext.Provider value={{ user, config }}>
-      <header className="topbar">
-        <strong className="brand">flowcrm</strong>
-        <nav>
-          {nav('/', 'Inbox', 'inbox')}
-          {nav('/records', 'Records', 'records')}
-          {isAdmin(user) && nav('/config', 'Config', 'config')}
-        </nav>
-        <span className="spacer" />
-        <NotificationBell />
-        <span className="me">Signed in as <strong id="me" data-testid="me">{user.username}</strong></span>
-        <button type="button" className="link" onClick={signOut} data-testid="sign-out">Sign out</button>
-      </header>
-      <main className="page"><Routes path={path} /></main>
-    </SessionContext.Provider>
-  );
+  let body;
+  if (checking) body = <div className="center"><Spin size="large" /></div>;
+  else if (!user) {
+    body = onLogin && (
+      <Suspense fallback={<div className="center"><Spin size="large" /></div>}>
+        <LoginPage expired={searchParam(path, 'expired') === '1'} onSignedIn={(u) => { setExpired(false); setUser(u); }} />
+      </Suspense>
+    );
+  }
+  else {
+    body = (
+      <SessionContext.Provider value={{ user, config }}>
+        <AppLayout path={path} onSignOut={signOut}><Routes path={path} /></AppLayout>
+      </SessionContext.Provider>
+    );
+  }
+  return <LocaleProvider>{body}</LocaleProvider>;
 }

@@ -1,12 +1,16 @@
-import { match } from './router';
-import { InboxPage } from './pages/InboxPage';
-import { TaskPage } from './pages/TaskPage';
-import { RecordsPage } from './pages/RecordsPage';
-import { RecordPage } from './pages/RecordPage';
-import { ConfigPage } from './pages/ConfigPage';
+import { lazy, Suspense } from 'react';
+import { Spin } from 'antd';
+import { match, searchParam } from './router';
 
-/** Path -> page. Unknown paths land on the inbox. */
-export function Routes({ path }: { path: string }) {
+/* Each page is its own chunk: the inbox loads without RJSF, ajv or the date pickers (docs/performance.md). */
+const InboxPage = lazy(() => import('./pages/InboxPage'));
+const TaskPage = lazy(() => import('./pages/TaskPage'));
+const RecordsPage = lazy(() => import('./pages/RecordsPage'));
+const RecordPage = lazy(() => import('./pages/RecordPage'));
+const ConfigPage = lazy(() => import('./pages/ConfigPage'));
+const DelegationsPage = lazy(() => import('./pages/DelegationsPage'));
+
+function page(path: string) {
   let params = match('/tasks/:id', path);
   if (params) return <TaskPage key={params.id} id={params.id} />;
   params = match('/records/:entity/new', path);
@@ -14,8 +18,15 @@ export function Routes({ path }: { path: string }) {
   params = match('/records/:entity/:id', path);
   if (params) return <RecordPage key={`${params.entity}/${params.id}`} entity={params.entity} id={params.id} />;
   params = match('/records/:entity', path);
-  if (params) return <RecordsPage key={params.entity} entity={params.entity} />;
-  if (match('/records', path)) return <RecordsPage />;
+  // Keyed by the sort too: a new sort starts again at the first page.
+  if (params) return <RecordsPage key={`${params.entity}?${searchParam(path, 'sort') ?? ''}`} entity={params.entity} path={path} />;
+  if (match('/records', path)) return <RecordsPage path={path} />;
   if (match('/config', path)) return <ConfigPage />;
+  if (match('/delegations', path)) return <DelegationsPage />;
   return <InboxPage path={path} />;
+}
+
+/** Path -> page (lazy). Unknown paths land on the inbox. */
+export function Routes({ path }: { path: string }) {
+  return <Suspense fallback={<div className="center"><Spin /></div>}>{page(path)}</Suspense>;
 }

@@ -1,4 +1,7 @@
-/** The only way the UI talks to flowcrm: same-origin JSON calls with the bearer token kept in sessionStorage. */
+/**
+ * The only way the UI talks to flowcrm: same-origin JSON calls with the bearer token kept in localStorage, so a reload,
+ * a deep link and a second tab stay signed in until the token expires (decision 0032).
+ */
 
 const tokenKey = 'flowcrm-token';
 
@@ -11,12 +14,12 @@ export class ApiError extends Error {
 }
 
 export function getToken(): string | null {
-  return sessionStorage.getItem(tokenKey);
+  return localStorage.getItem(tokenKey);
 }
 
 export function setToken(token: string | null): void {
-  if (token) sessionStorage.setItem(tokenKey, token);
-  else sessionStorage.removeItem(tokenKey);
+  if (token) localStorage.setItem(tokenKey, token);
+  else localStorage.removeItem(tokenKey);
 }
 
 type Listener = () => void;
@@ -55,6 +58,7 @@ function safeJson(text: string): unknown {
 }
 
 export const get = <T>(path: string) => api<T>('GET', path);
+export const del = <T>(path: string) => api<T>('DELETE', path);
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, { body: body ?? {} });
 
 export function asApiError(error: unknown): ApiError {

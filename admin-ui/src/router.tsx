@@ -13,6 +13,12 @@ export function navigate(to: string): void {
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 
+/** Navigates without a history entry (redirects). */
+export function replace(to: string): void {
+  window.history.replaceState(null, '', base + to);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
 export function usePath(): string {
   const [path, setPath] = useState(currentPath);
   useEffect(() => {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ErrorSchema } from '@rjsf/utils';
 import { asApiError, type ApiError } from './api';
-import { toErrorSchema } from './forms';
+import { toErrorSchema } from './form/patch';
 
 /**
  * The submit cycle of an RJSF form backed by the API: busy while the call runs, the API's error shown as a whole,

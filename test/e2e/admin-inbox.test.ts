@@ -4,6 +4,7 @@ import { startStack, type Stack } from '../support/stack.js';
 import { launchChromium } from '../support/browser.js';
 import { submitQuote, inboxTaskFor, statusOf } from '../support/quotes.js';
 import { ensureAdminUiBuilt } from './ui-build.js';
+import { errorsExcept, fillSignIn, openPage } from './ui-helpers.js';
 
 let stack: Stack;
 let browser: Browser;
@@ -15,18 +16,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe('admin UI inbox in Chromium', () => {
+// Multi-user browser flows: 10-20 s alone, longer when the whole suite shares two cores.
+describe('admin UI inbox in Chromium', { timeout: 60_000 }, () => {
   it('lets the branch manager sign in, see the quote and approve it', async () => {
     const sales1 = await stack.as('sales1');
     const { recordId } = await submitQuote(sales1, 15, 30_000);
     const task = await inboxTaskFor(await stack.as('branchmgr'), recordId);
 
-    const page = await browser.newPage();
+    const { page, consoleErrors } = await openPage(browser);
     await page.goto(`${stack.url}/admin/`);
-    await page.fill('input[name=username]', 'branchmgr');
-    await page.fill('input[name=password]', 'demo');
-    await page.click('button[type=submit]');
-    const row = page.locator(`tr[data-task-id="${task.id}"]`);
+    await fillSignIn(page, 'branchmgr');
+    const row = page.locator(`[data-testid=inbox-row][data-task-id="${task.id}"]`);
     await row.waitFor({ timeout: 5000 });
     await row.locator('[data-testid=record-title]', { hasText: 'Acme Trading' }).waitFor({ timeout: 5000 });
     expect(await row.textContent()).toContain('Acme Trading');
@@ -43,16 +43,16 @@ describe('admin UI inbox in Chromium', () => {
     expect(approved.data.status).toBe('approved');
     const history = await sales1.get(`/api/records/quote/${recordId}/history`);
     expect(history.body.items).toContainEqual(expect.objectContaining({ action: 'approve', actor: 'branchmgr', comment: 'approved in the browser' }));
+    expect(consoleErrors).toEqual([]);
   });
 
   it('shows the error of a wrong password', async () => {
-    const page = await browser.newPage();
+    const { page, consoleErrors } = await openPage(browser);
     await page.goto(`${stack.url}/admin/`);
-    await page.fill('input[name=username]', 'branchmgr');
-    await page.fill('input[name=password]', 'nope');
-    await page.click('button[type=submit]');
+    await fillSignIn(page, 'branchmgr', 'nope');
     await page.locator('#login-error').filter({ hasText: /./ }).waitFor({ timeout: 5000 });
     expect(await page.textContent('#login-error')).toContain('wrong password');
+    expect(errorsExcept(consoleErrors, 401)).toEqual([]); // the refused login itself is a 401
   });
 
   it('serves index.html for unknown /admin/* paths and 404 for a missing asset', async () => {

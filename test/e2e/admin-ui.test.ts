@@ -5,6 +5,7 @@ import { launchChromium } from '../support/browser.js';
 import { inboxTaskFor, statusOf, submitQuote } from '../support/quotes.js';
 import { eventually } from '../support/http.js';
 import { ensureAdminUiBuilt } from './ui-build.js';
+import { chooseOption, errorsExcept, screenshot, signIn as signInAs } from './ui-helpers.js';
 
 let stack: Stack;
 let browser: Browser;
@@ -16,19 +17,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A fresh browser context (own sessionStorage) signed in as `username`. */
+const pages: { consoleErrors: string[] }[] = [];
+
+/** A fresh browser context (own localStorage) signed in as `username`; its console errors are collected. */
 async function signIn(username: string, path = '/admin/'): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-  await page.goto(`${stack.url}${path}`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', 'demo');
-  await page.click('button[type=submit]');
-  await page.getByTestId('me').filter({ hasText: username }).waitFor({ timeout: 5000 });
-  return page;
+  const ui = await signInAs(browser, stack.url, username, path);
+  pages.push(ui);
+  return ui.page;
 }
 
 async function decide(page: Page, taskId: string, outcome: string, comment: string) {
-  await page.locator(`tr[data-task-id="${taskId}"]`).click();
+  await page.locator(`[data-testid=inbox-row][data-task-id="${taskId}"]`).click();
   await page.locator(`[data-testid=task-page][data-task-id="${taskId}"]`).waitFor({ timeout: 5000 });
   const form = page.getByTestId('decision-form');
   await form.getByRole('radio', { name: outcome }).check();
@@ -37,11 +36,12 @@ async function decide(page: Page, taskId: string, outcome: string, comment: stri
   await page.getByTestId('inbox').waitFor({ timeout: 5000 });
 }
 
-describe('admin UI in Chromium', () => {
+// Multi-user browser flows: 10-20 s alone, longer when the whole suite shares two cores.
+describe('admin UI in Chromium', { timeout: 60_000 }, () => {
   it('runs a quote from the RJSF create form through two approvals', async () => {
     const sales1 = await signIn('sales1');
     await sales1.getByTestId('nav-records').click();
-    await sales1.getByTestId('entity-picker').selectOption('quote');
+    await chooseOption(sales1, sales1.getByTestId('entity-picker'), 'Quote');
     await sales1.getByTestId('new-record').click();
     const form = sales1.getByTestId('create-form');
     await form.locator('#root_customerName').fill('Globex Industrial');
@@ -65,7 +65,7 @@ describe('admin UI in Chromium', () => {
     await form.locator('button[type=submit]').click();
     await sales1.waitForURL(/\/admin\/records\/quote\/[0-9a-f-]{36}$/, { timeout: 5000 });
     const recordId = new URL(sales1.url()).pathname.split('/').pop() as string;
-    await sales1.getByTestId('record-status').filter({ hasText: 'draft' }).waitFor({ timeout: 5000 });
+    await sales1.locator('[data-testid=record-status][data-status=draft]').waitFor({ timeout: 5000 });
     const api = await stack.as('sales1');
     const created = await api.get(`/api/records/quote/${recordId}`);
     expect(created.body.data).toEqual({
@@ -74,17 +74,17 @@ describe('admin UI in Chromium', () => {
     });
 
     await sales1.getByTestId('submit-for-approval').click();
-    await sales1.getByTestId('record-status').filter({ hasText: 'pending_approval' }).waitFor({ timeout: 10_000 });
+    await sales1.locator('[data-testid=record-status][data-status=pending_approval]').waitFor({ timeout: 10_000 });
 
     const branchTask = await inboxTaskFor(await stack.as('branchmgr'), recordId, 10_000);
     const branchmgr = await signIn('branchmgr');
-    await branchmgr.locator(`tr[data-task-id="${branchTask.id}"]`).click();
+    await branchmgr.locator(`[data-testid=inbox-row][data-task-id="${branchTask.id}"]`).click();
     const routing = branchmgr.getByTestId('routing');
     await routing.waitFor({ timeout: 5000 });
     expect(await routing.textContent()).toContain('managerOf:requester');
     expect(await routing.textContent()).toContain('branchmgr');
     expect(await branchmgr.locator('#snapshot_customerName').inputValue()).toBe('Globex Industrial');
-    await branchmgr.screenshot({ path: 'data/screenshots/task.png', fullPage: true });
+    await screenshot(branchmgr, 'task-page');
     await branchmgr.goto(`${stack.url}/admin/`);
     await decide(branchmgr, branchTask.id, 'Approve', 'within branch limits');
 
@@ -94,7 +94,7 @@ describe('admin UI in Chromium', () => {
 
     await statusOf(api, recordId, 'approved', 10_000);
     await sales1.reload();
-    await sales1.getByTestId('record-status').filter({ hasText: 'approved' }).waitFor({ timeout: 5000 });
+    await sales1.locator('[data-testid=record-status][data-status=approved]').waitFor({ timeout: 5000 });
     const decisions = sales1.locator('[data-testid=history-entry][data-action=approve]');
     expect(await decisions.count()).toBe(2);
     expect(await decisions.nth(0).textContent()).toContain('within branch limits');
@@ -163,5 +163,10 @@ describe('admin UI in Chromium', () => {
     expect(await diff.textContent()).toContain('/label/en');
     await page.getByTestId('nav-inbox').click();
     await page.getByTestId('scope-all').waitFor({ timeout: 5000 });
+  });
+
+  it('logged no console errors on any page of the tests above', () => {
+    expect(pages.length).toBeGreaterThan(4);
+    expect(errorsExcept(pages.flatMap((p) => p.consoleErrors), 412, 422)).toEqual([]); // the refused saves are provoked and asserted above
   });
 });

@@ -43,7 +43,15 @@ export async function ensureAdminUiBuilt(): Promise<void> {
   try {
     if (upToDate()) return;
     const { build } = await import('vite');
-    await build({ configFile: join(uiDir, 'vite.config.ts'), logLevel: 'warn' });
+    // vitest sets NODE_ENV=test, which would make Vite bundle React's and antd's development builds: build what
+    // `npm run build:ui` builds, so the tests see the production bundle (and its size).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: join(uiDir, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
   } finally {
     rmSync(lockDir, { recursive: true, force: true });
   }

@@ -25,8 +25,10 @@ describe('a record edited during approval', () => {
   it('keeps locked fields locked while pending, and frees them when the approval ends', async () => {
     const sales1 = await stack.as('sales1');
     const branchmgr = await stack.as('branchmgr');
-    const { recordId } = await submitQuote(sales1, 15, 20_000);
+    const { recordId, processId } = await submitQuote(sales1, 15, 20_000);
     const task = await inboxTaskFor(branchmgr, recordId);
+    const read = await sales1.get(`/api/records/quote/${recordId}`);
+    expect(read.body.locks).toEqual({ fields: ['lines', 'discountPercent', 'total'], processIds: [processId] });
     const locked = await sales1.patch(`/api/records/quote/${recordId}`, { discountPercent: 30, total: 1 });
     expect(locked.status).toBe(409);
     expect(locked.body.error.code).toBe('RECORD_LOCKED');
@@ -36,6 +38,7 @@ describe('a record edited during approval', () => {
     await branchmgr.post(complete(task.id), { outcome: 'approve' });
     await statusOf(sales1, recordId, 'approved');
     await eventually(async () => (await sales1.patch(`/api/records/quote/${recordId}`, { discountPercent: 14 })).status === 200);
+    expect((await sales1.get(`/api/records/quote/${recordId}`)).body.locks).toEqual({ fields: [], processIds: [] });
   });
 
   it('re-evaluates the remaining steps when the amount rises (onRecordChange: reevaluate)', async () => {

@@ -1,4 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Badge, Button, Empty, Popover, Typography } from 'antd';
+import { BellOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
 import { asApiError, get, post, type ApiError } from '../api';
 import { dateTime } from '../format';
 import { navigate } from '../router';
@@ -9,6 +12,7 @@ const pollMs = 5000;
 
 /** Unread count, the list of the latest notifications, mark one or all read. Polls while the page is open. */
 export function NotificationBell() {
+  const { t } = useTranslation();
   const [items, setItems] = useState<Notification[]>([]);
   const [unread, setUnread] = useState(0);
   const [open, setOpen] = useState(false);
@@ -34,10 +38,9 @@ export function NotificationBell() {
   async function markRead(n: Notification) {
     if (!n.readAt) await post(`/api/notifications/${n.id}/read`).catch((e) => setError(asApiError(e)));
     await load();
-    if (n.link?.taskId) {
-      setOpen(false);
-      navigate(`/tasks/${encodeURIComponent(n.link.taskId)}`);
-    }
+    setOpen(false);
+    if (n.link?.taskId) navigate(`/tasks/${encodeURIComponent(n.link.taskId)}`);
+    else if (n.link?.entity && n.link.recordId) navigate(`/records/${n.link.entity}/${n.link.recordId}`);
   }
 
   async function markAll() {
@@ -45,27 +48,31 @@ export function NotificationBell() {
     await load();
   }
 
-  return (
-    <div className="bell">
-      <button type="button" className="bell-button" data-testid="bell" onClick={() => { setOpen(!open); void load(); }} aria-label="Notifications">
-        <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" /></svg>{' '}
-        <span className={unread ? 'badge' : 'badge zero'} data-testid="bell-count">{unread}</span>
-      </button>
-      {open && (
-        <div className="bell-panel card" data-testid="bell-panel">
-          <div className="row-between"><strong>Notifications</strong><button type="button" className="link" onClick={markAll}>Mark all read</button></div>
-          <ErrorBox error={error} />
-          {items.length === 0 && <p className="muted">Nothing yet.</p>}
-          <ul>
-            {items.map((n) => (
-              <li key={n.id} className={n.readAt ? 'read' : 'unread'} data-testid="notification" data-kind={n.kind}>
-                <button type="button" className="link" onClick={() => void markRead(n)}>{n.title}</button>
-                <div className="muted small">{n.body} · {dateTime(n.createdAt)}</div>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+  const panel = (
+    <div className="bell-panel" data-testid="bell-panel">
+      <ErrorBox error={error} />
+      {items.length === 0 && <Empty description={t('bell.empty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />}
+      <ul className="plain-list">
+        {items.map((n) => (
+          <li key={n.id} className={n.readAt ? 'read' : 'unread'} data-testid="notification" data-kind={n.kind}>
+            <Button type="link" size="small" className="notification-link" onClick={() => void markRead(n)}>{n.title}</Button>
+            <div><Typography.Text type="secondary" className="small">{n.body} · {dateTime(n.createdAt)}</Typography.Text></div>
+          </li>
+        ))}
+      </ul>
     </div>
+  );
+
+  return (
+    <Popover
+      open={open} onOpenChange={(next) => { setOpen(next); if (next) void load(); }} trigger="click" placement="bottomRight"
+      title={<div className="row-between"><span>{t('bell.title')}</span><Button type="link" size="small" onClick={() => void markAll()}>{t('bell.markAll')}</Button></div>}
+      content={panel}
+    >
+      <Button type="text" className="bell-button" data-testid="bell" aria-label={t('bell.label')}>
+        <Badge count={unread} size="small" showZero={false}><BellOutlined className="bell-icon" /></Badge>
+        <span className="visually-hidden" data-testid="bell-count">{unread}</span>
+      </Button>
+    </Popover>
   );
 }

@@ -1,11 +1,16 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type HTMLAttributes } from 'react';
+import { Card, Col, Empty, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { asApiError, get, type ApiError } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
 import { dateTime } from '../format';
 import type { ConfigChange, ConfigVersion } from '../types';
 
+const changeColor: Record<ConfigChange['change'], string> = { added: 'green', removed: 'red', modified: 'gold' };
+
 /** Published configuration versions and the diff between two of them. */
-export function ConfigPage() {
+export default function ConfigPage() {
+  const { t } = useTranslation();
   const [versions, setVersions] = useState<ConfigVersion[]>([]);
   const [from, setFrom] = useState<number | null>(null);
   const [to, setTo] = useState<number | null>(null);
@@ -31,44 +36,45 @@ export function ConfigPage() {
   }, [from, to]);
 
   const picker = (value: number | null, set: (v: number) => void, testId: string) => (
-    <select value={value ?? ''} onChange={(e) => set(Number(e.target.value))} data-testid={testId}>
-      {versions.map((v) => <option key={v.version} value={v.version}>v{v.version}</option>)}
-    </select>
+    <Select value={value ?? undefined} onChange={set} data-testid={testId} style={{ width: 90 }} aria-label={testId}
+      options={versions.map((v) => ({ value: v.version, label: `v${v.version}` }))} />
   );
 
   return (
     <section data-testid="config-page">
-      <h2>Configuration</h2>
+      <Typography.Title level={2}>{t('config.title')}</Typography.Title>
       <ErrorBox error={error} testId="config-error" />
-      <div className="columns">
-        <div className="card">
-          <h3>Published versions</h3>
-          <table data-testid="config-versions">
-            <thead><tr><th>Version</th><th>Author</th><th>Published</th><th>Hash</th></tr></thead>
-            <tbody>
-              {versions.map((v) => (
-                <tr key={v.version} data-testid="config-version" data-version={v.version}>
-                  <td>v{v.version}</td><td>{v.author ?? ''}</td><td>{dateTime(v.createdAt)}</td><td><code>{v.hash.slice(0, 12)}</code></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <div className="card">
-          <h3>Diff {picker(from, setFrom, 'diff-from')} → {picker(to, setTo, 'diff-to')}</h3>
-          {changes && changes.length === 0 && <p className="muted" data-testid="diff-empty">No differences.</p>}
-          {changes && changes.length > 0 && (
-            <ul className="diff" data-testid="config-diff">
-              {changes.map((c, i) => (
-                <li key={i} className={`change ${c.change}`}>
-                  <span className="tag">{c.change}</span> <strong>{c.kind}</strong> {c.name}
-                  {c.paths.length > 0 && <ul>{c.paths.map((p) => <li key={p}><code>{p}</code></li>)}</ul>}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      </div>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={12}>
+          <Card title={t('config.versions')}>
+            <Table<ConfigVersion>
+              rowKey="version" size="small" data-testid="config-versions" dataSource={versions} pagination={{ pageSize: 10, hideOnSinglePage: true }}
+              onRow={(v) => ({ 'data-testid': 'config-version', 'data-version': v.version }) as HTMLAttributes<HTMLElement>}
+              columns={[
+                { key: 'version', title: t('config.version'), render: (_, v) => `v${v.version}` },
+                { key: 'author', title: t('config.author'), render: (_, v) => v.author ?? '' },
+                { key: 'published', title: t('config.published'), render: (_, v) => dateTime(v.createdAt) },
+                { key: 'hash', title: t('config.hash'), responsive: ['md'], render: (_, v) => <code>{v.hash.slice(0, 12)}</code> },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card title={<Space>{t('config.diff')} {picker(from, setFrom, 'diff-from')} → {picker(to, setTo, 'diff-to')}</Space>}>
+            {changes && changes.length === 0 && <Empty description={t('config.noDiff')} data-testid="diff-empty" image={Empty.PRESENTED_IMAGE_SIMPLE} />}
+            {changes && changes.length > 0 && (
+              <ul className="diff plain-list" data-testid="config-diff">
+                {changes.map((c, i) => (
+                  <li key={i} className={`change ${c.change}`}>
+                    <Tag color={changeColor[c.change]}>{c.change}</Tag> <strong>{c.kind}</strong> {c.name}
+                    {c.paths.length > 0 && <ul className="paths">{c.paths.map((p) => <li key={p}><code>{p}</code></li>)}</ul>}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </Col>
+      </Row>
     </section>
   );
 }

@@ -1,26 +1,24 @@
 import { useState } from 'react';
-import Form from '@rjsf/core';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
+import { useTranslation } from 'react-i18next';
 import { post } from '../api';
 import { useApiSubmit } from '../use-api-submit';
 import { ErrorBox } from '../components/ErrorBox';
-
-const outcomeLabels: Record<string, string> = {
-  approve: 'Approve', reject: 'Reject', request_changes: 'Request changes', resubmit: 'Resubmit', withdraw: 'Withdraw',
-};
+import { ThemedForm } from '../form/theme';
 
 interface Decision { outcome?: string; comment?: string }
 
 /** The task's decision form, rendered from the `formSchema` the API sends with the task. */
 export function DecisionForm({ taskId, schema, onDecided }: { taskId: string; schema: RJSFSchema; onDecided: () => void }) {
+  const { t } = useTranslation();
   const [formData, setFormData] = useState<Decision>({});
   const { error, extraErrors, busy, run } = useApiSubmit();
   const outcomes = ((schema.properties?.outcome as RJSFSchema | undefined)?.enum ?? []) as string[];
   const uiSchema: UiSchema = {
-    outcome: { 'ui:widget': 'radio', 'ui:enumNames': outcomes.map((o) => outcomeLabels[o] ?? o), 'ui:options': { inline: true } },
-    comment: { 'ui:widget': 'textarea', 'ui:placeholder': 'Why? (shown in the record history)' },
-    'ui:submitButtonOptions': { submitText: 'Submit decision' },
+    outcome: { 'ui:widget': 'radio', 'ui:enumNames': outcomes.map((o) => t(`outcome.${o}`, { defaultValue: o })), 'ui:options': { inline: true } },
+    comment: { 'ui:widget': 'textarea', 'ui:placeholder': t('task.why'), 'ui:options': { rows: 3 } },
+    'ui:submitButtonOptions': { submitText: t('task.submitDecision'), props: { disabled: busy, type: 'primary' } },
   };
 
   async function submit(data: Decision) {
@@ -32,7 +30,7 @@ export function DecisionForm({ taskId, schema, onDecided }: { taskId: string; sc
 
   return (
     <div className="decision" data-testid="decision-form">
-      <Form
+      <ThemedForm
         schema={schema}
         uiSchema={uiSchema}
         formData={formData}

@@ -1,30 +1,40 @@
 import { useState } from 'react';
-import Form from '@rjsf/core';
 import type { RJSFSchema } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
+import { useTranslation } from 'react-i18next';
 import { api } from '../api';
+import { useSession } from '../config-context';
+import { useLocale } from '../i18n';
 import { useApiSubmit } from '../use-api-submit';
 import { ErrorBox } from '../components/ErrorBox';
-import { createSchema, mergePatch, readOnlyFields, uiSchemaOf } from '../forms';
+import { localizedSchema, uiSchemaFor } from '../form/field-ui';
+import { createSchema, mergePatch, readOnlyFields } from '../form/patch';
+import { ThemedForm } from '../form/theme';
 import type { CrmRecord, EntityDefinition } from '../types';
 
 type Data = Record<string, unknown>;
 
 /**
- * Create (no `record`) or edit a record with RJSF from the entity's JSON Schema and `ui` uiSchema. The API is the
- * one validator (it also knows locks, uniqueness and computed fields), so the form does not validate on its own:
- * a 422 comes back with JSON-pointer paths that are shown at their fields through `extraErrors`.
+ * Create (no `record`) or edit a record with RJSF from the entity's JSON Schema, a widget per x-type and the entity's
+ * `ui` uiSchema. The API is the one validator (it also knows locks, uniqueness and computed fields), so the form does
+ * not validate on its own: a 422 comes back with JSON-pointer paths that are shown at their fields (`extraErrors`).
+ * Fields a pending approval locks are read-only and never sent.
  */
-export function RecordForm({ name, entity, record, onSaved }: { name: string; entity: EntityDefinition; record?: CrmRecord; onSaved: (r: CrmRecord) => void }) {
+export function RecordForm({ name, entity, record, locked = [], onSaved }: {
+  name: string; entity: EntityDefinition; record?: CrmRecord; locked?: string[]; onSaved: (r: CrmRecord) => void;
+}) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { config, user } = useSession();
   const [formData, setFormData] = useState<Data>(record?.data ?? {});
   const { error, extraErrors, busy, run } = useApiSubmit();
-  const schema = record ? (entity.schema as RJSFSchema) : createSchema(entity);
+  const schema = localizedSchema(record ? (entity.schema as RJSFSchema) : createSchema(entity), locale);
 
   async function save(data: Data) {
     await run(async () => {
       const saved = record
         ? await api<CrmRecord>('PATCH', `/api/records/${name}/${record.id}`, {
-          body: mergePatch(record.data, data, readOnlyFields(entity.schema as RJSFSchema)), headers: { 'if-match': String(record.version) },
+          body: mergePatch(record.data, data, [...readOnlyFields(entity.schema as RJSFSchema), ...locked]), headers: { 'if-match': String(record.version) },
         })
         : await api<CrmRecord>('POST', `/api/records/${name}`, { body: data });
       onSaved(saved);
@@ -33,10 +43,11 @@ export function RecordForm({ name, entity, record, onSaved }: { name: string; en
 
   return (
     <div className="record-form" data-testid={record ? 'edit-form' : 'create-form'}>
-      <Form
+      <ThemedForm
         schema={schema}
-        uiSchema={uiSchemaOf(entity, { 'ui:submitButtonOptions': { submitText: record ? 'Save changes' : 'Create', props: { disabled: busy } } })}
+        uiSchema={uiSchemaFor(entity, { locale, locked }, { 'ui:submitButtonOptions': { submitText: record ? t('records.save') : t('records.create'), props: { disabled: busy, type: 'primary' } } })}
         formData={formData}
+        formContext={{ config, locale, user }}
         validator={validator}
         noValidate
         noHtml5Validate

@@ -1,89 +1,150 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, Breadcrumb, Button, Card, Col, Row, Space, Spin, Tag, Typography } from 'antd';
+import { SendOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
 import { asApiError, get, post, type ApiError } from '../api';
 import { useSession } from '../config-context';
+import { localize, useLocale } from '../i18n';
 import { ErrorBox } from '../components/ErrorBox';
-import { History } from '../components/History';
+import { ProcessPanel } from '../components/ProcessPanel';
+import { RecordTimeline } from '../components/RecordTimeline';
+import { enumLabel, fieldLabel } from '../form/field-ui';
 import { dateTime, entityLabel, recordTitle } from '../format';
 import { Link, navigate } from '../router';
-import type { CrmRecord, HistoryEntry } from '../types';
+import type { CrmRecord, HistoryEntry, ProcessDetail } from '../types';
 import { RecordForm } from './RecordForm';
 
-/** One record: the edit form, "submit for approval" when a process runs on its entity, and its history. */
-export function RecordPage({ entity: name, id }: { entity: string; id?: string }) {
-  const { config } = useSession();
-  const [record, setRecord] = useState<CrmRecord | null>(null);
-  const [history, setHistory] = useState<HistoryEntry[]>([]);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [notice, setNotice] = useState('');
-  const [formKey, setFormKey] = useState(0);
+const sleep = (ms: number) => new Promise((resolve) => window.setTimeout(resolve, ms));
 
-  const load = useCallback(async () => {
-    if (!id) return;
+interface Loaded { record: CrmRecord; history: HistoryEntry[]; processes: ProcessDetail[] }
+
+/**
+ * One record: the edit form (locked fields read-only while an approval is pending), "submit for approval" while no
+ * process runs on it, the running process with "Recall" for the requester, and the timeline of its history.
+ */
+export default function RecordPage({ entity: name, id }: { entity: string; id?: string }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { config } = useSession();
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const known = useRef(new Set<string>());
+  const [notice, setNotice] = useState('');
+
+  const load = useCallback(async (): Promise<Loaded | null> => {
+    if (!id) return null;
     try {
-      const [r, h] = await Promise.all([get<CrmRecord>(`/api/records/${name}/${id}`), get<{ items: HistoryEntry[] }>(`/api/records/${name}/${id}/history`)]);
-      setRecord(r);
-      setHistory(h.items);
-      setFormKey((k) => k + 1);
+      const [record, h] = await Promise.all([get<CrmRecord>(`/api/records/${name}/${id}`), get<{ items: HistoryEntry[] }>(`/api/records/${name}/${id}/history`)]);
+      for (const p of record.locks?.processIds ?? []) known.current.add(p);
+      for (const entry of h.items) if (typeof entry.context?.processId === 'string') known.current.add(entry.context.processId);
+      const processes = (await Promise.all([...known.current].map((p) => get<ProcessDetail>(`/api/processes/${encodeURIComponent(p)}`).catch(() => null))))
+        .filter((p): p is ProcessDetail => p !== null);
+      const next = { record, history: h.items, processes };
+      setLoaded(next);
+      setError(null);
+      return next;
     } catch (e) {
       setError(asApiError(e));
+      return null;
     }
   }, [name, id]);
 
   useEffect(() => { void load(); }, [load]);
 
   const entity = config?.entities[name];
-  if (!config) return <p className="muted">Loading configuration…</p>;
-  if (!entity) return <ErrorBox error={asApiError(new Error(`entity ${name} is not configured`))} />;
-  const processes = Object.entries(config.processes ?? {}).filter(([, p]) => p.entity === name);
-
-  async function submitForApproval(process: string) {
-    if (!record) return;
-    setError(null);
-    try {
-      await post('/api/processes', { process, entity: name, recordId: record.id });
-      setNotice(`Submitted to ${process}.`);
-      window.setTimeout(() => void load(), 500);
-    } catch (e) {
-      setError(asApiError(e));
-    }
-  }
+  if (!config) return <Spin />;
+  if (!entity) return <ErrorBox error={asApiError(new Error(t('records.notConfigured', { name })))} />;
+  const label = entityLabel(name, entity, locale);
+  const crumbs = (title: string) => <Breadcrumb items={[{ title: <Link to={`/records/${name}`}>{t('records.backToList', { entity: label })}</Link> }, { title }]} />;
 
   if (!id) {
     return (
       <section data-testid="record-page">
-        <p><Link to={`/records/${name}`}>← {entityLabel(name, entity)} list</Link></p>
-        <h2>New {entityLabel(name, entity).toLowerCase()}</h2>
-        <RecordForm name={name} entity={entity} onSaved={(r) => navigate(`/records/${name}/${r.id}`)} />
+        {crumbs(t('records.newOf', { entity: label }))}
+        <Typography.Title level={2}>{t('records.newOf', { entity: label })}</Typography.Title>
+        <Card><RecordForm name={name} entity={entity} onSaved={(r) => navigate(`/records/${name}/${r.id}`)} /></Card>
       </section>
     );
   }
 
+  const processes = Object.entries(config.processes ?? {}).filter(([, p]) => p.entity === name && (p.trigger?.on ?? 'manual') === 'manual');
+  const record = loaded?.record;
+  const running = (loaded?.processes ?? []).filter((p) => p.status === 'running');
+  const locked = record?.locks?.fields ?? [];
+  const properties = ((entity.schema as { properties?: Record<string, unknown> }).properties) ?? {};
+  const status = record?.data.status;
+
+  /** Reloads until `done` holds (the workflow applies a submit or a recall shortly after the API answered). */
+  async function refreshUntil(done: (next: Loaded) => boolean) {
+    for (let i = 0; i < 30; i++) {
+      const next = await load();
+      if (next && done(next)) return;
+      await sleep(300);
+    }
+  }
+
+  async function afterRecall(processId: string) {
+    setNotice(t('process.recalled'));
+    await refreshUntil((next) => next.processes.every((p) => p.id !== processId || p.status !== 'running'));
+  }
+
+  async function submitForApproval(process: string) {
+    if (!record) return;
+    setError(null);
+    setBusy(true);
+    try {
+      const started = await post<{ id: string }>('/api/processes', { process, entity: name, recordId: record.id });
+      known.current.add(started.id);
+      setNotice(t('records.submitted', { process: localize(config?.processes?.[process]?.label, locale, process) }));
+      // The process starts asynchronously: refresh until its lock (or its end) shows on the record.
+      await refreshUntil((next) => {
+        const p = next.processes.find((x) => x.id === started.id);
+        return !!p && (p.status !== 'running' || (next.record.locks?.processIds ?? []).includes(started.id));
+      });
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
     <section data-testid="record-page" data-record-id={id}>
-      <p><Link to={`/records/${name}`}>← {entityLabel(name, entity)} list</Link></p>
+      {crumbs(record ? recordTitle(record.data, entity, record.id) : '…')}
       <div className="row-between">
-        <h2>{record ? recordTitle(record.data, entity, record.id) : 'Loading…'}</h2>
-        {record && typeof record.data.status === 'string' && <span className={`tag ${record.data.status}`} data-testid="record-status">{record.data.status}</span>}
+        <Typography.Title level={2}>{record ? recordTitle(record.data, entity, record.id) : <Spin />}</Typography.Title>
+        {typeof status === 'string' && <Tag color="blue" data-testid="record-status" data-status={status}>{enumLabel(properties.status, status, locale)}</Tag>}
       </div>
-      {record && <p className="muted small">version {record.version} · updated {dateTime(record.updatedAt)} by {record.updatedBy ?? record.createdBy}</p>}
+      {record && <Typography.Paragraph type="secondary" className="small">{t('records.version', { version: record.version, at: dateTime(record.updatedAt), by: record.updatedBy ?? record.createdBy })}</Typography.Paragraph>}
       <ErrorBox error={error} testId="record-page-error" />
-      {notice && <p className="notice" data-testid="notice">{notice}</p>}
-      {record && processes.length > 0 && (
-        <div className="process-actions">
+      {notice && <Alert type="success" showIcon closable={{ onClose: () => setNotice('') }} title={notice} data-testid="notice" style={{ marginBottom: 16 }} />}
+      {running.map((p) => <ProcessPanel key={p.id} process={p} onChanged={() => void afterRecall(p.id)} />)}
+      {record && running.length === 0 && processes.length > 0 && (
+        <Space wrap className="process-actions" style={{ marginBottom: 16 }}>
           {processes.map(([process, p]) => (
-            <button key={process} type="button" data-testid="submit-for-approval" data-process={process} onClick={() => void submitForApproval(process)}>
-              Submit for approval{processes.length > 1 ? `: ${p.label?.en ?? process}` : ''}
-            </button>
+            <Button key={process} type="primary" icon={<SendOutlined />} loading={busy} data-testid="submit-for-approval" data-process={process} onClick={() => void submitForApproval(process)}>
+              {processes.length > 1 ? t('records.submitNamed', { process: localize(p.label, locale, process) }) : t('records.submit')}
+            </Button>
           ))}
-        </div>
+        </Space>
+      )}
+      {locked.length > 0 && (
+        <Alert type="warning" showIcon style={{ marginBottom: 16 }} data-testid="locked-fields" data-fields={locked.join(',')}
+          title={t('records.locked', { fields: locked.map((f) => fieldLabel(properties[f], f, locale)).join(', ') })} />
       )}
       {record && (
-        <div className="columns">
-          <div className="card"><h3>Edit</h3>
-            <RecordForm key={formKey} name={name} entity={entity} record={record} onSaved={() => { setNotice('Saved.'); void load(); }} />
-          </div>
-          <div className="card"><h3>History</h3><History items={history} /></div>
-        </div>
+        <Row gutter={[16, 16]}>
+          <Col xs={24} lg={14}>
+            <Card title={t('records.edit')}>
+              <RecordForm key={`${record.version}:${locked.join(',')}`} name={name} entity={entity} record={record} locked={locked}
+                onSaved={() => { setNotice(t('records.saved')); void load(); }} />
+            </Card>
+          </Col>
+          <Col xs={24} lg={10}>
+            <Card title={t('timeline.title')} data-testid="timeline"><RecordTimeline items={loaded?.history ?? []} entity={entity} /></Card>
+          </Col>
+        </Row>
       )}
     </section>
   );

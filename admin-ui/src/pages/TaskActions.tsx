@@ -1,10 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { Button, Input, Space } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { asApiError, post, type ApiError } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
 import type { TaskDetail } from '../types';
 
 /** Claim / release for candidate tasks and "delegate to…" for open ones. */
 export function TaskActions({ task, me, onChanged }: { task: TaskDetail; me: string; onChanged: () => void }) {
+  const { t } = useTranslation();
   const [error, setError] = useState<ApiError | null>(null);
   const [to, setTo] = useState('');
   const [showDelegate, setShowDelegate] = useState(false);
@@ -26,20 +29,19 @@ export function TaskActions({ task, me, onChanged }: { task: TaskDetail; me: str
     }
   }
 
-  async function delegate(event: FormEvent) {
-    event.preventDefault();
-    if (await act('delegate', { to: to.trim() })) setShowDelegate(false);
-  }
-
   return (
     <div className="task-actions">
-      {canClaim && <button type="button" data-testid="claim" onClick={() => void act('claim')}>Claim</button>}
-      {canRelease && <button type="button" data-testid="release" onClick={() => void act('release')}>Release</button>}
-      <button type="button" className="secondary" data-testid="delegate-toggle" onClick={() => setShowDelegate(!showDelegate)}>Delegate to…</button>
+      <Space wrap>
+        {canClaim && <Button type="primary" data-testid="claim" onClick={() => void act('claim')}>{t('task.claim')}</Button>}
+        {canRelease && <Button data-testid="release" onClick={() => void act('release')}>{t('task.release')}</Button>}
+        <Button data-testid="delegate-toggle" onClick={() => setShowDelegate(!showDelegate)}>{t('task.delegateTo')}</Button>
+      </Space>
       {showDelegate && (
-        <form className="inline-form" onSubmit={delegate} data-testid="delegate-form">
-          <input name="to" placeholder="username" value={to} onChange={(e) => setTo(e.target.value)} required />
-          <button type="submit">Delegate</button>
+        <form className="inline-form" data-testid="delegate-form" onSubmit={(e) => { e.preventDefault(); void act('delegate', { to: to.trim() }).then((ok) => ok && setShowDelegate(false)); }}>
+          <Space.Compact>
+            <Input name="to" aria-label={t('task.username')} placeholder={t('task.username')} value={to} onChange={(e) => setTo(e.target.value)} required />
+            <Button type="primary" htmlType="submit">{t('task.delegate')}</Button>
+          </Space.Compact>
         </form>
       )}
       <ErrorBox error={error} testId="task-action-error" />

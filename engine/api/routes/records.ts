@@ -8,6 +8,21 @@ import recordBulkRoutes from './records-bulk.js';
 
 const dataBody = { type: 'object', additionalProperties: true } as const;
 
+/** A single record read also says which fields pending approvals lock and which processes hold them (read-only). */
+const recordReadSchema = {
+  ...recordSchema,
+  properties: {
+    ...recordSchema.properties,
+    locks: {
+      type: 'object',
+      properties: { fields: { type: 'array', items: { type: 'string' } }, processIds: { type: 'array', items: { type: 'string' } } },
+    },
+  },
+} as const;
+
+/** An approval's workflow id is `<processId>:<step>`; the lock names the process, which `GET /api/processes/:id` reads. */
+const processIdOf = (approvalWorkflowId: string) => approvalWorkflowId.slice(0, approvalWorkflowId.lastIndexOf(':'));
+
 /** The body is the record's data, or `{data: {...}}`; error paths point into the body as sent. */
 function unwrap(body: Record<string, unknown>): { data: Record<string, unknown>; prefix: string } {
   const keys = Object.keys(body);
@@ -51,10 +66,15 @@ export default async function recordRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: RecordParams }>('/api/records/:entity/:id', {
-    schema: { tags, params: recordParams, response: { 200: recordSchema, ...errors(404) } },
+    schema: { tags, params: recordParams, response: { 200: recordReadSchema, ...errors(404) } },
   }, async (request, reply) => {
     const record = await repo().get(request.params.entity, request.params.id);
-    return reply.header('etag', String(record.version)).send(record);
+    const pending = await new PendingApprovals(app.deps.orm.em.fork()).forRecord(record.id);
+    const locks = {
+      fields: [...new Set(pending.flatMap((p) => p.lockedFields))],
+      processIds: [...new Set(pending.map((p) => processIdOf(p.workflowId)))],
+    };
+    return reply.header('etag', String(record.version)).send({ ...record, locks });
   });
 
   app.patch<{ Params: RecordParams; Body: Record<string, unknown> }>('/api/records/:entity/:id', {

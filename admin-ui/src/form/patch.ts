@@ -1,6 +1,6 @@
 import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
-import type { ErrorDetail } from './api';
-import type { EntityDefinition } from './types';
+import type { ErrorDetail } from '../api';
+import type { EntityDefinition } from '../types';
 
 type Props = Record<string, RJSFSchema | boolean>;
 
@@ -21,13 +21,9 @@ export function createSchema(entity: EntityDefinition): RJSFSchema {
   return { ...schema, properties, required };
 }
 
-export function uiSchemaOf(entity: EntityDefinition, extra: UiSchema = {}): UiSchema {
-  return { ...(entity.ui as UiSchema | undefined), ...extra };
-}
-
 export const hideSubmit: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
 
-/** A JSON merge patch from `before` to `after` over the top-level fields, leaving readOnly fields out. */
+/** A JSON merge patch from `before` to `after` over the top-level fields, leaving read-only (and locked) fields out. */
 export function mergePatch(before: Record<string, unknown>, after: Record<string, unknown>, readOnly: string[]): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {

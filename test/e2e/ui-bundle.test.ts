@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { routeJs, staticClosure, type Manifest } from '../support/ui-bundle.js';
+import { ensureAdminUiBuilt } from './ui-build.js';
+
+const dist = 'admin-ui/dist';
+const budgetGzipBytes = 300 * 1024;
+
+describe('admin UI bundle', () => {
+  it('loads the inbox with under 300 KB of gzipped JavaScript (entry + the inbox route\'s static imports)', async () => {
+    await ensureAdminUiBuilt();
+    const inbox = routeJs(dist, 'src/pages/InboxPage.tsx');
+    console.log(`inbox route: ${inbox.files.length} files, ${(inbox.bytes / 1024).toFixed(1)} KB, ${(inbox.gzipBytes / 1024).toFixed(1)} KB gzipped`);
+    expect(inbox.gzipBytes).toBeLessThan(budgetGzipBytes);
+  });
+
+  it('keeps RJSF, ajv and the x-type widgets out of the inbox route (they load with the record and task pages)', async () => {
+    await ensureAdminUiBuilt();
+    const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')) as Manifest;
+    const inbox = staticClosure(manifest, 'src/pages/InboxPage.tsx', staticClosure(manifest, 'index.html'));
+    const record = staticClosure(manifest, 'src/pages/RecordPage.tsx');
+    const formOnly = [...record].filter((key) => !inbox.has(key));
+    expect(formOnly.length).toBeGreaterThan(0);
+    const formBytes = formOnly.reduce((sum, key) => sum + readFileSync(join(dist, manifest[key].file)).length, 0);
+    expect(formBytes).toBeGreaterThan(100 * 1024); // RJSF + ajv + antd form controls are that big: they really were split off
+    for (const page of ['TaskPage', 'RecordPage', 'RecordsPage', 'ConfigPage', 'DelegationsPage']) {
+      expect(manifest['index.html'].dynamicImports ?? []).toContain(`src/pages/${page}.tsx`);
+      expect(inbox.has(`src/pages/${page}.tsx`)).toBe(false);
+    }
+  });
+});
