@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { RecordRepository } from '../../db/records.js';
+import { PendingApprovals } from '../../db/pending-approvals.js';
 import { afterRecordWrite } from '../services/record-events.js';
 import { hasTrigger } from '../services/triggers.js';
 import { errors } from './schemas.js';
