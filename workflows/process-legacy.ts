@@ -3,7 +3,7 @@ import type { FlowActivities } from '../worker/activity-types.js';
 import { evaluateCondition } from '../engine/domain/cel.js';
 import { approvalWorkflow } from './approval.js';
 import type { ProcessInput, ProcessResult } from './interpreter/types.js';
-import { processStateQuery, businessEventSignal, type ProcessState, type TimelineEntry, type BusinessEvent } from './messages.js';
+import { processStateQuery, businessEventSignal, type ProcessState, type BusinessEvent } from './messages.js';
 import { nowIso } from './clock.js';
 import { notify, publish } from './events.js';
 import { isApprovalStep, isDecisionStep, isActionStep, isEndStep, type ProcessStep, type ActionProcessStep } from '../engine/domain/config/types.js';
