@@ -21,6 +21,8 @@ export function settingsFromEnv(env = process.env): WorkerSettings {
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
+    // A bundle prebuilt by the launcher (scripts/bundle-workflows.ts); without it the worker bundles at start.
+    ...(env.FLOWCRM_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: env.FLOWCRM_WORKFLOW_BUNDLE } } : {}),
   };
 }
 
