@@ -70,11 +70,31 @@ function spawnChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildP
   return child;
 }
 
+/** Bundles the workflows in a short-lived child, so the bundler's memory never stays in the worker. */
+function bundleWorkflows(out: string): Promise<void> {
+  const child = spawnGroup(childNode(repoRoot), ['--import', 'tsx', 'scripts/bundle-workflows.ts', out], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, sig) => {
+      spawnedGroups.delete(child);
+      if (code === 0) resolve();
+      else reject(new Error(`bundling the workflows failed (code ${code}, signal ${sig})`));
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.FLOWCRM_DATA_DIR || path.join(repoRoot, 'data'));
   mkdirSync(dataDir, { recursive: true });
   const api = apiEndpoint();
   if (!(await isPortFree(api.port, api.host))) throw new Error(`PORT ${api.port} on ${api.host} is already in use`);
+
+  const bundlePath = path.join(dataDir, 'workflow-bundle.js');
+  const bundled = bundleWorkflows(bundlePath); // meanwhile Temporal and PostgreSQL start
+  bundled.catch(() => undefined); // awaited below; not an unhandled rejection if we stop before
 
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   const plan = await planTemporal(dataDir);
@@ -135,7 +155,9 @@ async function main(): Promise<void> {
 
   log('starting API and worker ...');
   const apiChild = spawnChild('api', 'engine/api/server.ts', env);
-  spawnChild('worker', 'worker/main.ts', env);
+  await bundled;
+  if (shuttingDown) return;
+  spawnChild('worker', 'worker/main.ts', { ...env, FLOWCRM_WORKFLOW_BUNDLE: bundlePath });
 
   const timeoutMs = (Number(process.env.FLOWCRM_START_TIMEOUT) || 120) * 1000;
   const health = await waitForHealth(`${api.baseUrl}/health`, timeoutMs, () =>

@@ -25,6 +25,8 @@ export function settingsFromEnv(env = process.env): WorkerSettings {
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
     ...(env.FLOWCRM_PROCESS_HISTORY_LIMIT ? { processHistoryLimit: Number(env.FLOWCRM_PROCESS_HISTORY_LIMIT) } : {}),
+    // A bundle prebuilt by the launcher (scripts/bundle-workflows.ts); without it the worker bundles at start.
+    ...(env.FLOWCRM_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: env.FLOWCRM_WORKFLOW_BUNDLE } } : {}),
   };
 }
 

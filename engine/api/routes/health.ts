@@ -25,20 +25,15 @@ export default async function healthRoutes(app: FastifyInstance) {
     migrated = result === 'ok';
     return result;
   };
-  let draining = false;
-  app.addHook('preClose', async () => {
-    draining = true;
-  });
-
   /**
-   * Readiness for a load balancer: this replica should get traffic when the database and Temporal answer, the
-   * schema is migrated, and it is not shutting down. 503 otherwise (the process stays alive; /health says why).
+   * Readiness for a load balancer: this replica should get traffic when the database and Temporal answer and the
+   * schema is migrated; 503 otherwise. While the API closes, Fastify answers every request 503 itself
+   * (`return503OnClosing`), this route included.
    */
   app.get('/ready', { schema: { tags: ['system'], security: [] } }, async (_request, reply) => {
     const [db, temporal] = await Promise.all([dbCheck(), temporalCheck()]);
     const migrations = db === 'ok' ? await migrationsCheck() : migrated ? 'ok' : 'down';
-    const ready = !draining && db === 'ok' && temporal === 'ok' && migrations === 'ok';
-    const status = ready ? 'ready' : draining ? 'draining' : 'not_ready';
-    return reply.status(ready ? 200 : 503).send({ status, db, temporal, migrations });
+    const ready = db === 'ok' && temporal === 'ok' && migrations === 'ok';
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', db, temporal, migrations });
   });
 }
