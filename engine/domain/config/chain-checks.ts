@@ -27,7 +27,7 @@ function approverSpecs(ctx: BundleContext, specs: unknown, path: string, entity:
   else approverSpec(ctx, specs, path, entity, first);
 }
 
-function duration(ctx: BundleContext, text: unknown, path: string, onCalendar: boolean): void {
+export function duration(ctx: BundleContext, text: unknown, path: string, onCalendar: boolean): void {
   if (typeof text !== 'string') return;
   let d: Duration;
   try {
