@@ -134,6 +134,10 @@ export type Name3 = string;
  */
 export type FieldName5 = string;
 /**
+ * {"user": name}, {"role": name} or {"managerOf": "requester"}
+ */
+export type ApproverSpec1 = UserApprover | RoleApprover | ManagerApprover;
+/**
  * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
  */
 export type Name4 = string;
@@ -534,5 +538,5 @@ export interface PipelineEscalation {
    * ISO 8601 duration after the reminder, still without activity, before the escalation.
    */
   after: string;
-  to: ApproverSpec;
+  to?: ApproverSpec1;
 }

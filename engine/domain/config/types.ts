@@ -94,7 +94,7 @@ export interface Pipeline {
   reasons?: { won?: string; lost?: string };
   stages: PipelineStage[];
   transitions?: { back?: boolean; skip?: boolean; reopen?: boolean };
-  stale?: { after: string; calendar?: string; remind?: string; escalate?: { after: string; to: ApproverSpec } };
+  stale?: { after: string; calendar?: string; remind?: string; escalate?: { after: string; to?: ApproverSpec } };
 }
 
 /** The approver specs, modes and timeouts of approval chains: see engine/domain/approval/types.ts and docs/approvals.md. */

@@ -9,6 +9,7 @@ export interface StaleSchedule {
   escalateAt?: string;
   /** The user field reminded (default: the pipeline's owner field). */
   remind: string;
+  /** Absent: the manager of the reminded user. */
   escalateTo?: ApproverSpec;
 }
 
@@ -26,7 +27,7 @@ export function staleSchedule(pipeline: Pipeline, stageId: string, quietSinceIso
   const schedule: StaleSchedule = { remindAt, remind: stale.remind ?? pipeline.ownerField ?? 'owner' };
   if (stale.escalate) {
     schedule.escalateAt = add(remindAt, stale.escalate.after);
-    schedule.escalateTo = stale.escalate.to;
+    if (stale.escalate.to) schedule.escalateTo = stale.escalate.to;
   }
   return schedule;
 }
