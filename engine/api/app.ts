@@ -14,6 +14,7 @@ import taskRoutes from './routes/tasks.js';
 import notificationRoutes from './routes/notifications.js';
 import webhookRoutes from './routes/webhooks.js';
 import delegationRoutes from './routes/delegations.js';
+import stageRoutes from './routes/stages.js';
 
 /** The whole API as one plugin tree; `server.ts` wraps it in a process. */
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
@@ -21,6 +22,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     logger: options.logger ?? false,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
     bodyLimit: 1024 * 1024,
+    // Task and process ids are business keys (`<process>:<entity>:<uuid>:<step>...`) and outgrow the default 100.
+    maxParamLength: 500,
     ...options,
   });
   app.decorate('deps', deps);
@@ -38,6 +41,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(notificationRoutes);
   await app.register(webhookRoutes);
   await app.register(delegationRoutes);
+  await app.register(stageRoutes);
   await app.ready();
   return app;
 }

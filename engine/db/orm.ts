@@ -6,6 +6,7 @@ import { Migration0002Records } from './migrations/0002-records.js';
 import { Migration0003Notifications } from './migrations/0003-notifications.js';
 import { Migration0004Approvals } from './migrations/0004-approvals.js';
 import { Migration0005PendingApprovals } from './migrations/0005-pending-approvals.js';
+import { Migration0030StageStays } from './migrations/0030-stage-stays.js';
 
 export type Orm = MikroORM;
 
@@ -31,6 +32,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
         { name: '0003-notifications', class: Migration0003Notifications },
         { name: '0004-approvals', class: Migration0004Approvals },
         { name: '0005-pending-approvals', class: Migration0005PendingApprovals },
+        { name: '0030-stage-stays', class: Migration0030StageStays },
       ],
       transactional: true,
       allOrNothing: true,

@@ -67,10 +67,12 @@ export async function importRows(em: EntityManager, ctx: EntityContext, rows: un
 
 async function importOne(tx: EntityManager, repo: RecordRepository, ctx: EntityContext, row: unknown, actor: string): Promise<{ path: string; message: string }[]> {
   if (!row || typeof row !== 'object' || Array.isArray(row)) return [{ path: '', message: 'each row must be an object of field values' }];
+  const moves = repo.stageMoves.length;
   try {
     await tx.transactional((inner) => repo.createIn(inner, ctx, row as Record<string, unknown>, actor, ''));
     return [];
   } catch (error) {
+    repo.stageMoves.length = moves; // the row's savepoint was rolled back, its stage move with it
     if (!(error instanceof DomainError)) throw error;
     return error.details.length ? error.details.map((d) => ({ path: d.path, message: d.message })) : [{ path: '', message: error.message }];
   }

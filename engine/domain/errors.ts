@@ -25,6 +25,10 @@ export const ErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   INCOMPATIBLE_CHANGE: 'INCOMPATIBLE_CHANGE',
   WEBHOOK_TARGET_FORBIDDEN: 'WEBHOOK_TARGET_FORBIDDEN',
+  /** A stage move whose target stage's requirements are unmet: one detail per requirement. */
+  STAGE_GATE_FAILED: 'STAGE_GATE_FAILED',
+  /** A stage move the pipeline's transition rules forbid (skip, back, closed stage, needs its approval). */
+  TRANSITION_NOT_ALLOWED: 'TRANSITION_NOT_ALLOWED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -46,6 +50,8 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
   INCOMPATIBLE_CHANGE: 422,
   WEBHOOK_TARGET_FORBIDDEN: 422,
+  STAGE_GATE_FAILED: 422,
+  TRANSITION_NOT_ALLOWED: 409,
 };
 
 export function httpStatusOf(code: string): number {

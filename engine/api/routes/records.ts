@@ -4,6 +4,7 @@ import { PendingApprovals } from '../../db/pending-approvals.js';
 import { errors } from './schemas.js';
 import { entityParams, ifMatch, listQueryProperties, recordParams, recordWithReviewSchema as recordSchema, type EntityParams, type RecordParams } from './records-shared.js';
 import recordBulkRoutes from './records-bulk.js';
+import { afterWrites } from '../services/stage-effects.js';
 
 const dataBody = { type: 'object', additionalProperties: true } as const;
 
@@ -30,7 +31,9 @@ export default async function recordRoutes(app: FastifyInstance) {
     schema: { tags, params: entityParams, body: dataBody, response: { 201: recordSchema, ...errors(404, 409, 422) } },
   }, async (request, reply) => {
     const { data, prefix } = unwrap(request.body);
-    const record = await repo().create(request.params.entity, data, request.user.username, prefix);
+    const records = repo();
+    const record = await records.create(request.params.entity, data, request.user.username, prefix);
+    await afterWrites(app.deps, records);
     return reply.status(201).header('etag', String(record.version)).send(record);
   });
 
@@ -65,7 +68,9 @@ export default async function recordRoutes(app: FastifyInstance) {
     schema: { tags, params: recordParams, body: dataBody, response: { 200: recordSchema, ...errors(404, 409, 412, 422) } },
   }, async (request, reply) => {
     const { data, prefix } = unwrap(request.body);
-    const record = await repo().patch(request.params.entity, request.params.id, data, request.user.username, ifMatch(request), prefix);
+    const records = repo();
+    const record = await records.patch(request.params.entity, request.params.id, data, request.user.username, ifMatch(request), prefix);
+    await afterWrites(app.deps, records);
     await wakePendingApprovals(app, record.id, record.version);
     return reply.header('etag', String(record.version)).send(record);
   });

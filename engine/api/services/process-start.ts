@@ -4,6 +4,7 @@ import { ConfigStore } from '../../db/config-store.js';
 import { RecordRepository } from '../../db/records.js';
 import { DomainError } from '../../domain/errors.js';
 import { evaluateCondition } from '../../domain/cel.js';
+import { stageApprovalDefinition } from '../../domain/pipeline/index.js';
 import type { ProcessInput } from '../../../workflows/process.js';
 
 export interface ProcessStartRequest {
@@ -27,7 +28,8 @@ export async function startProcessRun(deps: AppDeps, request: ProcessStartReques
   const em = deps.orm.em.fork();
   const config = await new ConfigStore(em).current();
   const definitions = (config.bundle.processes ?? {}) as Definitions;
-  const definition = Object.hasOwn(definitions, process) ? definitions[process] : undefined;
+  // Besides the configured processes: the approval of a pipeline stage, generated from the pipeline (docs/pipelines.md).
+  const definition = Object.hasOwn(definitions, process) ? definitions[process] : stageApprovalDefinition(config.bundle, process);
   if (!definition) throw new DomainError('NOT_FOUND', `process "${process}" is not configured`, [{ path: '/process', message: 'unknown process' }]);
   if (definition.entity !== entity) {
     throw new DomainError('VALIDATION_FAILED', `process "${process}" runs on ${definition.entity}, not ${entity}`, [{ path: '/entity', message: `expected ${definition.entity}` }]);
