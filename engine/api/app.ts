@@ -15,6 +15,7 @@ import notificationRoutes from './routes/notifications.js';
 import webhookRoutes from './routes/webhooks.js';
 import delegationRoutes from './routes/delegations.js';
 import stageRoutes from './routes/stages.js';
+import pipelineRoutes from './routes/pipelines.js';
 
 /** The whole API as one plugin tree; `server.ts` wraps it in a process. */
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
@@ -42,6 +43,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(webhookRoutes);
   await app.register(delegationRoutes);
   await app.register(stageRoutes);
+  await app.register(pipelineRoutes);
   await app.ready();
   return app;
 }

@@ -128,7 +128,8 @@ export async function guardStageWrite(em: EntityManager, ctx: EntityContext, wri
   const stage = stageOf(pipeline, to) as PipelineStage;
   applyOnEnter(ctx, stage, write.data);
   const stay = await new StageStays(em).move({
-    entity: ctx.entity, recordId: write.recordId, pipeline: name, stage: to, fromStage: open?.stage ?? null, actor: write.actor, at: write.now, reason: write.reason,
+    entity: ctx.entity, recordId: write.recordId, pipeline: name, stage: to, fromStage: open?.pipeline === name ? open.stage : null,
+    actor: write.actor, at: write.now, reason: write.reason,
   });
   return {
     entity: ctx.entity, recordId: write.recordId, pipeline: name, from: open?.stage ?? null, to, actor: write.actor, at: stay.enteredAt, stay,

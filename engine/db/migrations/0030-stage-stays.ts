@@ -21,7 +21,7 @@ export class Migration0030StageStays extends Migration {
     this.addSql(`create unique index stage_stays_open_idx on stage_stays (record_id) where left_at is null`);
     this.addSql(`create index stage_stays_record_idx on stage_stays (record_id, seq)`);
     // The board and the funnel count the open stays of one pipeline per stage.
-    this.addSql(`create index stage_stays_board_idx on stage_stays (pipeline, stage, record_id) where left_at is null`);
+    this.addSql(`create index stage_stays_board_idx on stage_stays (pipeline, stage, entered_at, record_id) where left_at is null`);
     this.addSql(`create index stage_stays_entered_idx on stage_stays (pipeline, entered_at)`);
   }
 }
