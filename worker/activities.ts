@@ -7,9 +7,14 @@ import { resolveApprovers } from '../engine/domain/approval/index.js';
 import { DomainError } from '../engine/domain/errors.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { FlowActivities } from './activity-types.js';
+import type { FlowClient } from '../engine/temporal/client.js';
+import { clockStageMoves, signalStageActivity } from '../engine/temporal/stage-stays.js';
+import { pipelinesOf } from '../engine/domain/pipeline/index.js';
 
 export interface ActivityDeps {
   orm: MikroORM;
+  /** Starts and signals the stale clocks of stage stays that workflow writes move (absent: no clocks). */
+  flow?: FlowClient;
 }
 
 /** Expected failures (bad data, missing records) do not get better by retrying. */
@@ -24,7 +29,7 @@ async function nonRetryableOnDomainError<T>(work: () => Promise<T>): Promise<T> 
   }
 }
 
-export function createActivities({ orm }: ActivityDeps): FlowActivities {
+export function createActivities({ orm, flow }: ActivityDeps): FlowActivities {
   const em = () => orm.em.fork();
   return {
     async loadRecord({ entity, recordId }) {
@@ -88,8 +93,14 @@ export function createActivities({ orm }: ActivityDeps): FlowActivities {
     },
 
     async updateRecord(update) {
-      await nonRetryableOnDomainError(() =>
-        new RecordRepository(em()).systemUpdate(update.entity, update.recordId, update.set, update.actor, update.idempotencyKey, update.context ?? {}));
+      const repo = new RecordRepository(em());
+      await nonRetryableOnDomainError(() => repo.systemUpdate(update.entity, update.recordId, update.set, update.actor, update.idempotencyKey, update.context ?? {}));
+      if (!flow) return;
+      // After the commit, as for API writes: a stage move starts its stay's stale clock, another change is activity.
+      if (repo.stageMoves.length) await clockStageMoves(flow, repo.stageMoves.splice(0));
+      else if (pipelinesOf((await repo.context(update.entity, 1000)).config.bundle, update.entity).length) {
+        await signalStageActivity(flow, update.entity, update.recordId, 'field-change');
+      }
     },
 
     async openPendingApproval(input) {

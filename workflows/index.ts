@@ -1,3 +1,4 @@
 export { processWorkflow } from './process.js';
 export { approvalWorkflow } from './approval.js';
 export { webhookDeliveryWorkflow } from './deliveries.js';
+export { stageStayWorkflow } from './stage-stay.js';

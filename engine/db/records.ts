@@ -138,7 +138,8 @@ export class RecordRepository {
     const config = await currentConfig(this.em, READ_STALENESS_MS);
     const ctx = entityContext(config, entity);
     const dto = toRecordDto(await this.find(this.em, entity, id), ctx.features.reviewRequired);
-    const pending = pipelinesOf(config.bundle as Pick<Bundle, 'pipelines'>, entity).length ? await pendingStageApproval(this.em, entity, id) : null;
+    const bundle = config.bundle as Pick<Bundle, 'pipelines'>;
+    const pending = pipelinesOf(bundle, entity).length ? await pendingStageApproval(this.em, bundle, entity, id, dto.data) : null;
     return pending ? { ...dto, pendingStage: { to: pending.to, processId: pending.processId } } : dto;
   }
 

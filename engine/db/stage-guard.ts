@@ -9,6 +9,8 @@ import { ProcessInstanceEntity } from './entities.js';
 import { validateData } from './record-validation.js';
 import { StageStays, type StageStay } from './stage-stays.js';
 import type { EntityContext } from './record-write.js';
+import type { Calendar } from '../domain/calendar/index.js';
+import type { StageStayInput } from '../../workflows/messages.js';
 
 /** A committed stage move, for what follows the commit (stage actions that start processes, the stale clock). */
 export interface StageMove {
@@ -21,6 +23,8 @@ export interface StageMove {
   at: string;
   stay: StageStay;
   startProcess?: string;
+  /** The stale clock of the new stay, when its pipeline has stale limits and the stage is open. */
+  clock?: StageStayInput;
 }
 
 /** A move that waits for its approval: the write keeps the current stage, the approval process is started after it. */
@@ -51,11 +55,17 @@ export interface StageWrite {
   now: Date;
 }
 
-/** The stage approval awaiting a decision on a record: a running process generated for one of its stages. */
-export async function pendingStageApproval(em: EntityManager, entity: string, recordId: string): Promise<{ to: string; processId: string; pipeline: string } | null> {
+/**
+ * The stage approval awaiting a decision on a record: a running process generated for one of its stages, unless the
+ * record is in that stage already (the approval's own move has committed and the run is finishing).
+ */
+export async function pendingStageApproval(em: EntityManager, bundle: Pick<Bundle, 'pipelines'>, entity: string, recordId: string,
+  data: Record<string, unknown>): Promise<{ to: string; processId: string; pipeline: string } | null> {
   const running = await em.findOne(ProcessInstanceEntity, { entity, recordId, status: 'running', process: { $like: `${STAGE_APPROVAL_PREFIX}.%` } });
   const parsed = running ? parseStageApprovalProcess(running.process) : null;
-  return running && parsed ? { to: parsed.stage, processId: running.id, pipeline: parsed.pipeline } : null;
+  const field = parsed && Object.hasOwn(bundle.pipelines ?? {}, parsed.pipeline) ? bundle.pipelines![parsed.pipeline].field : null;
+  if (!running || !parsed || (field && data[field] === parsed.stage)) return null;
+  return { to: parsed.stage, processId: running.id, pipeline: parsed.pipeline };
 }
 
 function refuse(message: string, details: ErrorDetail[]): never {
@@ -102,7 +112,7 @@ export async function guardStageWrite(em: EntityManager, ctx: EntityContext, wri
   }
   const moving = from !== to || !open || open.pipeline !== name;
   if (!moving) return null;
-  const pending = write.before ? await pendingStageApproval(em, ctx.entity, write.recordId) : null;
+  const pending = write.before ? await pendingStageApproval(em, bundle, ctx.entity, write.recordId, write.before) : null;
   const approved = !!write.processId && write.processId === stageApprovalProcessId(name, to, ctx.entity, write.recordId);
   if (pending && !approved) {
     refuse(`this ${ctx.entity} awaits the approval of stage "${pending.to}"`, [{ path: fieldPath, message: `pending approval ${pending.processId}` }]);
@@ -134,7 +144,18 @@ export async function guardStageWrite(em: EntityManager, ctx: EntityContext, wri
   return {
     entity: ctx.entity, recordId: write.recordId, pipeline: name, from: open?.stage ?? null, to, actor: write.actor, at: stay.enteredAt, stay,
     ...(stage.onEnter?.startProcess && !backfill ? { startProcess: stage.onEnter.startProcess } : {}),
+    ...staleClock(bundle, ctx.entity, write.recordId, name, stay),
   };
+}
+
+function staleClock(bundle: Bundle, entity: string, recordId: string, name: string, stay: StageStay): { clock?: StageStayInput } {
+  const definition = bundle.pipelines![name];
+  const stage = stageOf(definition, stay.stage);
+  if (!definition.stale || !stage || stage.category === 'won' || stage.category === 'lost') return {};
+  const calendars = (bundle.calendars ?? {}) as Record<string, Calendar>;
+  const calendarName = definition.stale.calendar;
+  const calendar = calendarName && Object.hasOwn(calendars, calendarName) ? calendars[calendarName] : undefined;
+  return { clock: { entity, recordId, pipeline: name, stage: stay.stage, stayId: stay.id, definition, ...(calendar ? { calendar } : {}) } };
 }
 
 /** `onEnter.set` is part of the move's write, so the stored record satisfies its schema afterwards too. */

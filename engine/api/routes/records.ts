@@ -70,7 +70,7 @@ export default async function recordRoutes(app: FastifyInstance) {
     const { data, prefix } = unwrap(request.body);
     const records = repo();
     const record = await records.patch(request.params.entity, request.params.id, data, request.user.username, ifMatch(request), prefix);
-    await afterWrites(app.deps, records);
+    await afterWrites(app.deps, records, { entity: request.params.entity, recordId: record.id });
     await wakePendingApprovals(app, record.id, record.version);
     return reply.header('etag', String(record.version)).send(record);
   });

@@ -3,6 +3,8 @@ import { addAudit, type RecordRepository } from '../../db/records.js';
 import type { StageMove } from '../../db/stage-guard.js';
 import { DomainError } from '../../domain/errors.js';
 import { startProcessRun } from './process-start.js';
+import { clockStageMoves, signalStageActivity } from '../../temporal/stage-stays.js';
+import { pipelinesOf } from '../../domain/pipeline/index.js';
 
 /**
  * What follows a committed stage move made through the API: the entered stage's `onEnter.startProcess` through the
@@ -10,6 +12,7 @@ import { startProcessRun } from './process-start.js';
  * move; it is written to the record's history instead.
  */
 export async function afterStageMoves(deps: AppDeps, moves: readonly StageMove[]): Promise<void> {
+  await clockStageMoves(deps.flow, moves);
   for (const move of moves) {
     if (!move.startProcess) continue;
     try {
@@ -26,8 +29,14 @@ export async function afterStageMoves(deps: AppDeps, moves: readonly StageMove[]
   }
 }
 
-/** Runs the effects of the moves a repository's writes committed, then forgets them. */
-export async function afterWrites(deps: AppDeps, repo: RecordRepository): Promise<void> {
+/**
+ * Runs the effects of the moves a repository's writes committed, then forgets them. A write of `touched` that moved
+ * nothing is activity on the record: it restarts the quiet period of its stay's stale clock.
+ */
+export async function afterWrites(deps: AppDeps, repo: RecordRepository, touched?: { entity: string; recordId: string }): Promise<void> {
   const moves = repo.stageMoves.splice(0);
   await afterStageMoves(deps, moves);
+  if (!touched || moves.some((m) => m.recordId === touched.recordId)) return;
+  const ctx = await repo.context(touched.entity, 1000);
+  if (pipelinesOf(ctx.config.bundle, touched.entity).length) await signalStageActivity(deps.flow, touched.entity, touched.recordId, 'field-change');
 }

@@ -1,6 +1,6 @@
 import type { AppDeps } from '../context.js';
 import { RecordRepository, type RecordDto } from '../../db/records.js';
-import { pendingStageApproval, recordPipeline, type StageRequest } from '../../db/stage-guard.js';
+import { recordPipeline, type StageRequest } from '../../db/stage-guard.js';
 import { stageApprovalProcessName, stageOf } from '../../domain/pipeline/index.js';
 import type { Pipeline } from '../../domain/config/types.js';
 import { afterWrites } from './stage-effects.js';
@@ -32,7 +32,7 @@ export async function moveStage(deps: AppDeps, request: StageMoveRequest): Promi
   const { entity, recordId, to } = request;
   const ctx = await repo.context(entity);
   const current = await repo.get(entity, recordId);
-  const pending = await pendingStageApproval(em, entity, recordId);
+  const pending = current.pendingStage ?? null;
   if (pending && pending.to === to) return { pending: { to, processId: pending.processId } };
   const named = request.pipeline ? null : await recordPipeline(em, ctx, recordId, { ...current.data, ...request.data });
   const pipeline = named?.pipeline ?? (ctx.config.bundle.pipelines as Record<string, Pipeline> | undefined)?.[request.pipeline ?? ''];
@@ -43,7 +43,7 @@ export async function moveStage(deps: AppDeps, request: StageMoveRequest): Promi
   patch[pipeline?.field ?? 'stage'] = to;
   const requests: StageRequest[] = [];
   const moved = await repo.patch(entity, recordId, patch, request.actor, request.ifMatch, '/data', { pipeline: request.pipeline, reason: request.reason ?? null, requests });
-  await afterWrites(deps, repo);
+  await afterWrites(deps, repo, { entity, recordId });
   const asked = requests[0];
   if (!asked) return { moved };
   const started = await startProcessRun(deps, { process: stageApprovalProcessName(asked.pipeline, asked.to), entity, recordId, requester: request.actor });
