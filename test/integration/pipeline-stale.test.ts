@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startStackWith, type Stack } from '../support/stack-core.js';
 import { publishVariant } from '../support/config.js';
@@ -93,6 +95,12 @@ describe('stale deals on the time-skipping server', () => {
     const moved = await sales1.post(`/api/records/opportunity/${id}/stage`, { to: 'lost', reason: 'timing' });
     expect(moved.status).toBe(200);
     await eventually(async () => (await staleTasks(sales1, id)).length === 0 && (await staleTasks(branchmgr, id)).length === 0, 10_000);
-    await expect(stack.flow.client.workflow.getHandle(workflowId).result()).resolves.toMatchObject({ reminded: true, escalated: true });
+    const handle = stack.flow.client.workflow.getHandle(workflowId);
+    await expect(handle.result()).resolves.toMatchObject({ reminded: true, escalated: true, ended: 'moved' });
+    // RECORD_HISTORIES=1 adds this run to the replay corpus (test/replay/histories is append-only).
+    if (process.env.RECORD_HISTORIES) {
+      writeFileSync(fileURLToPath(new URL('../replay/histories/stage-stay-reminded-escalated.json', import.meta.url)),
+        `{"workflowId": ${JSON.stringify(workflowId)}, "history": ${historyToJSON(await handle.fetchHistory())}}\n`);
+    }
   }, 180_000);
 });
