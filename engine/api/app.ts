@@ -24,7 +24,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
     bodyLimit: 1024 * 1024,
     // Task and process ids are business keys (`<process>:<entity>:<uuid>:<step>...`) and outgrow the default 100.
-    maxParamLength: 500,
+    routerOptions: { maxParamLength: 500 },
     ...options,
   });
   app.decorate('deps', deps);

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../domain/errors.js';
 import { recordColumns, type RecordRow } from './record-list.js';
 import { toRecordDto, type RecordDto } from './records.js';
-import { filterSql, pipelineQuery, querySql, SqlParams, type PipelineQuery } from './pipeline-sql.js';
+import { filterSql, pipelineQuery, querySql, SqlParams, staysOf, type PipelineQuery } from './pipeline-sql.js';
 
 export interface BoardColumn {
   stage: string;
@@ -37,29 +37,37 @@ const encodeCursor = (at: string, id: string) => Buffer.from(JSON.stringify([at,
 
 /**
  * The open stays of the pipeline joined to their live records, as a derived table `b`: the record's columns plus
- * stay_stage and stay_entered_at (the board's and the funnel's rows). `extra` narrows the stays (`s.`).
+ * stay_stage and stay_entered_at (the rows of board columns and of the record-level reports). `extra` narrows the
+ * stays (`s.`).
  */
 export function openStays(query: PipelineQuery, params: SqlParams, filter?: string, extra = ''): string {
   return `(select s.stage as stay_stage, s.entered_at as stay_entered_at, records.* from stage_stays s join records on records.id = s.record_id
-    where s.pipeline = ${params.add(query.name)} and s.left_at is null${extra} and records.entity = ${params.add(query.ctx.entity)}
+    where s.pipeline = ${params.add(query.name)} and s.left_at is null and not s.record_deleted${extra} and records.entity = ${params.add(query.ctx.entity)}
       and records.deleted_at is null${filterSql(query, filter, params)}) b`;
 }
 
-/** Count, amount and weighted amount per stage, in SQL; the probabilities are the pipeline's per stage. */
-export async function stageTotals(em: EntityManager, query: PipelineQuery, filter?: string): Promise<Map<string, { count: number; amount: number; weightedAmount: number }>> {
+/** The SQL of the per-stage totals: count, amount and weighted amount (the probabilities are the pipeline's). */
+export function stageTotalsQuery(query: PipelineQuery, filter?: string): { sql: string; params: SqlParams } {
   const params = new SqlParams();
   const stages = query.pipeline.stages;
-  const sql = `select b.stay_stage as stage, count(*)::int as count, coalesce(sum(${query.amountSql}), 0)::float8 as amount,
-      coalesce(sum(${query.amountSql} * p.probability / 100), 0)::float8 as weighted
-    from ${openStays(query, params, filter)}
-    join unnest(${params.add(stages.map((x) => x.id))}::text[], ${params.add(stages.map((x) => x.probability ?? 0))}::numeric[]) as p(stage, probability) on p.stage = b.stay_stage
-    group by b.stay_stage`;
+  const { from, where } = staysOf(query, params, filter);
+  const sql = `select s.stage, count(*)::int as count, coalesce(sum(s.amount), 0)::float8 as amount,
+      coalesce(sum(s.amount * p.probability / 100), 0)::float8 as weighted
+    from ${from}
+    join unnest(${params.add(stages.map((x) => x.id))}::text[], ${params.add(stages.map((x) => x.probability ?? 0))}::numeric[]) as p(stage, probability) on p.stage = s.stage
+    where ${where} and s.left_at is null
+    group by s.stage`;
+  return { sql, params };
+}
+
+export async function stageTotals(em: EntityManager, query: PipelineQuery, filter?: string): Promise<Map<string, { count: number; amount: number; weightedAmount: number }>> {
+  const { sql, params } = stageTotalsQuery(query, filter);
   const rows = await querySql<{ stage: string; count: number; amount: number; weighted: number }>(em, sql, params);
   return new Map(rows.map((r) => [r.stage, { count: r.count, amount: r.amount, weightedAmount: r.weighted }]));
 }
 
-/** The first `limit` records of each stage (or of one stage after `cursor`), one query over a lateral join. */
-async function columnItems(em: EntityManager, query: PipelineQuery, stages: string[], options: BoardOptions): Promise<Map<string, { rows: RecordRow[]; next: string | null }>> {
+/** The SQL of the first `limit` + 1 records of each stage (or of one stage after `cursor`): one lateral join. */
+export function columnItemsQuery(query: PipelineQuery, stages: string[], options: BoardOptions): { sql: string; params: SqlParams } {
   const params = new SqlParams();
   const seek = options.cursor ? decodeCursor(options.cursor) : null;
   const after = seek ? ` and (s.entered_at, s.record_id) < (${params.add(seek[0])}::timestamptz, ${params.add(seek[1])}::uuid)` : '';
@@ -68,6 +76,11 @@ async function columnItems(em: EntityManager, query: PipelineQuery, stages: stri
       select ${recordColumns}, to_json(b.stay_entered_at)#>>'{}' as entered_at
       from ${openStays(query, params, options.filter, ` and s.stage = col.stage${after}`)}
       order by b.stay_entered_at desc, b.id desc limit ${params.add(options.limit + 1)}) x`;
+  return { sql, params };
+}
+
+async function columnItems(em: EntityManager, query: PipelineQuery, stages: string[], options: BoardOptions): Promise<Map<string, { rows: RecordRow[]; next: string | null }>> {
+  const { sql, params } = columnItemsQuery(query, stages, options);
   const rows = await querySql<RecordRow & { stage: string; entered_at: string }>(em, sql, params);
   const byStage = new Map<string, { rows: RecordRow[]; next: string | null }>(stages.map((s) => [s, { rows: [], next: null }]));
   for (const row of rows) byStage.get(row.stage)!.rows.push(row);

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../domain/errors.js';
 import { isClosed } from '../domain/pipeline/index.js';
 import { openStays, stageTotals } from './pipeline-board.js';
-import { filterSql, pipelineQuery, querySql, SqlParams, type PipelineQuery } from './pipeline-sql.js';
+import { pipelineQuery, querySql, SqlParams, staysOf, type PipelineQuery } from './pipeline-sql.js';
 
 export const pipelineReports = ['funnel', 'forecast', 'conversion', 'stage-duration', 'win-rate', 'lost-reasons'] as const;
 export type PipelineReport = (typeof pipelineReports)[number];
@@ -34,12 +34,19 @@ function period(column: string, options: ReportOptions, params: SqlParams): stri
 const stageIds = (q: PipelineQuery, which: (category: string) => boolean) => q.pipeline.stages.filter((s) => which(s.category ?? 'open')).map((s) => s.id);
 
 /** Per stage in pipeline order: the deals in it now (count, amount, weighted) and how many ever reached it. */
-async function funnel(em: EntityManager, q: PipelineQuery, options: ReportOptions): Promise<Row[]> {
+/** The SQL of the funnel's `reached`: distinct records that ever entered each stage (in the period). */
+export function funnelReachedQuery(q: PipelineQuery, options: ReportOptions): { sql: string; params: SqlParams } {
   const params = new SqlParams();
-  const reachedSql = `select s.stage, count(distinct s.record_id)::int as reached from stage_stays s join records on records.id = s.record_id
-    where s.pipeline = ${params.add(q.name)} and records.deleted_at is null${filterSql(q, options.filter, params)}${period('s.entered_at', options, params)}
+  const { from, where } = staysOf(q, params, options.filter);
+  const sql = `select s.stage, count(*)::int as reached from ${from}
+    where ${where} and s.first_entry${period('s.entered_at', options, params)}
     group by s.stage`;
-  const [totals, reached] = await Promise.all([stageTotals(em, q, options.filter), querySql<{ stage: string; reached: number }>(em, reachedSql, params)]);
+  return { sql, params };
+}
+
+async function funnel(em: EntityManager, q: PipelineQuery, options: ReportOptions): Promise<Row[]> {
+  const reachedQuery = funnelReachedQuery(q, options);
+  const [totals, reached] = await Promise.all([stageTotals(em, q, options.filter), querySql<{ stage: string; reached: number }>(em, reachedQuery.sql, reachedQuery.params)]);
   const reachedBy = new Map(reached.map((r) => [r.stage, r.reached]));
   return q.pipeline.stages.map((stage) => ({
     stage: stage.id, label: label(stage, options), category: stage.category ?? 'open', probability: stage.probability ?? 0,
@@ -66,10 +73,10 @@ async function forecast(em: EntityManager, q: PipelineQuery, options: ReportOpti
 /** Moves between stages (stays entered in the period): count, and the share of the moves out of `from`. */
 async function conversion(em: EntityManager, q: PipelineQuery, options: ReportOptions): Promise<Row[]> {
   const params = new SqlParams();
+  const { from, where } = staysOf(q, params, options.filter);
   const sql = `select s.from_stage as "from", s.stage as "to", count(*)::int as count,
       (count(*)::float8 / sum(count(*)) over (partition by s.from_stage))::float8 as rate
-    from stage_stays s join records on records.id = s.record_id
-    where s.pipeline = ${params.add(q.name)} and s.from_stage is not null and records.deleted_at is null${filterSql(q, options.filter, params)}${period('s.entered_at', options, params)}
+    from ${from} where ${where} and s.from_stage is not null${period('s.entered_at', options, params)}
     group by s.from_stage, s.stage`;
   const order = new Map(q.pipeline.stages.map((s, i) => [s.id, i]));
   const rank = (id: unknown) => order.get(String(id)) ?? order.size;
@@ -80,10 +87,10 @@ async function conversion(em: EntityManager, q: PipelineQuery, options: ReportOp
 async function stageDuration(em: EntityManager, q: PipelineQuery, options: ReportOptions): Promise<Row[]> {
   const params = new SqlParams();
   const days = `(extract(epoch from (s.left_at - s.entered_at)) / 86400)`;
+  const { from, where } = staysOf(q, params, options.filter);
   const sql = `select s.stage, count(*)::int as stays, avg(${days})::float8 as "averageDays",
       percentile_cont(0.9) within group (order by ${days})::float8 as "p90Days"
-    from stage_stays s join records on records.id = s.record_id
-    where s.pipeline = ${params.add(q.name)} and s.left_at is not null and records.deleted_at is null${filterSql(q, options.filter, params)}${period('s.entered_at', options, params)}
+    from ${from} where ${where} and s.left_at is not null${period('s.entered_at', options, params)}
     group by s.stage`;
   const byStage = new Map((await querySql<Row & { stage: string }>(em, sql, params)).map((r) => [r.stage, r]));
   return q.pipeline.stages.filter((s) => !isClosed(s)).map((s) => byStage.get(s.id) ?? { stage: s.id, stays: 0, averageDays: null, p90Days: null });

@@ -41,6 +41,19 @@ export function filterSql(query: PipelineQuery, filter: string | undefined, para
   return filter ? ` and (${translateFilter(filter, query.ctx.catalog, params).sql})` : '';
 }
 
+/**
+ * The stays of the pipeline (alias `s`) as FROM and WHERE: only the live records' stays, and only joined to the
+ * records when a CEL filter needs their data (counts and sums read the stays alone).
+ */
+export function staysOf(query: PipelineQuery, params: SqlParams, filter?: string): { from: string; where: string } {
+  const where = `s.pipeline = ${params.add(query.name)} and not s.record_deleted`;
+  if (!filter) return { from: 'stage_stays s', where };
+  return {
+    from: 'stage_stays s join records on records.id = s.record_id',
+    where: `${where} and records.entity = ${params.add(query.ctx.entity)} and records.deleted_at is null${filterSql(query, filter, params)}`,
+  };
+}
+
 /** Runs a report or board query; a value PostgreSQL cannot take (a bad date) is the caller's 422. */
 export async function querySql<T>(em: EntityManager, sql: string, params: SqlParams): Promise<T[]> {
   try {

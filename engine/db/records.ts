@@ -13,6 +13,7 @@ import { sqlState } from './record-sql.js';
 import { PendingApprovals } from './pending-approvals.js';
 import type { Bundle } from '../domain/config/types.js';
 import { pipelinesOf } from '../domain/pipeline/index.js';
+import { StageStays } from './stage-stays.js';
 import { guardStageWrite, pendingStageApproval, type StageMove, type StageRequest } from './stage-guard.js';
 
 export interface RecordDto {
@@ -177,6 +178,7 @@ export class RecordRepository {
       record.deletedAt = new Date();
       record.version += 1;
       addAudit(em, { entity, recordId: id, action: 'delete', actor });
+      await new StageStays(em).setRecordDeleted(id, true);
       await em.flush();
     });
   }
@@ -191,6 +193,7 @@ export class RecordRepository {
       await prepareData(em, ctx, { merged: record.data, input: {}, current: { id, data: record.data }, prefix: '', now: new Date(), system: true });
       record.deletedAt = null;
       record.version += 1;
+      await new StageStays(em).setRecordDeleted(id, false);
       record.updatedBy = actor;
       record.updatedAt = new Date();
       addAudit(em, { entity, recordId: id, action: 'restore', actor });

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import type { ApprovalChain, Bundle, PipelineStage } from '../domain/config/types.js';
 import {
-  checkStageMove, parseStageApprovalProcess, pipelinesOf, selectPipeline, stageApprovalProcessId, stageOf, stageValue, STAGE_APPROVAL_PREFIX,
+  amountOf, checkStageMove, parseStageApprovalProcess, pipelinesOf, selectPipeline, stageApprovalProcessId, stageOf, stageValue, STAGE_APPROVAL_PREFIX,
   type NamedPipeline,
 } from '../domain/pipeline/index.js';
 import { ProcessInstanceEntity } from './entities.js';
@@ -106,7 +106,10 @@ export async function guardStageWrite(em: EntityManager, ctx: EntityContext, wri
     to = pipeline.stages[0].id;
     write.data[pipeline.field] = to;
   }
-  if (open && open.pipeline === name && open.stage === to && !write.pipeline) return null;
+  if (open && open.pipeline === name && open.stage === to && !write.pipeline) {
+    if (amountOf(pipeline, write.data) !== amountOf(pipeline, write.before ?? {})) await new StageStays(em).setAmount(write.recordId, amountOf(pipeline, write.data));
+    return null;
+  }
   if (!stageOf(pipeline, to)) {
     throw new DomainError('VALIDATION_FAILED', `"${to}" is not a stage of pipeline "${name}"`, [{ path: fieldPath, message: `use one of ${pipeline.stages.map((s) => s.id).join(', ')}` }]);
   }
@@ -139,7 +142,7 @@ export async function guardStageWrite(em: EntityManager, ctx: EntityContext, wri
   applyOnEnter(ctx, stage, write.data);
   const stay = await new StageStays(em).move({
     entity: ctx.entity, recordId: write.recordId, pipeline: name, stage: to, fromStage: open?.pipeline === name ? open.stage : null,
-    actor: write.actor, at: write.now, reason: write.reason,
+    actor: write.actor, at: write.now, reason: write.reason, amount: amountOf(pipeline, write.data),
   });
   return {
     entity: ctx.entity, recordId: write.recordId, pipeline: name, from: open?.stage ?? null, to, actor: write.actor, at: stay.enteredAt, stay,

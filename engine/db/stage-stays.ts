@@ -42,14 +42,25 @@ export class StageStays {
   }
 
   /** Closes the current stay (if any) and opens the next, in the caller's transaction. */
-  async move(input: { entity: string; recordId: string; pipeline: string; stage: string; fromStage: string | null; actor: string; at: Date; reason?: string | null }): Promise<StageStay> {
+  async move(input: { entity: string; recordId: string; pipeline: string; stage: string; fromStage: string | null; actor: string; at: Date; reason?: string | null; amount: number | null }): Promise<StageStay> {
     await runSql(this.em, `update stage_stays set left_at = $2, left_by = $3 where record_id = $1 and left_at is null`, [input.recordId, input.at, input.actor]);
     const id = randomUUID();
     await runSql(this.em,
-      `insert into stage_stays (id, entity, record_id, pipeline, stage, from_stage, entered_at, entered_by, reason)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [id, input.entity, input.recordId, input.pipeline, input.stage, input.fromStage, input.at, input.actor, input.reason ?? null]);
+      `insert into stage_stays (id, entity, record_id, pipeline, stage, from_stage, entered_at, entered_by, reason, amount, first_entry)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+         not exists (select 1 from stage_stays p where p.record_id = $3 and p.pipeline = $4 and p.stage = $5))`,
+      [id, input.entity, input.recordId, input.pipeline, input.stage, input.fromStage, input.at, input.actor, input.reason ?? null, input.amount]);
     return { id, pipeline: input.pipeline, stage: input.stage, fromStage: input.fromStage, enteredAt: input.at.toISOString(), enteredBy: input.actor, leftAt: null, leftBy: null, reason: input.reason ?? null };
+  }
+
+  /** Keeps the open stay's amount in step with the record (the board sums it without reading records). */
+  async setAmount(recordId: string, amount: number | null): Promise<void> {
+    await runSql(this.em, `update stage_stays set amount = $2 where record_id = $1 and left_at is null and amount is distinct from $2::numeric`, [recordId, amount]);
+  }
+
+  /** A soft delete takes the record's stays off the board and out of the reports; a restore puts them back. */
+  async setRecordDeleted(recordId: string, deleted: boolean): Promise<void> {
+    await runSql(this.em, `update stage_stays set record_deleted = $2 where record_id = $1 and record_deleted <> $2`, [recordId, deleted]);
   }
 
   async history(recordId: string): Promise<StageStay[]> {

@@ -181,4 +181,24 @@ describe('reports', () => {
     expect((await sales1.get('/api/reports/funnel?pipeline=nope')).status).toBe(404);
     expect((await sales1.get('/api/reports/funnel')).status).toBe(422);
   });
+
+  it('a soft-deleted deal leaves the board and the funnel, and comes back on restore', async () => {
+    const deal = deals.find((d) => final(d) === 'quote')!;
+    const quoteColumn = async () => (await sales1.get('/api/pipelines/opportunity-sales/board?limit=1')).body.columns[3];
+    const before = await quoteColumn();
+    expect((await sales1.delete(`/api/records/opportunity/${deal.id}`)).status).toBe(204);
+    expect(await quoteColumn()).toMatchObject({ count: before.count - 1, amount: before.amount - deal.amount });
+    expect((await report('funnel'))[0].reached).toBe(deals.length - 1);
+    expect((await sales1.post(`/api/records/opportunity/${deal.id}/restore`)).status).toBe(200);
+    expect(await quoteColumn()).toMatchObject({ count: before.count, amount: before.amount });
+  });
+
+  it('keeps the board amount in step with an edited deal', async () => {
+    const deal = deals.find((d) => final(d) === 'negotiation')!;
+    const column = async () => (await sales1.get('/api/pipelines/opportunity-sales/board?limit=1')).body.columns[4];
+    const before = await column();
+    expect((await sales1.patch(`/api/records/opportunity/${deal.id}`, { amount: { amount: deal.amount + 500, currency: 'CNY' } })).status).toBe(200);
+    expect((await column()).amount).toBeCloseTo(before.amount + 500);
+    expect((await column()).weightedAmount).toBeCloseTo(before.weightedAmount + 500 * 0.8);
+  });
 });

@@ -20,3 +20,11 @@ export function pipelineFields(pipeline: Pipeline): PipelineFields {
     ...(pipeline.reasons?.lost ? { lostReason: pipeline.reasons.lost } : {}),
   };
 }
+
+/** The deal's amount: a number field, or the `amount` of a money object; null when absent. */
+export function amountOf(pipeline: Pipeline, data: Record<string, unknown>): number | null {
+  const value = data[pipeline.amountField ?? 'amount'];
+  if (typeof value === 'number') return value;
+  if (value && typeof value === 'object' && typeof (value as { amount?: unknown }).amount === 'number') return (value as { amount: number }).amount;
+  return null;
+}

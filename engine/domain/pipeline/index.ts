@@ -6,4 +6,4 @@ export {
   STAGE_APPROVAL_PREFIX, stageApprovalProcessName, parseStageApprovalProcess, stageApprovalProcessId, stageApprovalDefinition,
 } from './approval-process.js';
 export { staleSchedule, type StaleSchedule } from './stale.js';
-export { pipelineFields, type PipelineFields } from './fields.js';
+export { pipelineFields, amountOf, type PipelineFields } from './fields.js';
