@@ -181,3 +181,23 @@ describe('POST /api/records/:entity/:id/stage', () => {
     expect((await sales1.get(`/api/records/opportunity/${id}/stages`)).body.items.at(-1)).toMatchObject({ stage: 'lead', pipeline: 'opportunity-sales' });
   });
 });
+
+describe('API document', () => {
+  it('describes the stage, board and report routes with a response schema for every status', async () => {
+    const doc = (await stack.anonymous().get('/openapi.json')).body;
+    const expected: Record<string, string[]> = {
+      '/api/records/{entity}/{id}/stage': ['200', '202', '400', '404', '409', '412', '422'],
+      '/api/records/{entity}/{id}/stages': ['200', '404'],
+      '/api/pipelines/{name}/board': ['200', '404', '422'],
+      ...Object.fromEntries(['funnel', 'forecast', 'conversion', 'stage-duration', 'win-rate', 'lost-reasons'].map((r) => [`/api/reports/${r}`, ['200', '404', '422']])),
+    };
+    for (const [path, statuses] of Object.entries(expected)) {
+      const operation = doc.paths[path]?.post ?? doc.paths[path]?.get;
+      expect(operation, path).toBeDefined();
+      expect(Object.keys(operation.responses).sort(), path).toEqual(statuses.sort());
+      for (const status of statuses) expect(operation.responses[status].content['application/json'].schema, `${path} ${status}`).toBeDefined();
+    }
+    const report = doc.paths['/api/reports/funnel'].get;
+    expect(report.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['filter', 'locale', 'pipeline', 'since', 'until']);
+  });
+});
