@@ -9,7 +9,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { FlowActivities } from './activity-types.js';
 import type { FlowClient } from '../engine/temporal/client.js';
 import { clockStageMoves, signalStageActivity } from '../engine/temporal/stage-stays.js';
-import { pipelinesOf } from '../engine/domain/pipeline/index.js';
+import { pipelinesOf, STAGE_APPROVAL_PREFIX } from '../engine/domain/pipeline/index.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -94,7 +95,16 @@ export function createActivities({ orm, flow }: ActivityDeps): FlowActivities {
 
     async updateRecord(update) {
       const repo = new RecordRepository(em());
-      await nonRetryableOnDomainError(() => repo.systemUpdate(update.entity, update.recordId, update.set, update.actor, update.idempotencyKey, update.context ?? {}));
+      const processId = typeof update.context?.processId === 'string' ? update.context.processId : '';
+      await nonRetryableOnDomainError(async () => {
+        try {
+          return await repo.systemUpdate(update.entity, update.recordId, update.set, update.actor, update.idempotencyKey, update.context ?? {});
+        } catch (error) {
+          // A stage approval whose move the gate refuses fails: its instance must stop showing the move as pending.
+          if (error instanceof DomainError && processId.startsWith(`${STAGE_APPROVAL_PREFIX}.`)) await markFailed(em(), processId);
+          throw error;
+        }
+      });
       if (!flow) return;
       // After the commit, as for API writes: a stage move starts its stay's stale clock, another change is activity.
       if (repo.stageMoves.length) await clockStageMoves(flow, repo.stageMoves.splice(0));
@@ -121,4 +131,12 @@ export function createActivities({ orm, flow }: ActivityDeps): FlowActivities {
       await fork.flush();
     },
   };
+}
+
+async function markFailed(em: EntityManager, processId: string): Promise<void> {
+  const instance = await em.findOne(ProcessInstanceEntity, { id: processId });
+  if (!instance || instance.status !== 'running') return;
+  instance.status = 'failed';
+  instance.endedAt = new Date();
+  await em.flush();
 }

@@ -86,6 +86,11 @@ describe('no write path moves a stage around its gate', () => {
     const imported = (await sales1.get(`/api/records/opportunity?filter=${encodeURIComponent('record.name == "CSV lost"')}`)).body.items[0];
     expect(imported.data).toMatchObject({ stage: 'lost', lostReason: 'price' });
     expect(await stays(imported.id)).toEqual(['lost']);
+    const lead = await sales1.post('/api/records/opportunity/import', [{ name: 'Imported open lead', owner: 'sales1' }]);
+    expect(lead.body).toMatchObject({ imported: 1, failed: 0 });
+    const row = (await sales1.get(`/api/records/opportunity?filter=${encodeURIComponent('record.name == "Imported open lead"')}`)).body.items[0];
+    const clock = await stack.flow.client.workflow.getHandle(`stage-stay:opportunity:${row.id}`).describe();
+    expect(clock.status.name).toBe('RUNNING');
   });
 
   it('process set actions go through the gate: a refused move fails the run and leaves the record', async () => {

@@ -144,6 +144,23 @@ describe('POST /api/records/:entity/:id/stage', () => {
     expect(stays.body.items.at(-1)).toMatchObject({ stage: 'quote', leftAt: null });
   });
 
+  it('checks the gate again on approval: a requirement removed meanwhile keeps the record where it is', async () => {
+    const id = await atQuote(4_000_000);
+    const asked = await move(id, { to: 'negotiation', data: { closeDate: '2027-04-30' } });
+    expect(asked.status).toBe(202);
+    expect((await sales1.patch(`/api/records/opportunity/${id}`, { closeDate: null })).status).toBe(200);
+    const branchmgr = await stack.as('branchmgr');
+    const task = await inboxTaskFor(branchmgr, id, 5000);
+    expect((await branchmgr.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, { outcome: 'approve' })).status).toBe(200);
+    await expect(stack.flow.client.workflow.getHandle(asked.body.pending.processId).result()).rejects.toThrow();
+    const after = await eventually(async () => {
+      const res = await sales1.get(`/api/records/opportunity/${id}`);
+      return res.body.pendingStage ? null : res.body;
+    }, 8000);
+    expect(after.data.stage).toBe('quote');
+    expect((await sales1.get(`/api/processes/${encodeURIComponent(asked.body.pending.processId)}`)).body.status).toBe('failed');
+  });
+
   it('moves without approval when the chain entry does not apply (a small deal)', async () => {
     const id = await atQuote(50_000);
     const res = await move(id, { to: 'negotiation', data: { closeDate: '2027-03-31' } });
