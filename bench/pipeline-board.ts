@@ -124,7 +124,8 @@ async function main() {
   } finally {
     await Promise.all(direct.map((c) => c.end().catch(() => undefined)));
     await orm.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
+    if (process.env.KEEP_DB) console.log(`kept database ${name}`);
+    else await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
 }
