@@ -87,6 +87,10 @@ describe('POST /api/records/:entity/:id/stage', () => {
     const unknown = await move(await opportunity(), { to: 'nowhere' });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.details[0].path).toBe('/stage');
+    const quote = await sales1.post('/api/records/quote', { customerName: 'No pipeline', lines: [{ product: 'P', quantity: 1, unitPrice: 1 }] });
+    const none = await sales1.post(`/api/records/quote/${quote.body.id}/stage`, { to: 'won' });
+    expect([none.status, none.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    expect((await sales1.post(`/api/records/opportunity/${refs.quote}/stage`, { to: 'lead' })).status).toBe(404);
   });
 
   it('won and lost require their reason fields', async () => {

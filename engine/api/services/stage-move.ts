@@ -3,6 +3,7 @@ import { RecordRepository, type RecordDto } from '../../db/records.js';
 import { recordPipeline, type StageRequest } from '../../db/stage-guard.js';
 import { stageApprovalProcessName, stageOf } from '../../domain/pipeline/index.js';
 import type { Pipeline } from '../../domain/config/types.js';
+import { DomainError } from '../../domain/errors.js';
 import { afterWrites } from './stage-effects.js';
 import { startProcessRun } from './process-start.js';
 
@@ -36,11 +37,12 @@ export async function moveStage(deps: AppDeps, request: StageMoveRequest): Promi
   if (pending && pending.to === to) return { pending: { to, processId: pending.processId } };
   const named = request.pipeline ? null : await recordPipeline(em, ctx, recordId, { ...current.data, ...request.data });
   const pipeline = named?.pipeline ?? (ctx.config.bundle.pipelines as Record<string, Pipeline> | undefined)?.[request.pipeline ?? ''];
+  if (!pipeline) throw new DomainError('NOT_FOUND', `${entity} records are in no pipeline`, [{ path: '/to', message: 'this entity has no pipeline' }]);
   const patch: Record<string, unknown> = { ...request.data };
-  const stage = pipeline ? stageOf(pipeline, to) : undefined;
-  const reasonField = stage?.category === 'won' ? pipeline?.reasons?.won : stage?.category === 'lost' ? pipeline?.reasons?.lost : undefined;
+  const stage = stageOf(pipeline, to);
+  const reasonField = stage?.category === 'won' ? pipeline.reasons?.won : stage?.category === 'lost' ? pipeline.reasons?.lost : undefined;
   if (request.reason !== undefined && reasonField) patch[reasonField] = request.reason;
-  patch[pipeline?.field ?? 'stage'] = to;
+  patch[pipeline.field] = to;
   const requests: StageRequest[] = [];
   const moved = await repo.patch(entity, recordId, patch, request.actor, request.ifMatch, '/data', { pipeline: request.pipeline, reason: request.reason ?? null, requests });
   await afterWrites(deps, repo, { entity, recordId });
