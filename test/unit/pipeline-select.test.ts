@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pipelinesOf, selectPipeline, stageApprovalDefinition, stageApprovalProcessId, parseStageApprovalProcess, staleSchedule } from '../../engine/domain/pipeline/index.js';
+import { amountOf, pipelineFields, pipelinesOf, selectPipeline, stageApprovalDefinition, stageApprovalProcessId, parseStageApprovalProcess, staleSchedule } from '../../engine/domain/pipeline/index.js';
 import type { Bundle, Pipeline } from '../../engine/domain/config/types.js';
 import type { Calendar } from '../../engine/domain/calendar/index.js';
 
@@ -70,5 +70,22 @@ describe('staleSchedule', () => {
   it('nothing for closed stages or without stale', () => {
     expect(staleSchedule(stale, 'w', cn('2026-03-02T09:00'), business)).toBeNull();
     expect(staleSchedule(p({}), 'a', cn('2026-03-02T09:00'))).toBeNull();
+  });
+});
+
+describe('pipelineFields and amountOf', () => {
+  it.each([
+    [{}, { amount: 5 }, 5],
+    [{}, { amount: { amount: 7.5, currency: 'CNY' } }, 7.5],
+    [{}, { amount: { currency: 'CNY' } }, null],
+    [{}, {}, null],
+    [{ amountField: 'value' }, { value: 3, amount: 9 }, 3],
+    [{}, { amount: '12' }, null],
+  ])('%j reads %j as %j', (extra, data, expected) => {
+    expect(amountOf(p(extra as Partial<Pipeline>), data)).toBe(expected);
+  });
+  it('defaults the field names and takes the reason fields', () => {
+    expect(pipelineFields(p({}))).toEqual({ stage: 'stage', amount: 'amount', owner: 'owner', closeDate: 'closeDate' });
+    expect(pipelineFields(p({ ownerField: 'rep', reasons: { won: 'why', lost: 'whyNot' } }))).toMatchObject({ owner: 'rep', wonReason: 'why', lostReason: 'whyNot' });
   });
 });
