@@ -7,9 +7,15 @@ import { resolveApprovers } from '../engine/domain/approval/index.js';
 import { DomainError } from '../engine/domain/errors.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { FlowActivities } from './activity-types.js';
+import type { FlowClient } from '../engine/temporal/client.js';
+import { clockStageMoves, signalStageActivity } from '../engine/temporal/stage-stays.js';
+import { pipelinesOf, STAGE_APPROVAL_PREFIX } from '../engine/domain/pipeline/index.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
 
 export interface ActivityDeps {
   orm: MikroORM;
+  /** Starts and signals the stale clocks of stage stays that workflow writes move (absent: no clocks). */
+  flow?: FlowClient;
 }
 
 /** Expected failures (bad data, missing records) do not get better by retrying. */
@@ -24,7 +30,7 @@ async function nonRetryableOnDomainError<T>(work: () => Promise<T>): Promise<T> 
   }
 }
 
-export function createActivities({ orm }: ActivityDeps): FlowActivities {
+export function createActivities({ orm, flow }: ActivityDeps): FlowActivities {
   const em = () => orm.em.fork();
   return {
     async loadRecord({ entity, recordId }) {
@@ -89,8 +95,23 @@ export function createActivities({ orm }: ActivityDeps): FlowActivities {
     },
 
     async updateRecord(update) {
-      await nonRetryableOnDomainError(() =>
-        new RecordRepository(em()).systemUpdate(update.entity, update.recordId, update.set, update.actor, update.idempotencyKey, update.context ?? {}));
+      const repo = new RecordRepository(em());
+      const processId = typeof update.context?.processId === 'string' ? update.context.processId : '';
+      await nonRetryableOnDomainError(async () => {
+        try {
+          return await repo.systemUpdate(update.entity, update.recordId, update.set, update.actor, update.idempotencyKey, update.context ?? {});
+        } catch (error) {
+          // A stage approval whose move the gate refuses fails: its instance must stop showing the move as pending.
+          if (error instanceof DomainError && processId.startsWith(`${STAGE_APPROVAL_PREFIX}.`)) await markFailed(em(), processId);
+          throw error;
+        }
+      });
+      if (!flow) return;
+      // After the commit, as for API writes: a stage move starts its stay's stale clock, another change is activity.
+      if (repo.stageMoves.length) await clockStageMoves(flow, repo.stageMoves.splice(0));
+      else if (pipelinesOf((await repo.context(update.entity, 1000)).config.bundle, update.entity).length) {
+        await signalStageActivity(flow, update.entity, update.recordId, 'field-change');
+      }
     },
 
     async openPendingApproval(input) {
@@ -111,4 +132,12 @@ export function createActivities({ orm }: ActivityDeps): FlowActivities {
       await fork.flush();
     },
   };
+}
+
+async function markFailed(em: EntityManager, processId: string): Promise<void> {
+  const instance = await em.findOne(ProcessInstanceEntity, { id: processId });
+  if (!instance || instance.status !== 'running') return;
+  instance.status = 'failed';
+  instance.endedAt = new Date();
+  await em.flush();
 }

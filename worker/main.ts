@@ -5,6 +5,7 @@ import { createActivities } from './activities.js';
 import { createProcessActivities } from './process-activities.js';
 import { createNotificationActivities, notificationSettingsFromEnv } from './notifications/index.js';
 import { TASK_QUEUE_DEFAULT } from '../workflows/messages.js';
+import { connectTemporal } from '../engine/temporal/client.js';
 
 export interface WorkerSettings {
   databaseUrl: string;
@@ -36,12 +37,13 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
 export async function createWorker(settings: WorkerSettings) {
   const orm = await createOrm({ databaseUrl: settings.databaseUrl, poolSize: 5 });
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
+  const flow = await connectTemporal({ address: settings.temporalAddress, namespace: settings.namespace, taskQueue: settings.taskQueue });
   const worker = await Worker.create({
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
     activities: {
-      ...createActivities({ orm }),
+      ...createActivities({ orm, flow }),
       ...createProcessActivities({ orm, historyLimit: settings.processHistoryLimit }),
       ...createNotificationActivities({ orm, ...notificationSettingsFromEnv() }) },
     ...(settings.workflowBundle ? { workflowBundle: settings.workflowBundle } : { workflowsPath }),
@@ -50,6 +52,7 @@ export async function createWorker(settings: WorkerSettings) {
     try {
       await worker.run();
     } finally {
+      await flow.close();
       await connection.close();
       await orm.close();
     }

@@ -105,3 +105,26 @@ export const releaseUpdate = defineUpdate<{ taskId: string; assignee: string | n
 export const deliverEventUpdate = defineUpdate<{ delivered: boolean }, [EventDelivery]>('deliverEvent');
 
 export const TASK_QUEUE_DEFAULT = 'flowcrm';
+
+/** The stale-deal clock of one stage stay (workflows/stage-stay.ts), as started after the move committed. */
+export interface StageStayInput {
+  entity: string;
+  recordId: string;
+  pipeline: string;
+  stage: string;
+  /** The stage_stays row: keys the reminder's and the escalation's side effects. */
+  stayId: string;
+  /** The pipeline as published when the record entered the stage. */
+  definition: import('../engine/domain/config/types.js').Pipeline;
+  calendar?: import('../engine/domain/calendar/index.js').Calendar;
+  /** Carried over continue-as-new. */
+  state?: { quietSince: string; reminded: boolean; escalated: boolean; openTasks: { id: string; assignee: string }[] };
+}
+
+/** Activity on a record (a field change, a completed task): restarts the quiet period of its stage stay. */
+export const stageActivitySignal = defineSignal<[{ kind: string }]>('stageActivity');
+/**
+ * The record left the stage. With `next` (sent with signal-with-start on every move into a stage with a stale limit)
+ * the workflow closes this stay's tasks and continues as the next stay; without, it ends.
+ */
+export const stageStayEndSignal = defineSignal<[{ reason: string; next?: StageStayInput }]>('stageStayEnd');

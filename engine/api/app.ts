@@ -19,6 +19,8 @@ import taskRoutes from './routes/tasks.js';
 import notificationRoutes from './routes/notifications.js';
 import webhookRoutes from './routes/webhooks.js';
 import delegationRoutes from './routes/delegations.js';
+import stageRoutes from './routes/stages.js';
+import pipelineRoutes from './routes/pipelines.js';
 
 /** The whole API as one plugin tree; `server.ts` wraps it in a process. */
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
@@ -51,6 +53,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(notificationRoutes);
   await app.register(webhookRoutes);
   await app.register(delegationRoutes);
+  await app.register(stageRoutes);
+  await app.register(pipelineRoutes);
   await app.ready();
   return app;
 }

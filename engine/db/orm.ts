@@ -9,6 +9,7 @@ import { Migration0004Approvals } from './migrations/0004-approvals.js';
 import { Migration0005PendingApprovals } from './migrations/0005-pending-approvals.js';
 import { Migration0006ProcessInterpreter } from './migrations/0006-process-interpreter.js';
 import { Migration0020AuditChain } from './migrations/0020-audit-chain.js';
+import { Migration0030StageStays } from './migrations/0030-stage-stays.js';
 
 export type Orm = MikroORM;
 
@@ -37,6 +38,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
         { name: '0005-pending-approvals', class: Migration0005PendingApprovals },
         { name: '0006-process-interpreter', class: Migration0006ProcessInterpreter },
         { name: '0020-audit-chain', class: Migration0020AuditChain },
+        { name: '0030-stage-stays', class: Migration0030StageStays },
       ],
       transactional: true,
       allOrNothing: true,

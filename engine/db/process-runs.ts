@@ -5,6 +5,7 @@ import { RecordRepository } from './records.js';
 import { DomainError } from '../domain/errors.js';
 import { evaluateCondition } from '../domain/cel.js';
 import type { ProcessDefinitionV2, ProcessStepV2 } from '../domain/config/process-types.js';
+import { stageApprovalDefinition } from '../domain/pipeline/index.js';
 import type { ProcessInput } from '../../workflows/interpreter/types.js';
 
 export interface ProcessRunRequest {
@@ -32,7 +33,10 @@ export async function prepareProcessRun(em: EntityManager, request: ProcessRunRe
   const { process, recordId, requester } = request;
   const config = await new ConfigStore(em).currentFast();
   const definitions = (config.bundle.processes ?? {}) as unknown as Record<string, ProcessDefinitionV2>;
-  const definition = Object.hasOwn(definitions, process) ? definitions[process] : undefined;
+  // Besides the configured processes: the approval of a pipeline stage, generated from the pipeline (docs/pipelines.md).
+  const definition = Object.hasOwn(definitions, process)
+    ? definitions[process]
+    : (stageApprovalDefinition(config.bundle, process) as ProcessDefinitionV2 | undefined);
   if (!definition) throw new DomainError('NOT_FOUND', `process "${process}" is not configured`, [{ path: '/process', message: 'unknown process' }]);
   const entity = request.entity ?? definition.entity;
   if (definition.entity !== entity) {

@@ -3,6 +3,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../domain/errors.js';
 import { RecordRepository } from './records.js';
 import type { EntityContext } from './record-write.js';
+import type { StageMove } from './stage-guard.js';
+
+/** What follows the commit of an import's stage moves (their stale clocks): given by the API. */
+export type AfterImport = (moves: StageMove[]) => Promise<void>;
 
 export type ImportMode = 'all-or-nothing' | 'valid-only';
 
@@ -41,7 +45,7 @@ class Rejected extends Error {}
  * fails; valid-only keeps the rows that passed.
  */
 export async function importRows(em: EntityManager, ctx: EntityContext, rows: unknown[], actor: string, mode: ImportMode,
-  onProgress: (progress: { processed: number; imported: number; failed: number }) => void = () => undefined): Promise<ImportResult> {
+  onProgress: (progress: { processed: number; imported: number; failed: number }) => void = () => undefined, afterCommit?: AfterImport): Promise<ImportResult> {
   const result: ImportResult = { imported: 0, failed: 0, errors: [] };
   const repo = new RecordRepository(em);
   try {
@@ -61,16 +65,20 @@ export async function importRows(em: EntityManager, ctx: EntityContext, rows: un
   } catch (error) {
     if (!(error instanceof Rejected)) throw error;
     result.imported = 0;
+    return result;
   }
+  if (afterCommit && repo.stageMoves.length) await afterCommit(repo.stageMoves.splice(0));
   return result;
 }
 
 async function importOne(tx: EntityManager, repo: RecordRepository, ctx: EntityContext, row: unknown, actor: string): Promise<{ path: string; message: string }[]> {
   if (!row || typeof row !== 'object' || Array.isArray(row)) return [{ path: '', message: 'each row must be an object of field values' }];
+  const moves = repo.stageMoves.length;
   try {
     await tx.transactional((inner) => repo.createIn(inner, ctx, row as Record<string, unknown>, actor, ''));
     return [];
   } catch (error) {
+    repo.stageMoves.length = moves; // the row's savepoint was rolled back, its stage move with it
     if (!(error instanceof DomainError)) throw error;
     return error.details.length ? error.details.map((d) => ({ path: d.path, message: d.message })) : [{ path: '', message: error.message }];
   }
@@ -80,14 +88,14 @@ async function importOne(tx: EntityManager, repo: RecordRepository, ctx: EntityC
 const jobs = new Map<string, ImportJob>();
 const KEEP_FINISHED = 100;
 
-export function startImportJob(em: EntityManager, ctx: EntityContext, rows: unknown[], actor: string, mode: ImportMode): ImportJob {
+export function startImportJob(em: EntityManager, ctx: EntityContext, rows: unknown[], actor: string, mode: ImportMode, afterCommit?: AfterImport): ImportJob {
   const job: ImportJob = { id: randomUUID(), entity: ctx.entity, owner: actor, mode, total: rows.length, processed: 0, imported: 0, failed: 0, errors: [], status: 'running' };
   jobs.set(job.id, job);
   for (const [id, old] of jobs) {
     if (jobs.size <= KEEP_FINISHED) break;
     if (old.status !== 'running') jobs.delete(id);
   }
-  importRows(em, ctx, rows, actor, mode, (p) => Object.assign(job, p))
+  importRows(em, ctx, rows, actor, mode, (p) => Object.assign(job, p), afterCommit)
     .then((result) => Object.assign(job, result, { status: mode === 'all-or-nothing' && result.failed ? 'rejected' : 'completed' }))
     .catch((error: unknown) => Object.assign(job, { status: 'error', errors: [{ row: 0, path: '', message: (error as Error).message }] }));
   return job;

@@ -12,6 +12,10 @@ import { listRows, type ListOptions, type RecordRow } from './record-list.js';
 import { ensureIndexesOnce } from './record-indexes.js';
 import { sqlState } from './record-sql.js';
 import { PendingApprovals } from './pending-approvals.js';
+import type { Bundle } from '../domain/config/types.js';
+import { pipelinesOf } from '../domain/pipeline/index.js';
+import { StageStays } from './stage-stays.js';
+import { guardStageWrite, pendingStageApproval, type StageMove, type StageRequest } from './stage-guard.js';
 
 export interface RecordDto {
   id: string;
@@ -24,6 +28,17 @@ export interface RecordDto {
   updatedBy: string;
   /** Present when the entity requires maker-checker review. */
   review?: ReviewState;
+  /** Present while a stage move awaits its approval. */
+  pendingStage?: { to: string; processId: string };
+}
+
+/** How a write moves the stage: the approval run it completes, an explicit pipeline, the reason given. */
+export interface StageWriteOptions {
+  processId?: string;
+  pipeline?: string;
+  reason?: string | null;
+  /** Collects a move that needs approval instead of refusing it (the stage API). */
+  requests?: StageRequest[];
 }
 
 export function toRecordDto(r: CrmRecord | RecordRow, withReview = false): RecordDto {
@@ -61,6 +76,9 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 
 /** Records of any configured entity; every write is validated, transactional and audited. */
 export class RecordRepository {
+  /** Stage moves of this repository's writes, for the effects that follow their commit (see stage-effects). */
+  readonly stageMoves: StageMove[] = [];
+
   constructor(private readonly em: EntityManager) {}
 
   /** The entity's context in the current configuration; makes sure its declared indexes exist (once per version). */
@@ -80,23 +98,28 @@ export class RecordRepository {
   async createIn(em: EntityManager, ctx: EntityContext, input: Record<string, unknown>, actor: string, pathPrefix = '', id: string = randomUUID()): Promise<RecordDto> {
     const now = new Date();
     const data = await prepareData(em, ctx, { merged: input, input, current: null, prefix: pathPrefix, now });
+    const move = await guardStageWrite(em, ctx, { recordId: id, before: null, data, actor, now });
     const record = em.create(RecordEntity, {
       id, entity: ctx.entity, data, version: 1, configVersion: ctx.config.version,
       createdBy: actor, updatedBy: actor, createdAt: now, updatedAt: now, deletedAt: null,
       review: ctx.features.reviewRequired ? { ...unreviewed() } : null,
     });
-    addAudit(em, { entity: ctx.entity, recordId: id, action: 'create', actor, changes: diffFields({}, data), at: now });
+    addAudit(em, { entity: ctx.entity, recordId: id, action: 'create', actor, changes: diffFields({}, data), at: now, ...(move ? { context: stageContext(move) } : {}) });
     await em.flush();
+    if (move) this.stageMoves.push(move);
     return toRecordDto(record, ctx.features.reviewRequired);
   }
 
   async get(entity: string, id: string): Promise<RecordDto> {
     const config = await currentConfig(this.em, READ_STALENESS_MS);
     const ctx = entityContext(config, entity);
-    return toRecordDto(await this.find(this.em, entity, id), ctx.features.reviewRequired);
+    const dto = toRecordDto(await this.find(this.em, entity, id), ctx.features.reviewRequired);
+    const bundle = config.bundle as Pick<Bundle, 'pipelines'>;
+    const pending = pipelinesOf(bundle, entity).length ? await pendingStageApproval(this.em, bundle, entity, id, dto.data) : null;
+    return pending ? { ...dto, pendingStage: { to: pending.to, processId: pending.processId } } : dto;
   }
 
-  async patch(entity: string, id: string, patch: Record<string, unknown>, actor: string, ifMatch?: number, pathPrefix = ''): Promise<RecordDto> {
+  async patch(entity: string, id: string, patch: Record<string, unknown>, actor: string, ifMatch?: number, pathPrefix = '', stage: StageWriteOptions = {}): Promise<RecordDto> {
     const ctx = await this.context(entity);
     return guarded(() => this.em.transactional(async (em) => {
       const record = await this.find(em, entity, id, true);
@@ -104,7 +127,7 @@ export class RecordRepository {
       const merged = applyMergePatch(record.data, patch) as Record<string, unknown>;
       await new PendingApprovals(em).assertUnlocked(id, Object.keys(diffFields(record.data, merged)), pathPrefix);
       const data = await prepareData(em, ctx, { merged, input: patch, current: { id, data: record.data }, prefix: pathPrefix, now: new Date() });
-      return this.write(em, ctx, record, data, actor, 'update', {});
+      return this.write(em, ctx, record, data, actor, 'update', { stage });
     }));
   }
 
@@ -117,7 +140,8 @@ export class RecordRepository {
       if (done) return toRecordDto(record, ctx.features.reviewRequired);
       const merged = applyMergePatch(record.data, set) as Record<string, unknown>;
       const data = await prepareData(em, ctx, { merged, input: set, current: { id, data: record.data }, prefix: '', now: new Date(), system: true });
-      return this.write(em, ctx, record, data, actor, 'update', { idempotencyKey, context });
+      const processId = typeof context.processId === 'string' ? context.processId : undefined;
+      return this.write(em, ctx, record, data, actor, 'update', { idempotencyKey, context, stage: { processId } });
     }));
   }
 
@@ -129,6 +153,7 @@ export class RecordRepository {
       record.deletedAt = new Date();
       record.version += 1;
       addAudit(em, { entity, recordId: id, action: 'delete', actor });
+      await new StageStays(em).setRecordDeleted(id, true);
       await em.flush();
     });
   }
@@ -143,6 +168,7 @@ export class RecordRepository {
       await prepareData(em, ctx, { merged: record.data, input: {}, current: { id, data: record.data }, prefix: '', now: new Date(), system: true });
       record.deletedAt = null;
       record.version += 1;
+      await new StageStays(em).setRecordDeleted(id, false);
       record.updatedBy = actor;
       record.updatedAt = new Date();
       addAudit(em, { entity, recordId: id, action: 'restore', actor });
@@ -193,17 +219,26 @@ export class RecordRepository {
   }
 
   private async write(em: EntityManager, ctx: EntityContext, record: CrmRecord, data: Record<string, unknown>, actor: string, action: string,
-    extra: { idempotencyKey?: string; context?: Record<string, unknown> }): Promise<RecordDto> {
+    extra: { idempotencyKey?: string; context?: Record<string, unknown>; stage?: StageWriteOptions }): Promise<RecordDto> {
+    const now = new Date();
+    const move = await guardStageWrite(em, ctx, { recordId: record.id, before: record.data, data, actor, now, ...extra.stage });
     const changes = diffFields(record.data, data);
     record.data = data;
     record.version += 1;
     record.updatedBy = actor;
-    record.updatedAt = new Date();
+    record.updatedAt = now;
     if (ctx.features.reviewRequired && Object.keys(changes).length) record.review = { ...unreviewed() };
-    addAudit(em, { entity: record.entity, recordId: record.id, action, actor, changes, ...extra });
+    const context = move ? { ...extra.context, ...stageContext(move) } : extra.context;
+    addAudit(em, { entity: record.entity, recordId: record.id, action: move ? 'stage' : action, actor, changes, idempotencyKey: extra.idempotencyKey, context, at: now });
     await em.flush();
+    if (move) this.stageMoves.push(move);
     return toRecordDto(record, ctx.features.reviewRequired);
   }
+}
+
+/** What the audit entry of a stage move records beside the field changes. */
+function stageContext(move: StageMove): Record<string, unknown> {
+  return { stage: { pipeline: move.pipeline, from: move.from, to: move.to, ...(move.stay.reason ? { reason: move.stay.reason } : {}) } };
 }
 
 function checkVersion(record: CrmRecord, ifMatch: number | undefined): void {

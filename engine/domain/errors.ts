@@ -35,6 +35,10 @@ export const ErrorCode = {
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   QUERY_TOO_LONG: 'QUERY_TOO_LONG',
+  /** A stage move whose target stage's requirements are unmet: one detail per requirement. */
+  STAGE_GATE_FAILED: 'STAGE_GATE_FAILED',
+  /** A stage move the pipeline's transition rules forbid (skip, back, closed stage, needs its approval). */
+  TRANSITION_NOT_ALLOWED: 'TRANSITION_NOT_ALLOWED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -62,6 +66,8 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
   QUERY_TOO_LONG: 414,
+  STAGE_GATE_FAILED: 422,
+  TRANSITION_NOT_ALLOWED: 409,
 };
 
 export function httpStatusOf(code: string): number {

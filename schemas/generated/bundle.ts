@@ -193,17 +193,41 @@ export type FieldName1 = string;
  */
 export type CelExpression10 = string;
 /**
- * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
- */
-export type Name2 = string;
-/**
  * A top-level property of the entity schema.
  */
 export type FieldName2 = string;
 /**
- * {"user": name}, {"role": name} or {"managerOf": "requester"}
+ * A top-level property of the entity schema.
+ */
+export type FieldName3 = string;
+/**
+ * A top-level property of the entity schema.
+ */
+export type FieldName4 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression11 = string;
+/**
+ * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
+ */
+export type Name2 = string;
+/**
+ * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
+ */
+export type Name3 = string;
+/**
+ * A top-level property of the entity schema.
+ */
+export type FieldName5 = string;
+/**
+ * Who is escalated to; default (and {"managerOf": "requester"}): the manager of the reminded owner.
  */
 export type ApproverSpec = UserApprover | RoleApprover | ManagerApprover;
+/**
+ * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
+ */
+export type Name4 = string;
 
 /**
  * The whole configuration as one object: every kind is a map keyed by name.
@@ -794,12 +818,24 @@ export interface Pipeline {
   entity: Name;
   label?: LocalizedText;
   field: FieldName1;
+  appliesWhen?: CelExpression10;
+  amountField?: FieldName2;
+  ownerField?: FieldName3;
+  closeDateField?: FieldName4;
+  reasons?: PipelineReasons;
   /**
    * @minItems 1
    */
   stages: PipelineStage[];
   transitions?: PipelineTransitions;
   stale?: PipelineStale;
+}
+/**
+ * Fields that must be filled to enter a won or a lost stage (the stage move's reason fills them).
+ */
+export interface PipelineReasons {
+  won?: FieldName;
+  lost?: FieldName;
 }
 export interface PipelineStage {
   id: Name;
@@ -810,12 +846,27 @@ export interface PipelineStage {
    * Fields that must be filled before a record enters the stage.
    */
   requires?: FieldName[];
-  when?: CelExpression10;
+  when?: CelExpression11;
   approval?: Name2;
   /**
    * The stages a record may move to from here (default: by transitions and list order).
    */
   next?: Name[];
+  onEnter?: StageOnEnter;
+  /**
+   * Overrides stale.after for this stage.
+   */
+  staleAfter?: string;
+}
+export interface StageOnEnter {
+  set?: FieldAssignments1;
+  startProcess?: Name3;
+}
+/**
+ * Literal values written into fields of the record.
+ */
+export interface FieldAssignments1 {
+  [k: string]: unknown;
 }
 export interface PipelineTransitions {
   /**
@@ -826,18 +877,26 @@ export interface PipelineTransitions {
    * Records may jump over stages.
    */
   skip?: boolean;
+  /**
+   * Records may leave a won or lost stage (default false).
+   */
+  reopen?: boolean;
 }
 export interface PipelineStale {
   /**
-   * ISO 8601 duration without a stage change.
+   * ISO 8601 duration in a stage without activity before the owner is reminded.
    */
   after: string;
-  remind?: FieldName2;
+  remind?: FieldName5;
   escalate?: PipelineEscalation;
+  calendar?: Name4;
 }
 export interface PipelineEscalation {
+  /**
+   * ISO 8601 duration after the reminder, still without activity, before the escalation.
+   */
   after: string;
-  to: ApproverSpec;
+  to?: ApproverSpec;
 }
 export interface UserApprover {
   user: string;

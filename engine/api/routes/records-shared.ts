@@ -22,6 +22,10 @@ export const recordWithReviewSchema = {
         firstReviewer: nullableString, firstReviewedAt: nullableString, secondReviewer: nullableString, secondReviewedAt: nullableString,
       },
     },
+    pendingStage: {
+      type: 'object', description: 'Present while a stage move awaits its approval (POST /api/records/:entity/:id/stage answered 202)',
+      properties: { to: { type: 'string' }, processId: { type: 'string' } },
+    },
   },
 } as const;
 

@@ -6,6 +6,7 @@ import { hasTrigger } from '../services/triggers.js';
 import { errors } from './schemas.js';
 import { entityParams, ifMatch, listQueryProperties, recordParams, recordWithReviewSchema as recordSchema, type EntityParams, type RecordParams } from './records-shared.js';
 import recordBulkRoutes from './records-bulk.js';
+import { afterWrites } from '../services/stage-effects.js';
 
 const dataBody = { type: 'object', additionalProperties: true } as const;
 
@@ -41,7 +42,9 @@ export default async function recordRoutes(app: FastifyInstance) {
     schema: { tags, params: entityParams, body: dataBody, response: { 201: recordSchema, ...errors(404, 409, 422) } },
   }, async (request, reply) => {
     const { data, prefix } = unwrap(request.body);
-    const record = await repo().create(request.params.entity, data, request.user.username, prefix);
+    const records = repo();
+    const record = await records.create(request.params.entity, data, request.user.username, prefix);
+    await afterWrites(app.deps, records);
     await afterRecordWrite(app.deps, request.log, request.params.entity, record, { on: 'create', record: record.data }, request.user.username);
     return reply.status(201).header('etag', String(record.version)).send(record);
   });
@@ -83,8 +86,10 @@ export default async function recordRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const { data, prefix } = unwrap(request.body);
     const { entity, id } = request.params;
-    const previous = (await hasTrigger(app.deps, entity, 'update')) ? (await repo().get(entity, id)).data : {};
-    const record = await repo().patch(entity, id, data, request.user.username, ifMatch(request), prefix);
+    const records = repo();
+    const previous = (await hasTrigger(app.deps, entity, 'update')) ? (await records.get(entity, id)).data : {};
+    const record = await records.patch(entity, id, data, request.user.username, ifMatch(request), prefix);
+    await afterWrites(app.deps, records, { entity, recordId: record.id });
     await afterRecordWrite(app.deps, request.log, entity, record, { on: 'update', record: record.data, previous }, request.user.username);
     return reply.header('etag', String(record.version)).send(record);
   });

@@ -70,6 +70,10 @@ export const ConfigErrorCode = {
   /** The first step of a chain uses `onReject: "previous"` or `managerOf: "approver"`, which need an earlier step. */
   QUORUM_UNREACHABLE: 'QUORUM_UNREACHABLE',
   NO_PREVIOUS_STEP: 'NO_PREVIOUS_STEP',
+  /** A stage's `onEnter.startProcess` names a process of another entity than the pipeline. */
+  PROCESS_ENTITY_MISMATCH: 'PROCESS_ENTITY_MISMATCH',
+  /** A stage's `onEnter.set` writes the pipeline's stage field (stages move only through the gate). */
+  INVALID_STAGE_ACTION: 'INVALID_STAGE_ACTION',
 } as const;
 export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode];
 

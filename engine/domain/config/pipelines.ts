@@ -1,6 +1,7 @@
 import { joinPointer } from '../errors.js';
 import { checkCelAt, checkChainRef, checkField, checkRole, entityOf, report, type BundleContext } from './context.js';
 import { entriesOf, isObj, itemsOf } from './json-reading.js';
+import { checkPipelineRuntime } from './pipeline-checks.js';
 
 /** Record metadata a stale reminder may address besides the entity's own fields. */
 const metadataUserFields = new Set(['createdBy', 'updatedBy']);
@@ -54,6 +55,7 @@ export function checkPipelines(ctx: BundleContext): void {
       });
     });
     checkStageReachability(ctx, name, stages);
+    checkPipelineRuntime(ctx, pipeline, path, entity);
     if (isObj(pipeline.stale)) {
       const stale = pipeline.stale;
       const at = joinPointer(path, 'stale');

@@ -69,6 +69,12 @@ export interface Picklist {
   values: PicklistValue[];
 }
 
+/** What happens when a record enters a stage: fields set in the same write, then a process started. */
+export interface StageOnEnter {
+  set?: FieldAssignments;
+  startProcess?: string;
+}
+
 export interface PipelineStage {
   id: string;
   label?: LocalizedText;
@@ -78,15 +84,28 @@ export interface PipelineStage {
   when?: string;
   approval?: string;
   next?: string[];
+  onEnter?: StageOnEnter;
+  /** ISO 8601 duration on the pipeline's stale calendar; overrides `stale.after` for this stage. */
+  staleAfter?: string;
 }
 
 export interface Pipeline {
   entity: string;
   label?: LocalizedText;
   field: string;
+  /** CEL over `record`: which records this pipeline (sales method) is for; without it, the default of the entity. */
+  appliesWhen?: string;
+  /** The amount field (a number or a money object) summed by the board and reports; default `amount`. */
+  amountField?: string;
+  /** The user field owning the deal (reminders, forecast); default `owner`. */
+  ownerField?: string;
+  /** The expected close date field (forecast months); default `closeDate`. */
+  closeDateField?: string;
+  /** Fields that must be filled to enter a won or a lost stage. */
+  reasons?: { won?: string; lost?: string };
   stages: PipelineStage[];
-  transitions?: { back?: boolean; skip?: boolean };
-  stale?: { after: string; remind?: string; escalate?: { after: string; to: ApproverSpec } };
+  transitions?: { back?: boolean; skip?: boolean; reopen?: boolean };
+  stale?: { after: string; calendar?: string; remind?: string; escalate?: { after: string; to?: ApproverSpec } };
 }
 
 /** The approver specs, modes and timeouts of approval chains: see engine/domain/approval/types.ts and docs/approvals.md. */
@@ -157,6 +176,7 @@ export interface Bundle {
   roles?: Record<string, Role>;
   picklists?: Record<string, Picklist>;
   pipelines?: Record<string, Pipeline>;
+  calendars?: Record<string, unknown>;
 }
 
 export function isApprovalStep(step: ProcessStep): step is ApprovalProcessStep {

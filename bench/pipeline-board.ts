@@ -1,0 +1,136 @@
+/**
+ * Pipeline board and funnel benchmark: 100,000 starter-pack opportunities with their stage history (one stay per
+ * stage reached, about 300,000 stays) in a scratch database, then the kanban board and the funnel report through
+ * the real API (Fastify inject: auth, validation, CEL translation, serialisation) against the same SQL statements
+ * run directly with pg, in the same run (two connections, in parallel, as the API runs them). Not part of npm test.
+ *   npx tsx bench/pipeline-board.ts          (ROWS=20000 for a quicker run; BENCH_DATABASE_URL for another server)
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import pg from 'pg';
+import { createOrm, migrate } from '../engine/db/orm.js';
+import { seedDemo } from '../engine/db/seed.js';
+import { buildApp } from '../engine/api/app.js';
+import { ConfigStore } from '../engine/db/config-store.js';
+import { ensureIndexes } from '../engine/db/record-indexes.js';
+import { columnItemsQuery, stageTotalsQuery } from '../engine/db/pipeline-board.js';
+import { funnelReachedQuery } from '../engine/db/pipeline-reports.js';
+import { pipelineQuery } from '../engine/db/pipeline-sql.js';
+import type { FlowClient } from '../engine/temporal/client.js';
+import { summary } from './lib/stats.js';
+
+const ROWS = Number(process.env.ROWS ?? 100_000);
+const REQUESTS = Number(process.env.REQUESTS ?? 200);
+const PIPELINE = 'opportunity-sales';
+const FILTER = 'record.owner == "sales2"';
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
+  const start = performance.now();
+  const value = await work();
+  return [performance.now() - start, value];
+}
+
+async function main() {
+  const name = `flowcrm_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client(adminUrl);
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const orm = await createOrm({ databaseUrl: url.toString(), poolSize: 10 });
+  const direct = [new pg.Client(url.toString()), new pg.Client(url.toString())];
+  try {
+    await migrate(orm);
+    await seedDemo(orm.em.fork());
+    await Promise.all(direct.map((c) => c.connect()));
+    const config = await new ConfigStore(orm.em.fork()).current();
+    const stages = ['lead', 'qualified', 'needs-confirmed', 'quote', 'negotiation', 'won', 'lost'];
+    // Deal g sits in stage k = g mod 7 and has passed through the open stages before it (won / lost after negotiation).
+    const [loadMs] = await timed(async () => {
+      await direct[0].query(`insert into records (id, entity, data, version, config_version, created_by, updated_by, created_at, updated_at)
+        select ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, 'opportunity', jsonb_build_object(
+            'name', 'Deal ' || g, 'number', 'O-2026-' || lpad(g::text, 6, '0'), 'salesMethod', 'standard',
+            'stage', ($3::text[])[1 + g % 7], 'owner', (array['sales1','sales2'])[1 + g % 2],
+            'amount', jsonb_build_object('amount', (g * 7919) % 2000000, 'currency', 'CNY'),
+            'closeDate', to_char(date '2027-01-01' + (g % 365), 'YYYY-MM-DD'),
+            'lostReason', case when g % 7 = 6 then (array['price','competitor','timing'])[1 + g % 3] end),
+          1, $1, 'sales1', 'sales1', now() - make_interval(secs => g), now() - make_interval(secs => g)
+        from generate_series(1, $2::int) g`, [config.version, ROWS, stages]);
+      await direct[0].query(`insert into stage_stays (id, entity, record_id, pipeline, stage, from_stage, entered_at, entered_by, left_at, left_by, amount)
+        select gen_random_uuid(), 'opportunity', ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, $2, ($3::text[])[i],
+          case when i > 1 then ($3::text[])[i - 1] end, now() - make_interval(days => 40 - i * 5, secs => g), 'sales1',
+          case when i < last then now() - make_interval(days => 40 - (i + 1) * 5, secs => g) end, case when i < last then 'sales1' end,
+          (g * 7919) % 2000000
+        from generate_series(1, $1::int) g,
+          lateral (select case when g % 7 >= 5 then 5 else g % 7 + 1 end as reached, g % 7 + 1 as last) r,
+          lateral (select generate_series(1, r.reached) as i union select r.last where r.last > 5) s`, [ROWS, PIPELINE, stages]);
+    });
+    const [indexMs, indexes] = await timed(() => ensureIndexes(orm.em.fork(), config));
+    await direct[0].query('vacuum analyze records');
+    await direct[0].query('vacuum analyze stage_stays');
+    const stays = (await direct[0].query('select count(*)::int as n from stage_stays')).rows[0].n;
+    console.log(`loaded ${ROWS} opportunities and ${stays} stays in ${Math.round(loadMs)} ms; indexes ${indexes.created.join(', ')} in ${Math.round(indexMs)} ms`);
+
+    const app = await buildApp({ orm, flow: {} as FlowClient, jwtSecret: 'bench-secret' });
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'sales1', password: 'demo' } });
+    const token = (login.json() as { token: string }).token;
+    const apiBody = async (path: string) => {
+      const res = await app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${token}` } });
+      if (res.statusCode !== 200) throw new Error(`API answered ${res.statusCode}: ${res.body}`);
+      return res.body;
+    };
+    const query = await pipelineQuery(orm.em.fork(), PIPELINE);
+    const ids = query.pipeline.stages.map((s) => s.id);
+    const board = (filter?: string) => [stageTotalsQuery(query, filter), columnItemsQuery(query, ids, { limit: 20, filter })];
+    const cases: [string, string, { sql: string; params: { values: unknown[] } }[]][] = [
+      ['board', `/api/pipelines/${PIPELINE}/board?limit=20`, board()],
+      ['board, filtered', `/api/pipelines/${PIPELINE}/board?limit=20&filter=${encodeURIComponent(FILTER)}`, board(FILTER)],
+      ['funnel', `/api/reports/funnel?pipeline=${PIPELINE}`, [stageTotalsQuery(query), funnelReachedQuery(query, { pipeline: PIPELINE })]],
+    ];
+    const runDirect = (statements: { sql: string; params: { values: unknown[] } }[]) =>
+      Promise.all(statements.map((s, i) => direct[i % direct.length].query(s.sql, s.params.values)));
+    const results: Record<string, unknown> = {};
+    if (process.env.PLAN_ONLY) {
+      for (const statement of cases[0][2]) {
+        const plan = (await direct[0].query(`explain (analyze, format text) ${statement.sql}`, statement.params.values)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        console.log(plan);
+      }
+      cases.length = 0;
+    }
+    for (const [label, path, statements] of cases) {
+      const api = JSON.parse(await apiBody(path));
+      const counted = (api.columns ?? api.rows).reduce((n: number, c: { count: number }) => n + c.count, 0);
+      const expected = path.includes('filter=') ? ROWS / 2 : ROWS;
+      if (counted !== expected) throw new Error(`${label}: counted ${counted} deals, expected ${expected}`);
+      for (let i = 0; i < 20; i++) { await apiBody(path); await runDirect(statements); }
+      const apiMs: number[] = [];
+      const sqlMs: number[] = [];
+      for (let i = 0; i < REQUESTS; i++) {
+        apiMs.push((await timed(() => apiBody(path)))[0]);
+        sqlMs.push((await timed(() => runDirect(statements)))[0]);
+      }
+      const a = summary(apiMs);
+      const d = summary(sqlMs);
+      results[label] = { api: a, directSql: d, p95Ratio: Math.round((a.p95 / d.p95) * 100) / 100, withinTarget: a.p95 <= 100 };
+      console.log(`${label}: API p50 ${a.p50} ms p95 ${a.p95} ms | direct SQL p50 ${d.p50} ms p95 ${d.p95} ms | ratio p95 ${(a.p95 / d.p95).toFixed(2)}`);
+    }
+    for (const statement of cases[0][2]) {
+      const plan = (await direct[0].query(`explain (analyze, format text) ${statement.sql}`, statement.params.values)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      console.log(plan.split('\n').slice(0, Number(process.env.PLAN_LINES ?? 14)).join('\n'));
+    }
+    console.log(JSON.stringify({ rows: ROWS, stays, requests: REQUESTS, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, results }, null, 2));
+    await app.close();
+  } finally {
+    await Promise.all(direct.map((c) => c.end().catch(() => undefined)));
+    await orm.close();
+    if (process.env.KEEP_DB) console.log(`kept database ${name}`);
+    else await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
