@@ -15,6 +15,7 @@ import taskRoutes from './routes/tasks.js';
 import notificationRoutes from './routes/notifications.js';
 import webhookRoutes from './routes/webhooks.js';
 import delegationRoutes from './routes/delegations.js';
+import simulateRoutes from './routes/simulate.js';
 
 /** The whole API as one plugin tree; `server.ts` wraps it in a process. */
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
@@ -40,6 +41,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(notificationRoutes);
   await app.register(webhookRoutes);
   await app.register(delegationRoutes);
+  await app.register(simulateRoutes);
   await app.ready();
   return app;
 }

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FlowClient } from '../temporal/client.js';
+import type { SimulationSettings } from '../simulation/environment.js';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -9,6 +10,8 @@ export interface AppDeps {
   adminUiDir?: string;
   /** Process runs continue as new after this many history events (default: when Temporal suggests it). */
   processHistoryLimit?: number;
+  /** `POST /api/config/simulate`: the test server, the workflow bundle, the budgets. */
+  simulation?: SimulationSettings;
 }
 
 export interface AuthUser {

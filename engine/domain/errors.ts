@@ -27,6 +27,16 @@ export const ErrorCode = {
   WEBHOOK_TARGET_FORBIDDEN: 'WEBHOOK_TARGET_FORBIDDEN',
   /** No step or boundary of the process waits for this business event. */
   EVENT_NOT_AWAITED: 'EVENT_NOT_AWAITED',
+  /** A simulation asks for more than its bounds allow (script entries, simulated time, clock jumps). */
+  SIMULATION_LIMIT: 'SIMULATION_LIMIT',
+  /** The simulated run refused a scripted answer or event (not an approver, nobody listening, ...). */
+  SIMULATION_SCRIPT_REFUSED: 'SIMULATION_SCRIPT_REFUSED',
+  /** The time-skipping test server is not installed. */
+  SIMULATION_UNAVAILABLE: 'SIMULATION_UNAVAILABLE',
+  /** As many simulations as the server runs at once are running. */
+  SIMULATION_BUSY: 'SIMULATION_BUSY',
+  /** The simulation did not finish within its wall-clock budget. */
+  SIMULATION_TIMEOUT: 'SIMULATION_TIMEOUT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -49,6 +59,11 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   INCOMPATIBLE_CHANGE: 422,
   WEBHOOK_TARGET_FORBIDDEN: 422,
   EVENT_NOT_AWAITED: 404,
+  SIMULATION_LIMIT: 422,
+  SIMULATION_SCRIPT_REFUSED: 422,
+  SIMULATION_UNAVAILABLE: 503,
+  SIMULATION_BUSY: 503,
+  SIMULATION_TIMEOUT: 504,
 };
 
 export function httpStatusOf(code: string): number {
