@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { buildApp } from '../../engine/api/app.js';
 import { startStackWith, type Stack } from '../support/stack-core.js';
 import { publishVariant } from '../support/config.js';
 import { eventually } from '../support/http.js';
+import { flowcrm } from '../support/cli.js';
 import { createRecord, expenseEntity, openTaskOf, processIn, processUrl, startProcess } from '../support/processes.js';
 
 const testServer = fileURLToPath(new URL('../../.tools/bin/temporal-test-server', import.meta.url));
@@ -192,4 +196,29 @@ describe('simulating a process on the time-skipping server', () => {
       await app.close();
     }
   });
+
+  it('runs from the command line on a configuration folder and prints the timeline', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flowcrm-sim-'));
+    try {
+      const creds = { FLOWCRM_USER: 'admin', FLOWCRM_PASSWORD: 'demo' };
+      expect((await flowcrm(['export', join(dir, 'config'), '--url', stack.url], creds)).code).toBe(0);
+      await writeFile(join(dir, 'record.json'), JSON.stringify(sample));
+      await writeFile(join(dir, 'script.json'), JSON.stringify(script));
+      const args = ['simulate', join(dir, 'config'), 'dunning-90', '--record', join(dir, 'record.json'), '--script', join(dir, 'script.json'), '--requester', 'sales1', '--url', stack.url];
+      const res = await flowcrm(args, creds);
+      expect(res.stderr).toBe('');
+      expect(res.code).toBe(0);
+      expect(res.stdout).toMatch(/^dunning-90: completed \(escalated\), simulated \+90d /);
+      expect(res.stdout).toMatch(/\+28d \d\d:\d\d:\d\d\s+review for branchmgr -> continue by branchmgr at \+30d /);
+      expect(res.stdout).toMatch(/\+60d \d\d:\d\d:\d\d\s+update expense {"note":"paying next week"}/);
+
+      await writeFile(join(dir, 'script.json'), JSON.stringify({ tasks: [{ step: 'nope' }] }));
+      const refused = await flowcrm(args, creds);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`${join(dir, 'script.json')}: /tasks/0/step process dunning-90 has no task or approval step "nope"`);
+      expect(refused.stderr).toContain('simulation refused: 422 VALIDATION_FAILED');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
