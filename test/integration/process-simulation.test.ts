@@ -9,6 +9,7 @@ import { startStackWith, type Stack } from '../support/stack-core.js';
 import { publishVariant } from '../support/config.js';
 import { eventually } from '../support/http.js';
 import { flowcrm } from '../support/cli.js';
+import { quoteData } from '../support/quotes.js';
 import { createRecord, expenseEntity, openTaskOf, processIn, processUrl, startProcess } from '../support/processes.js';
 
 const testServer = fileURLToPath(new URL('../../.tools/bin/temporal-test-server', import.meta.url));
@@ -151,6 +152,28 @@ describe('simulating a process on the time-skipping server', () => {
     expect(res.body.waitingFor).toEqual({ tasks: [], events: ['customer_reply'] });
     expect(res.body.recordChanges.filter((c: any) => 'receipts' in c.set)).toHaveLength(12);
     expect(Math.round((Date.parse(res.body.end) - Date.parse(res.body.start)) / day)).toBe(86);
+  }, 60_000);
+
+  it('runs approval chains as child workflows, and the script answers their tasks', async () => {
+    const admin = await stack.as('admin');
+    const res = await admin.post('/api/config/simulate', {
+      process: 'quote-approval', record: quoteData(25, 90_000), requester: 'sales1',
+      script: { tasks: [{ step: 'branch', after: 'PT2H' }, { step: 'region', outcome: 'approve', after: 'P10D' }] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed', outcome: 'approved', unused: [] });
+    expect(res.body.tasks.map((t: any) => [t.step, t.kind, t.actor, t.outcome])).toEqual([
+      ['branch', 'approval', 'branchmgr', 'approve'], ['region', 'approval', 'regiondir', 'approve'],
+    ]);
+    expect(Math.round((Date.parse(res.body.tasks[0].completedAt) - Date.parse(res.body.start)) / 3_600_000)).toBe(2);
+    expect(res.body.recordChanges.map((c: any) => c.set.status)).toEqual(['pending_approval', 'approved']);
+
+    const refused = await admin.post('/api/config/simulate', {
+      process: 'quote-approval', record: quoteData(25, 90_000), requester: 'sales1', script: { tasks: [{ step: 'branch', by: 'sales2' }] },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('SIMULATION_SCRIPT_REFUSED');
+    expect(refused.body.error.details[0].path).toBe('/script/tasks/0');
   }, 60_000);
 
   it('simulates a draft bundle, and refuses an invalid one, an unknown step and callers who may not simulate', async () => {
