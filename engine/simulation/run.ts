@@ -54,6 +54,16 @@ function validatorsOf(bundle: Record<string, unknown>): (entity: string) => Enti
   };
 }
 
+/** The sample record has no id of its own: what a real start reports at `/recordId` concerns `/record`. */
+function atRecord<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof DomainError) throw new DomainError(error.code, error.message, error.details.map((d) => (d.path === '/recordId' ? { ...d, path: '/record' } : d)));
+    throw error;
+  }
+}
+
 /**
  * One simulation: checks the request, reads the directory, and runs the real interpreter on a time-skipping server
  * of its own against an in-memory copy of the sample record. Reads the database; writes nothing to it.
@@ -84,7 +94,7 @@ export class Simulator {
     const store = new SimulationStore(bundle, users, validators);
     const recordId = randomUUID();
     store.records.set(recordId, { entity: plan.entity, data });
-    const input = buildRunInput(bundle, version, { process: request.process, recordId, requester }, data);
+    const input = atRecord(() => buildRunInput(bundle, version, { process: request.process, recordId, requester }, data));
     const workflowCode = await workflowBundle(this.settings);
 
     const outcome = await this.gate.run(async () => {
