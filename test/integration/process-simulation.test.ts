@@ -133,6 +133,7 @@ describe('simulating a process on the time-skipping server', () => {
     expect(realShape.map((e) => e.what)).toEqual(simShape.map((e) => e.what));
     // the same simulated times, to within the milliseconds each workflow task takes
     realShape.forEach((e, i) => expect(Math.abs(e.offset - simShape[i].offset), `${e.what} #${i}`).toBeLessThan(5_000));
+    console.log(`real vs simulated timeline: ${realShape.length} entries, largest offset difference ${Math.max(...realShape.map((e, i) => Math.abs(e.offset - simShape[i].offset)))} ms`);
 
     const realTasks = real.tasks.map((t: any) => ({ step: t.step, kind: t.kind, assignee: t.assignee, candidates: t.candidates, outcome: t.outcome, status: t.status }));
     const simTasks = simulated.tasks.map((t: any) => ({ step: t.step, kind: t.kind, assignee: t.assignee, candidates: t.candidates, outcome: t.outcome, status: t.status }));
