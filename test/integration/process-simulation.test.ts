@@ -187,6 +187,16 @@ describe('simulating a process on the time-skipping server', () => {
     expect(ok.body).toMatchObject({ status: 'completed', recordChanges: [expect.objectContaining({ set: { status: 'drafted' } })] });
     expect(Math.round((Date.parse(ok.body.recordChanges[0].at) - Date.parse(ok.body.start)) / day)).toBe(2);
 
+    const stopped = await admin.post('/api/config/simulate', { bundle: draft, process: 'draft-only', record: sample, until: 'P1D' });
+    expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
+    expect(stopped.body).toMatchObject({ status: 'running', recordChanges: [], waitingFor: { tasks: [], events: [] } });
+    expect(Date.parse(stopped.body.end) - Date.parse(stopped.body.start)).toBeGreaterThanOrEqual(day);
+
+    draft.processes['fails-at-run-time'] = { entity: 'expense', steps: [{ id: 'divide', type: 'action', action: 'set', set: { receipts: { expr: 'int(record.amount) / 0' } } }] };
+    const failed = await admin.post('/api/config/simulate', { bundle: draft, process: 'fails-at-run-time', record: sample });
+    expect(failed.status, JSON.stringify(failed.body)).toBe(200);
+    expect(failed.body).toMatchObject({ status: 'failed', outcome: null, error: { code: 'EXPRESSION_FAILED' }, recordChanges: [] });
+
     const broken = structuredClone(draft);
     broken.processes['draft-only'].steps[0].next = 'nowhere';
     const invalid = await admin.post('/api/config/simulate', { bundle: broken, process: 'draft-only', record: sample });
@@ -206,7 +216,7 @@ describe('simulating a process on the time-skipping server', () => {
     expect((await sales1.post('/api/config/simulate', { process: 'dunning-90', record: sample })).status).toBe(403);
   }, 60_000);
 
-  it('answers 503 with a code when the time-skipping server is not installed', async () => {
+  it('answers 503 when the time-skipping server is not installed, 504 when the budget runs out', async () => {
     const app = await buildApp({ ...stack.app.deps, simulation: { testServerPath: '/nonexistent/temporal-test-server', workflowBundlePath: inject('workflowBundlePath') } });
     try {
       const login = await stack.anonymous().post('/api/auth/login', { username: 'admin', password: 'demo' });
@@ -219,7 +229,19 @@ describe('simulating a process on the time-skipping server', () => {
     } finally {
       await app.close();
     }
-  });
+    const hurried = await buildApp({ ...stack.app.deps, simulation: { workflowBundlePath: inject('workflowBundlePath'), timeoutMs: 1 } });
+    try {
+      const login = await stack.anonymous().post('/api/auth/login', { username: 'admin', password: 'demo' });
+      const res = await hurried.inject({
+        method: 'POST', url: '/api/config/simulate', headers: { authorization: `Bearer ${(login.body as any).token}` },
+        payload: { process: 'dunning-90', record: sample, script },
+      });
+      expect(res.statusCode).toBe(504);
+      expect(res.json().error.code).toBe('SIMULATION_TIMEOUT');
+    } finally {
+      await hurried.close();
+    }
+  }, 60_000);
 
   it('runs from the command line on a configuration folder and prints the timeline', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'flowcrm-sim-'));
