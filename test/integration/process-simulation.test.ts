@@ -177,6 +177,27 @@ describe('simulating a process on the time-skipping server', () => {
     expect(refused.body.error.details[0].path).toBe('/script/tasks/0');
   }, 60_000);
 
+  it('assigns by skill and by turns over the real directory, counting the tasks it opened itself', async () => {
+    const admin = await stack.as('admin');
+    const { body: config } = await admin.get('/api/config');
+    const { version: _v, hash: _h, ...draft } = config;
+    draft.processes.dispatch = {
+      entity: 'expense', steps: [
+        { id: 'hvac', type: 'task', title: { en: 'HVAC visit' }, rule: { role: 'technician', skill: 'hvac', pick: 'leastLoad' } },
+        { id: 'visits', type: 'loop', max: 3, steps: [{ id: 'visit', type: 'task', title: { en: 'Visit' }, rule: { role: 'technician', pick: 'roundRobin' } }] },
+      ],
+    };
+    const res = await admin.post('/api/config/simulate', {
+      bundle: draft, process: 'dispatch', record: sample,
+      script: { tasks: [{ step: 'hvac' }, { step: 'visit', after: 'PT1H' }, { step: 'visit', after: 'PT2H' }, { step: 'visit', after: 'PT3H' }] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.status).toBe('completed');
+    expect(res.body.tasks.map((t: any) => [t.step, t.assignee, t.actor])).toEqual([
+      ['hvac', 'tech1', 'tech1'], ['visit', 'tech1', 'tech1'], ['visit', 'tech2', 'tech2'], ['visit', 'tech1', 'tech1'],
+    ]);
+  }, 60_000);
+
   it('simulates a draft bundle, and refuses an invalid one, an unknown step and callers who may not simulate', async () => {
     const admin = await stack.as('admin');
     const { body: config } = await admin.get('/api/config');
