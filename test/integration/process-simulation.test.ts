@@ -250,6 +250,8 @@ describe('simulating a process on the time-skipping server', () => {
     } finally {
       await app.close();
     }
+    const doc = (await stack.anonymous().get('/openapi.json')).body;
+    expect(Object.keys(doc.paths['/api/config/simulate'].post.responses).sort()).toEqual(['200', '403', '404', '422', '503', '504']);
     const hurried = await buildApp({ ...stack.app.deps, simulation: { workflowBundlePath: inject('workflowBundlePath'), timeoutMs: 1 } });
     try {
       const login = await stack.anonymous().post('/api/auth/login', { username: 'admin', password: 'demo' });
