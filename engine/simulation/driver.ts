@@ -87,7 +87,7 @@ export async function simulate(run: SimulationRun): Promise<SimulationOutcome> {
       if (next > until) {
         if (until > current) await sleep(until - current);
         await driver.settle();
-        stopped = (await driver.ended()) ? undefined : 'running';
+        stopped = driver.ended ? undefined : 'running';
         break;
       }
       await sleep(Math.max(1, next - current));
@@ -149,7 +149,7 @@ class Driver {
     }
   }
 
-  async ended(): Promise<boolean> {
+  get ended(): boolean {
     return this.closed.has(this.processId);
   }
 
@@ -205,7 +205,8 @@ class Driver {
     const open = this.store.taskList().filter((t) => t.status === 'open' || t.status === 'claimed');
     const status = stopped ?? (run.status === 'running' ? 'failed' : run.status);
     return {
-      status, outcome: run.outcome, error: run.error ?? (status === 'failed' && !run.error ? { code: 'WORKFLOW_ENDED', message: 'the run ended without finishing' } : null),
+      status, outcome: run.outcome,
+      error: run.error ?? (status === 'failed' ? { code: 'WORKFLOW_ENDED', message: 'the workflow ended without finalizing the run' } : null),
       start, end,
       waitingFor: stopped ? { tasks: open.map((t) => ({ step: t.step, assignee: t.assignee, candidates: t.candidates })), events: live?.listening ?? [] } : null,
       timeline: live?.timeline ?? run.timeline,

@@ -208,6 +208,23 @@ describe('simulating a process on the time-skipping server', () => {
     expect(ok.body).toMatchObject({ status: 'completed', recordChanges: [expect.objectContaining({ set: { status: 'drafted' } })] });
     expect(Math.round((Date.parse(ok.body.recordChanges[0].at) - Date.parse(ok.body.start)) / day)).toBe(2);
 
+    draft.processes.parent = {
+      entity: 'expense', steps: [
+        { id: 'follow-up', type: 'action', action: 'createRecord', entity: 'expense', data: { title: 'Follow-up', amount: { expr: 'record.amount' } } },
+        { id: 'child', type: 'subprocess', process: 'draft-only' },
+        { id: 'end', type: 'end', outcome: 'done' },
+      ],
+    };
+    const nested = await admin.post('/api/config/simulate', { bundle: draft, process: 'parent', record: sample });
+    expect(nested.status, JSON.stringify(nested.body)).toBe(200);
+    expect(nested.body).toMatchObject({ status: 'completed', outcome: 'done' });
+    expect(nested.body.recordChanges.map((c: any) => [c.action, c.recordId === nested.body.recordId, c.set])).toEqual([
+      ['create', false, { title: 'Follow-up', amount: 1250 }], ['update', true, { status: 'drafted' }],
+    ]);
+    // the child run's timer is found in the child's history and fires on day 2
+    expect(Math.round((Date.parse(nested.body.recordChanges[1].at) - Date.parse(nested.body.start)) / day)).toBe(2);
+    expect(nested.body.timeline.map((e: any) => `${e.step}:${e.event}`)).toContain('child:child-ended');
+
     const stopped = await admin.post('/api/config/simulate', { bundle: draft, process: 'draft-only', record: sample, until: 'P1D' });
     expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
     expect(stopped.body).toMatchObject({ status: 'running', recordChanges: [], waitingFor: { tasks: [], events: [] } });
@@ -249,6 +266,18 @@ describe('simulating a process on the time-skipping server', () => {
       expect(res.json().error.code).toBe('SIMULATION_UNAVAILABLE');
     } finally {
       await app.close();
+    }
+    const single = await buildApp({ ...stack.app.deps, simulation: { workflowBundlePath: inject('workflowBundlePath'), concurrency: 1 } });
+    try {
+      const login = await stack.anonymous().post('/api/auth/login', { username: 'admin', password: 'demo' });
+      const call = () => single.inject({
+        method: 'POST', url: '/api/config/simulate', headers: { authorization: `Bearer ${(login.body as any).token}` }, payload: { process: 'dunning-90', record: sample, script },
+      });
+      const [a, b] = await Promise.all([call(), call()]);
+      expect([a.statusCode, b.statusCode].sort()).toEqual([200, 503]);
+      expect([a, b].find((r) => r.statusCode === 503)!.json().error.code).toBe('SIMULATION_BUSY');
+    } finally {
+      await single.close();
     }
     const doc = (await stack.anonymous().get('/openapi.json')).body;
     expect(Object.keys(doc.paths['/api/config/simulate'].post.responses).sort()).toEqual(['200', '403', '404', '422', '503', '504']);
