@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { resolveApprovers } from '../domain/approval/index.js';
 import type { AssignmentRule } from '../domain/config/process-types.js';
 import { DomainError } from '../domain/errors.js';
-import { buildRunInput } from '../domain/process/run-input.js';
+import { buildRunInput, businessKey, processDefinition, runEntity } from '../domain/process/run-input.js';
 import { applyMergePatch } from '../domain/records/merge-patch.js';
 import type { FlowActivities } from '../../worker/activity-types.js';
 import type { ProcessActivities } from '../../worker/process-activity-types.js';
@@ -18,6 +18,8 @@ export interface SimulationActivityDeps {
   realLoads: (rule: AssignmentRule, process: string, stepId: string) => Promise<{ username: string; load: number }[]>;
   /** A real record, read-only, for a run the simulation starts on a record it does not hold yet. */
   readRecord: (entity: string, id: string) => Promise<Record<string, unknown> | null>;
+  /** Runs the simulation starts get the history limit real runs get. */
+  historyLimit?: number;
 }
 
 export type SimulationActivities = FlowActivities & ProcessActivities & NotificationActivities;
@@ -37,7 +39,7 @@ async function nonRetryable<T>(work: () => Promise<T> | T): Promise<T> {
  * results as the real activities, but nothing reaches the database (the directory and task loads are only read),
  * no notification or webhook leaves, and every record change is kept with its simulated time.
  */
-export function createSimulationActivities({ store, clock, realLoads, readRecord }: SimulationActivityDeps): SimulationActivities {
+export function createSimulationActivities({ store, clock, realLoads, readRecord, historyLimit }: SimulationActivityDeps): SimulationActivities {
   const createdByKey = new Map<string, string>();
   const recordOf = (entity: string, recordId: string) => {
     const record = store.records.get(recordId);
@@ -137,15 +139,15 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
 
     async prepareProcessRun(request) {
       return nonRetryable(async () => {
-        const probe = buildRunInput(store.bundle, 0, request, {});
-        const existing = store.runs.get(probe.processId);
+        const entity = runEntity(processDefinition(store.bundle, request.process), request);
+        const existing = store.runs.get(businessKey(request.process, entity, request.recordId));
         if (existing?.status === 'running') return { status: 'running' as const, processId: existing.processId };
         if (!store.records.has(request.recordId)) {
-          const real = await readRecord(probe.entity, request.recordId);
-          if (!real) throw new DomainError('NOT_FOUND', `${probe.entity} ${request.recordId} does not exist`);
-          store.records.set(request.recordId, { entity: probe.entity, data: real });
+          const real = await readRecord(entity, request.recordId);
+          if (!real) throw new DomainError('NOT_FOUND', `${entity} ${request.recordId} does not exist`);
+          store.records.set(request.recordId, { entity, data: real });
         }
-        const input = buildRunInput(store.bundle, 0, request, recordOf(probe.entity, request.recordId).data);
+        const input = buildRunInput(store.bundle, 0, request, recordOf(entity, request.recordId).data, { historyLimit });
         store.runs.set(input.processId, {
           processId: input.processId, process: input.process, entity: input.entity, recordId: input.recordId, status: 'running', outcome: null, timeline: [],
         });

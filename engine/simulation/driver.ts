@@ -47,7 +47,7 @@ export async function simulate(run: SimulationRun): Promise<SimulationOutcome> {
   const { env, store, plan, input } = run;
   const wallDeadline = Date.now() + run.timeoutMs;
   const clock = async () => new Date(await env.currentTimeMs()).toISOString();
-  const activities = createSimulationActivities({ store, clock, realLoads: run.realLoads, readRecord: run.readRecord });
+  const activities = createSimulationActivities({ store, clock, realLoads: run.realLoads, readRecord: run.readRecord, historyLimit: input.historyLimit });
   const taskQueue = `simulation-${randomUUID()}`;
   const worker = await Worker.create({
     connection: env.nativeConnection, taskQueue, workflowBundle: run.workflowBundle, activities, maxCachedWorkflows: 50,

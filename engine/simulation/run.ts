@@ -71,7 +71,8 @@ function atRecord<T>(work: () => T): T {
 export class Simulator {
   private readonly gate: SimulationGate;
 
-  constructor(private readonly em: () => EntityManager, private readonly settings: SimulationSettings = {}) {
+  /** `historyLimit`: what real runs get (AppDeps.processHistoryLimit), so a simulated run continues as new where a real one would. */
+  constructor(private readonly em: () => EntityManager, private readonly settings: SimulationSettings = {}, private readonly historyLimit?: number) {
     this.gate = new SimulationGate(settings.concurrency ?? 2);
   }
 
@@ -94,7 +95,7 @@ export class Simulator {
     const store = new SimulationStore(bundle, users, validators);
     const recordId = randomUUID();
     store.records.set(recordId, { entity: plan.entity, data });
-    const input = atRecord(() => buildRunInput(bundle, version, { process: request.process, recordId, requester }, data));
+    const input = atRecord(() => buildRunInput(bundle, version, { process: request.process, recordId, requester }, data, { historyLimit: this.historyLimit }));
     const workflowCode = await workflowBundle(this.settings);
 
     const outcome = await this.gate.run(async () => {

@@ -198,6 +198,37 @@ describe('simulating a process on the time-skipping server', () => {
     ]);
   }, 60_000);
 
+  it('follows a run that continues as new, where a real run with the same history limit would', async () => {
+    const admin = await stack.as('admin');
+    const { body: config } = await admin.get('/api/config');
+    const { version: _v, hash: _h, ...draft } = config;
+    draft.processes['long-ladder'] = {
+      entity: 'expense', steps: [
+        { id: 'ladder', type: 'loop', max: 12, steps: [
+          { id: 'week', type: 'wait', for: 'P7D' },
+          { id: 'rung', type: 'action', action: 'set', set: { receipts: { expr: 'double(vars.ladder.pass)' } } },
+        ] },
+        { id: 'end', type: 'end', outcome: 'done' },
+      ],
+    };
+    const limited = await buildApp({ ...stack.app.deps, processHistoryLimit: 40 });
+    try {
+      const login = await stack.anonymous().post('/api/auth/login', { username: 'admin', password: 'demo' });
+      const res = await limited.inject({
+        method: 'POST', url: '/api/config/simulate', headers: { authorization: `Bearer ${(login.body as any).token}` },
+        payload: { bundle: draft, process: 'long-ladder', record: sample },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json();
+      expect(body).toMatchObject({ status: 'completed', outcome: 'done' });
+      expect(body.timeline.filter((e: any) => e.event === 'continued-as-new').length).toBeGreaterThan(0);
+      const rungs = body.recordChanges.map((c: any) => Math.round((Date.parse(c.at) - Date.parse(body.start)) / day));
+      expect(rungs).toEqual([7, 14, 21, 28, 35, 42, 49, 56, 63, 70, 77, 84]);
+    } finally {
+      await limited.close();
+    }
+  }, 60_000);
+
   it('simulates a draft bundle, and refuses an invalid one, an unknown step and callers who may not simulate', async () => {
     const admin = await stack.as('admin');
     const { body: config } = await admin.get('/api/config');

@@ -73,7 +73,7 @@ const simulateResponse = {
 } as const;
 
 export default async function simulateRoutes(app: FastifyInstance) {
-  const simulator = new Simulator(() => app.deps.orm.em.fork(), app.deps.simulation ?? {});
+  const simulator = new Simulator(() => app.deps.orm.em.fork(), app.deps.simulation ?? {}, app.deps.processHistoryLimit);
 
   app.post<{ Body: SimulationRequest }>('/api/config/simulate', {
     schema: { tags: ['config'], body: simulateBody, response: { 200: simulateResponse, ...errors(403, 404, 422, 503, 504) } },

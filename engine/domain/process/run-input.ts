@@ -26,6 +26,11 @@ export function allSteps(steps: ProcessStepV2[]): ProcessStepV2[] {
   return steps.flatMap((s) => [s, ...(s.type === 'loop' ? allSteps(s.steps) : s.type === 'parallel' ? s.branches.flatMap(allSteps) : [])]);
 }
 
+/** A run's workflow id: at most one run per process and record. */
+export function businessKey(process: string, entity: string, recordId: string): string {
+  return `${process}:${entity}:${recordId}`;
+}
+
 /** The definition of `process` in a bundle, or NOT_FOUND at `/process`. */
 export function processDefinition(bundle: RunBundle, process: string): ProcessDefinitionV2 {
   const definitions = (bundle.processes ?? {}) as Record<string, ProcessDefinitionV2>;
@@ -65,7 +70,7 @@ export function buildRunInput(
     }
   }
   return {
-    processId: `${process}:${entity}:${recordId}`, process, definition, chains: used,
+    processId: businessKey(process, entity, recordId), process, definition, chains: used,
     calendars: (bundle.calendars ?? {}) as ProcessInput['calendars'], decisionTables: (bundle.decisionTables ?? {}) as ProcessInput['decisionTables'],
     configVersion, entity, recordId, requester,
     ...(request.parentId ? { parentId: request.parentId } : {}), ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
