@@ -81,6 +81,10 @@ export class Simulator {
     const em = this.em();
     const { bundle, version } = await bundleOf(em, request.bundle);
     const plan = planSimulation(bundle, request);
+    if (request.start && Date.parse(request.start) < Date.now() - 60_000) {
+      // a fresh test server's clock starts at the real now and only moves forward
+      throw new DomainError('VALIDATION_FAILED', 'a simulation starts now or later', [{ path: '/start', message: 'must not lie in the past' }]);
+    }
     const users = (await em.find(UserEntity, {}, { orderBy: { username: 'asc' } }))
       .map((u) => ({ username: u.username, roles: u.roles, manager: u.manager ?? null, active: u.active, attributes: u.attributes ?? {} }));
     const requester = request.requester ?? caller;

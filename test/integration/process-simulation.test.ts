@@ -238,6 +238,14 @@ describe('simulating a process on the time-skipping server', () => {
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect(ok.body).toMatchObject({ status: 'completed', recordChanges: [expect.objectContaining({ set: { status: 'drafted' } })] });
     expect(Math.round((Date.parse(ok.body.recordChanges[0].at) - Date.parse(ok.body.start)) / day)).toBe(2);
+    const later = new Date(Date.now() + 40 * day).toISOString();
+    const planned = await admin.post('/api/config/simulate', { bundle: draft, process: 'draft-only', record: sample, start: later });
+    expect(planned.status, JSON.stringify(planned.body)).toBe(200);
+    expect(Math.abs(Date.parse(planned.body.start) - Date.parse(later))).toBeLessThan(5_000);
+    expect(Math.round((Date.parse(planned.body.recordChanges[0].at) - Date.parse(later)) / day)).toBe(2);
+    const past = await admin.post('/api/config/simulate', { bundle: draft, process: 'draft-only', record: sample, start: '2020-01-01T00:00:00Z' });
+    expect(past.status).toBe(422);
+    expect(past.body.error.details[0].path).toBe('/start');
 
     draft.processes.parent = {
       entity: 'expense', steps: [
