@@ -31,7 +31,7 @@ export interface SimulationOutcome {
   error: { code: string; message: string } | null;
   start: string;
   end: string;
-  waitingFor: { tasks: { step: string; assignee: string | null; candidates: string[] }[]; events: string[] } | null;
+  waitingFor: { tasks: Pick<SimulatedTask, 'step' | 'assignee' | 'candidates'>[]; events: string[] } | null;
   timeline: ProcessState['timeline'];
   unused: string[];
 }

@@ -11,12 +11,12 @@ import { createEntityValidator } from '../domain/records/entity-validator.js';
 import { simulate, type SimulationOutcome } from './driver.js';
 import { SimulationGate, startTestServer, workflowBundle, type SimulationSettings } from './environment.js';
 import { planSimulation, type SimulationRequest } from './request.js';
-import { SimulationStore, type EntityValidator, type RecordChange, type SimulatedNotification, type SimulatedWebhookEvent } from './store.js';
+import { SimulationStore, type EntityValidator, type RecordChange, type SimulatedNotification, type SimulatedTask, type SimulatedWebhookEvent } from './store.js';
 
 export interface SimulationResponse extends SimulationOutcome {
   processId: string;
   recordId: string;
-  tasks: { step: string; kind: string; title: string; assignee: string | null; candidates: string[]; status: string; createdAt: string; completedAt: string | null; outcome: string | null; actor: string | null; dueAt: string | null }[];
+  tasks: Omit<SimulatedTask, 'id' | 'workflowId' | 'form' | 'outcomes'>[];
   notifications: SimulatedNotification[];
   recordChanges: RecordChange[];
   webhooks: SimulatedWebhookEvent[];
@@ -116,10 +116,7 @@ export class Simulator {
     });
     return {
       ...outcome, processId: input.processId, recordId,
-      tasks: store.taskList().map((t) => ({
-        step: t.step, kind: t.kind, title: t.title, assignee: t.assignee, candidates: t.candidates, status: t.status,
-        createdAt: t.createdAt, completedAt: t.completedAt, outcome: t.outcome, actor: t.actor, dueAt: t.dueAt,
-      })),
+      tasks: store.taskList().map(({ id: _id, workflowId: _workflowId, form: _form, outcomes: _outcomes, ...task }) => task),
       notifications: store.notifications, recordChanges: store.recordChanges, webhooks: store.webhooks, elapsedMs: Date.now() - began,
     };
   }
