@@ -60,7 +60,8 @@ export async function fetchStanding(client: Client, workflowId: string): Promise
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     return standingOf(history.events ?? []);
   } catch (error) {
-    if ((error as Error).name === 'WorkflowNotFoundError') return null;
+    // fetchHistory passes the raw gRPC error through: NOT_FOUND is code 5
+    if ((error as Error).name === 'WorkflowNotFoundError' || (error as { code?: number }).code === 5) return null;
     throw error;
   }
 }
