@@ -104,8 +104,8 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
       if (run) Object.assign(run, { status, timeline });
     },
 
-    async openPendingApproval({ recordId, workflowId, lockedFields }) {
-      store.pendingApprovals.set(workflowId, { recordId, lockedFields });
+    async openPendingApproval({ recordId, workflowId, lockedFields, onRecordChange }) {
+      store.pendingApprovals.set(workflowId, { recordId, lockedFields, onRecordChange });
     },
 
     async closePendingApproval({ workflowId }) {

@@ -5,7 +5,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { ROLE_CANDIDATE_PREFIX } from '../domain/approval/index.js';
 import { DomainError } from '../domain/errors.js';
-import { decideUpdate, deliverEventUpdate, processStateQuery, type ProcessState } from '../../workflows/messages.js';
+import { applyMergePatch } from '../domain/records/merge-patch.js';
+import { decideUpdate, deliverEventUpdate, processStateQuery, recordChangedSignal, type ProcessState } from '../../workflows/messages.js';
 import type { ProcessInput } from '../../workflows/interpreter/types.js';
 import { createSimulationActivities, type SimulationActivityDeps } from './activities.js';
 import { fetchStanding, type WorkflowStanding } from './history.js';
@@ -153,6 +154,11 @@ class Driver {
   /** Sends the first scripted input that is due and can be delivered now; false when none is. */
   async applyOne(pending: TimedEntry[], now: number): Promise<boolean> {
     for (const entry of pending.filter((e) => e.at <= now)) {
+      if (entry.kind === 'record') {
+        await this.edit(entry, now);
+        pending.splice(pending.indexOf(entry), 1);
+        return true;
+      }
       if (entry.kind === 'event') {
         await this.send(entry, this.processId, () => this.client.workflow.getHandle(this.processId).executeUpdate(deliverEventUpdate, { args: [{ name: entry.name, payload: entry.payload }] }));
         pending.splice(pending.indexOf(entry), 1);
@@ -169,6 +175,31 @@ class Driver {
       return true;
     }
     return false;
+  }
+
+  /**
+   * A user's edit of the sample record, as the API applies it: locked fields of a pending approval are refused, the
+   * record is validated, and then the run and the approvals that re-evaluate on edits are told (their date timers
+   * follow the record).
+   */
+  private async edit(entry: Extract<TimedEntry, { kind: 'record' }>, now: number): Promise<void> {
+    const { recordId, entity, requester } = this.input;
+    const record = this.store.records.get(recordId)!;
+    const pending = [...this.store.pendingApprovals.entries()].filter(([, p]) => p.recordId === recordId);
+    const locked = Object.keys(entry.set).filter((field) => pending.some(([, p]) => p.lockedFields.includes(field)));
+    const refuse = (message: string) => {
+      throw new DomainError('SIMULATION_SCRIPT_REFUSED', `the simulated run refused ${entry.path}`, [{ path: `${entry.path}/set`, message }]);
+    };
+    if (locked.length) refuse(`RECORD_LOCKED: ${locked.join(', ')} locked while the approval is pending`);
+    const next = applyMergePatch(record.data, entry.set as never) as Record<string, unknown>;
+    const problems = this.store.validators(entity)(next);
+    if (problems.length) refuse(`VALIDATION_FAILED: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    record.data = next;
+    this.store.recordChanges.push({ at: new Date(now).toISOString(), recordId, entity, set: entry.set, action: 'update', actor: requester });
+    const version = this.store.recordChanges.filter((c) => c.recordId === recordId).length + 1;
+    const runs = [...this.store.runs.values()].filter((r) => r.recordId === recordId && r.status === 'running').map((r) => r.processId);
+    const woken = [...pending.filter(([, p]) => p.onRecordChange !== 'continue').map(([id]) => id), ...runs];
+    for (const id of woken) await this.client.workflow.getHandle(id).signal(recordChangedSignal, { version });
   }
 
   private openTaskFor(entry: Extract<TimedEntry, { kind: 'task' }>): SimulatedTask | undefined {

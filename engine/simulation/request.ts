@@ -18,6 +18,8 @@ export interface SimulationRequest {
   script?: {
     tasks?: { step: string; outcome?: string; data?: Record<string, unknown>; comment?: string; by?: string; after?: string }[];
     events?: { name: string; after: string; payload?: unknown }[];
+    /** Edits of the sample record, as a user's merge patch (`PATCH /api/records/...`) at that time. */
+    records?: { after: string; set: Record<string, unknown> }[];
   };
 }
 
@@ -35,6 +37,7 @@ export const SIMULATION_LIMITS = {
 export type ScriptEntry = (
   | { kind: 'task'; step: string; approval: boolean; outcome: string; data?: Record<string, unknown>; comment?: string; by?: string }
   | { kind: 'event'; name: string; payload: unknown }
+  | { kind: 'record'; set: Record<string, unknown> }
 ) & { path: string; order: number; after?: string };
 
 export interface SimulationPlan {
@@ -88,8 +91,10 @@ export function planSimulation(bundle: RunBundle & { entities?: unknown }, reque
   const problems: ErrorDetail[] = [];
   const tasks = request.script?.tasks ?? [];
   const events = request.script?.events ?? [];
-  if (tasks.length + events.length > SIMULATION_LIMITS.scriptEntries) {
-    throw new DomainError('SIMULATION_LIMIT', `a script holds at most ${SIMULATION_LIMITS.scriptEntries} entries`, [{ path: '/script', message: `${tasks.length + events.length} entries` }]);
+  const edits = request.script?.records ?? [];
+  const count = tasks.length + events.length + edits.length;
+  if (count > SIMULATION_LIMITS.scriptEntries) {
+    throw new DomainError('SIMULATION_LIMIT', `a script holds at most ${SIMULATION_LIMITS.scriptEntries} entries`, [{ path: '/script', message: `${count} entries` }]);
   }
   const until = request.until ?? SIMULATION_LIMITS.defaultUntil;
   if (until.startsWith('P')) checkDuration(until, '/until', problems);
@@ -124,6 +129,11 @@ export function planSimulation(bundle: RunBundle & { entities?: unknown }, reque
     checkDuration(e.after, `${path}/after`, problems);
     if (!listened.has(e.name)) problems.push({ path: `${path}/name`, message: `no step or boundary of process ${request.process} waits for event "${e.name}"` });
     entries.push({ kind: 'event', name: e.name, payload: e.payload ?? null, path, order: tasks.length + i, after: e.after });
+  });
+  edits.forEach((r, i) => {
+    const path = `/script/records/${i}`;
+    checkDuration(r.after, `${path}/after`, problems);
+    entries.push({ kind: 'record', set: r.set, path, order: tasks.length + events.length + i, after: r.after });
   });
   if (problems.length) throw new DomainError('VALIDATION_FAILED', 'the simulation request is invalid', problems);
   return { definition, entity: definition.entity, entries, until };

@@ -74,7 +74,7 @@ export class SimulationStore {
   readonly records = new Map<string, { entity: string; data: Record<string, unknown> }>();
   readonly tasks = new Map<string, SimulatedTask>();
   readonly runs = new Map<string, SimulatedRun>();
-  readonly pendingApprovals = new Map<string, { recordId: string; lockedFields: string[] }>();
+  readonly pendingApprovals = new Map<string, { recordId: string; lockedFields: string[]; onRecordChange: string }>();
   readonly notifications: SimulatedNotification[] = [];
   readonly recordChanges: RecordChange[] = [];
   readonly webhooks: SimulatedWebhookEvent[] = [];

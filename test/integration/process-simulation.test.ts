@@ -231,6 +231,31 @@ describe('simulating a process on the time-skipping server', () => {
     }
   }, 60_000);
 
+  it('plays edits of the record: a wait until a date field follows the field when the script moves it', async () => {
+    const admin = await stack.as('admin');
+    const { body: config } = await admin.get('/api/config');
+    const { version: _v, hash: _h, ...draft } = config;
+    draft.processes['remind-before-due'] = {
+      entity: 'expense', steps: [
+        { id: 'until-week-before', type: 'wait', until: 'timestamp(record.dueDate + "T00:00:00Z") - duration("168h")' },
+        { id: 'remind', type: 'action', action: 'set', set: { status: 'reminded' } },
+      ],
+    };
+    const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const moved = isoDate(Date.now() + 40 * day);
+    const res = await admin.post('/api/config/simulate', {
+      bundle: draft, process: 'remind-before-due', record: { ...sample, dueDate: isoDate(Date.now() + 30 * day) },
+      script: { records: [{ after: 'P20D', set: { dueDate: moved } }] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.status).toBe('completed');
+    expect(res.body.timeline.map((e: any) => e.event)).toContain('re-armed');
+    const expected = new Date(Date.parse(`${moved}T00:00:00Z`) - 7 * day).toISOString();
+    expect(res.body.timeline.find((e: any) => e.event === 'timer-fired').detail.until).toBe(expected);
+    expect(res.body.recordChanges.map((c: any) => [c.actor, c.set])).toEqual([['admin', { dueDate: moved }], ['system', { status: 'reminded' }]]);
+    expect(Math.abs(Date.parse(res.body.recordChanges[1].at) - Date.parse(expected))).toBeLessThan(60_000);
+  }, 60_000);
+
   it('simulates a draft bundle, and refuses an invalid one, an unknown step and callers who may not simulate', async () => {
     const admin = await stack.as('admin');
     const { body: config } = await admin.get('/api/config');

@@ -51,6 +51,7 @@ describe('planSimulation: the script is checked against the process before anyth
     { name: 'a bad duration', req: request({ tasks: [{ step: 'manager', after: '2 days' }] }), code: 'VALIDATION_FAILED', paths: ['/script/tasks/0/after'] },
     { name: 'an event nobody waits for', req: request({ events: [{ name: 'shipped', after: 'P1D' }] }), code: 'VALIDATION_FAILED', paths: ['/script/events/0/name'] },
     { name: 'a bad until', req: request({}, { until: 'later' }), code: 'VALIDATION_FAILED', paths: ['/until'] },
+    { name: 'a record edit with a bad duration', req: request({ records: [{ after: 'tomorrow', set: { amount: 6 } }] }), code: 'VALIDATION_FAILED', paths: ['/script/records/0/after'] },
     { name: 'an unknown process', req: { ...request({}), process: 'nope' }, code: 'NOT_FOUND', paths: ['/process'] },
     { name: 'too many entries', req: request({ events: Array.from({ length: 201 }, () => ({ name: 'cancelled', after: 'P1D' })) }), code: 'SIMULATION_LIMIT', paths: ['/script'] },
     {
@@ -63,11 +64,15 @@ describe('planSimulation: the script is checked against the process before anyth
   }
 
   it('keeps the entries in script order with their pointers and defaults', () => {
-    const plan = planSimulation(bundle, request({ tasks: [{ step: 'manager' }, { step: 'receipts', data: { count: 1 }, after: 'P1D' }], events: [{ name: 'payment_received', after: 'P2D', payload: { amount: 5 } }] }));
+    const plan = planSimulation(bundle, request({
+      tasks: [{ step: 'manager' }, { step: 'receipts', data: { count: 1 }, after: 'P1D' }],
+      events: [{ name: 'payment_received', after: 'P2D', payload: { amount: 5 } }], records: [{ after: 'P3D', set: { amount: 7 } }],
+    }));
     expect(plan.entries).toEqual([
       expect.objectContaining({ kind: 'task', step: 'manager', approval: true, outcome: 'approve', path: '/script/tasks/0', order: 0 }),
       expect.objectContaining({ kind: 'task', step: 'receipts', approval: false, outcome: 'complete', data: { count: 1 }, path: '/script/tasks/1', order: 1, after: 'P1D' }),
       expect.objectContaining({ kind: 'event', name: 'payment_received', payload: { amount: 5 }, path: '/script/events/0', order: 2, after: 'P2D' }),
+      expect.objectContaining({ kind: 'record', set: { amount: 7 }, path: '/script/records/0', order: 3, after: 'P3D' }),
     ]);
     expect(plan.until).toBe('P365D');
   });

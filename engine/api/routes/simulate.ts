@@ -36,6 +36,12 @@ const simulateBody = {
             properties: { name: { type: 'string', minLength: 1, maxLength: 63 }, after: duration, payload: {} },
           },
         },
+        records: {
+          type: 'array', maxItems: 200, items: {
+            type: 'object', required: ['after', 'set'], additionalProperties: false,
+            properties: { after: duration, set: { type: 'object', additionalProperties: true } },
+          },
+        },
       },
     },
   },
