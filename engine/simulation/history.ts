@@ -24,7 +24,18 @@ const closing = [
   'workflowExecutionTerminatedEventAttributes', 'workflowExecutionTimedOutEventAttributes',
 ] as const;
 
-/** Reads the standing of a workflow (its latest run) from its history. */
+/** Events the server records with a workflow task's completion (the commands it returned): they need no new task. */
+function isCommand(e: HistoryEvent): boolean {
+  if (e.workflowExecutionUpdateAcceptedEventAttributes || e.workflowExecutionUpdateCompletedEventAttributes) return true;
+  return Object.entries(e).some(([key, value]) => key.endsWith('EventAttributes') && !!value
+    && (value as { workflowTaskCompletedEventId?: unknown }).workflowTaskCompletedEventId != null);
+}
+
+/**
+ * Reads the standing of a workflow (its latest run) from its history. Settled means: the last workflow task has
+ * completed and nothing arrived after it (a fired timer, a child's result, a signal) that the server has yet to
+ * schedule a workflow task for; the server appends those two separately, so the gap is visible to a reader.
+ */
 export function standingOf(events: HistoryEvent[]): WorkflowStanding {
   const timers = new Map<string, number>();
   let openWorkflowTasks = 0;
@@ -33,6 +44,11 @@ export function standingOf(events: HistoryEvent[]): WorkflowStanding {
   let closed = false;
   let continued = false;
   const children: string[] = [];
+  let lastCompleted = -1;
+  events.forEach((e, i) => {
+    if (e.workflowTaskCompletedEventAttributes) lastCompleted = i;
+  });
+  const newsSinceLastTask = events.slice(lastCompleted + 1).some((e) => !isCommand(e));
   for (const e of events) {
     const id = String(e.eventId ?? '');
     if (e.workflowTaskScheduledEventAttributes) openWorkflowTasks++;
@@ -52,7 +68,7 @@ export function standingOf(events: HistoryEvent[]): WorkflowStanding {
     if (e.workflowExecutionContinuedAsNewEventAttributes) continued = true;
   }
   if (continued) return { closed: false, settled: false, timers: [], children: [] };
-  return { closed, settled: closed || (openWorkflowTasks <= 0 && pendingStarts <= 0 && openActivities <= 0), timers: [...timers.values()], children: children.filter(Boolean) };
+  return { closed, settled: closed || (!newsSinceLastTask && openWorkflowTasks <= 0 && pendingStarts <= 0 && openActivities <= 0), timers: [...timers.values()], children: children.filter(Boolean) };
 }
 
 export async function fetchStanding(client: Client, workflowId: string): Promise<WorkflowStanding | null> {

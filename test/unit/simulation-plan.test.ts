@@ -98,20 +98,36 @@ describe('standingOf: where a workflow stands, from its history', () => {
   const wftDone = (id: number) => [ev(id, { workflowTaskScheduledEventAttributes: {} }), ev(id + 1, { workflowTaskStartedEventAttributes: {} }), ev(id + 2, { workflowTaskCompletedEventAttributes: {} })];
   const rows: { name: string; events: any[]; expected: ReturnType<typeof standingOf> }[] = [
     { name: 'a workflow task in flight', events: [started, ev(2, { workflowTaskScheduledEventAttributes: {} })], expected: { closed: false, settled: false, timers: [], children: [] } },
-    { name: 'waiting on a timer', events: [started, ...wftDone(2), ev(5, { timerStartedEventAttributes: { startToFireTimeout: t(60) } })], expected: { closed: false, settled: true, timers: [160_000], children: [] } },
+    { name: 'waiting on a timer', events: [started, ...wftDone(2), ev(5, { timerStartedEventAttributes: { startToFireTimeout: t(60), workflowTaskCompletedEventId: 4 } })], expected: { closed: false, settled: true, timers: [160_000], children: [] } },
     {
       name: 'a fired and a cancelled timer are gone',
-      events: [started, ...wftDone(2), ev(5, { timerStartedEventAttributes: { startToFireTimeout: t(60) } }), ev(6, { timerStartedEventAttributes: { startToFireTimeout: t(90) } }),
-        ev(7, { timerFiredEventAttributes: { startedEventId: 5 } }), ...wftDone(8), ev(11, { timerCanceledEventAttributes: { startedEventId: 6 } })],
+      events: [started, ...wftDone(2), ev(5, { timerStartedEventAttributes: { startToFireTimeout: t(60), workflowTaskCompletedEventId: 4 } }), ev(6, { timerStartedEventAttributes: { startToFireTimeout: t(90), workflowTaskCompletedEventId: 4 } }),
+        ev(7, { timerFiredEventAttributes: { startedEventId: 5 } }), ...wftDone(8), ev(11, { timerCanceledEventAttributes: { startedEventId: 6, workflowTaskCompletedEventId: 10 } })],
       expected: { closed: false, settled: true, timers: [], children: [] },
     },
     {
-      name: 'a child being started', events: [started, ...wftDone(2), ev(5, { startChildWorkflowExecutionInitiatedEventAttributes: { workflowId: 'p:approve' } })],
+      name: 'a child being started', events: [started, ...wftDone(2), ev(5, { startChildWorkflowExecutionInitiatedEventAttributes: { workflowId: 'p:approve', workflowTaskCompletedEventId: 4 } })],
       expected: { closed: false, settled: false, timers: [], children: ['p:approve'] },
     },
     {
-      name: 'a child running', events: [started, ...wftDone(2), ev(5, { startChildWorkflowExecutionInitiatedEventAttributes: { workflowId: 'p:approve' } }), ev(6, { childWorkflowExecutionStartedEventAttributes: {} }), ...wftDone(7)],
+      name: 'a child running', events: [started, ...wftDone(2), ev(5, { startChildWorkflowExecutionInitiatedEventAttributes: { workflowId: 'p:approve', workflowTaskCompletedEventId: 4 } }), ev(6, { childWorkflowExecutionStartedEventAttributes: {} }), ...wftDone(7)],
       expected: { closed: false, settled: true, timers: [], children: ['p:approve'] },
+    },
+    {
+      name: 'a timer fired, its workflow task not scheduled yet',
+      events: [started, ...wftDone(2), ev(5, { timerStartedEventAttributes: { startToFireTimeout: t(60), workflowTaskCompletedEventId: 4 } }), ev(6, { timerFiredEventAttributes: { startedEventId: 5 } })],
+      expected: { closed: false, settled: false, timers: [], children: [] },
+    },
+    {
+      name: 'a child ended, the parent not told yet',
+      events: [started, ...wftDone(2), ev(5, { startChildWorkflowExecutionInitiatedEventAttributes: { workflowId: 'p:approve', workflowTaskCompletedEventId: 4 } }),
+        ev(6, { childWorkflowExecutionStartedEventAttributes: {} }), ...wftDone(7), ev(10, { childWorkflowExecutionCompletedEventAttributes: {} })],
+      expected: { closed: false, settled: false, timers: [], children: ['p:approve'] },
+    },
+    {
+      name: 'an update answered with the workflow task',
+      events: [started, ...wftDone(2), ev(5, { workflowExecutionUpdateAcceptedEventAttributes: {} }), ev(6, { workflowExecutionUpdateCompletedEventAttributes: {} })],
+      expected: { closed: false, settled: true, timers: [], children: [] },
     },
     { name: 'completed', events: [started, ...wftDone(2), ev(5, { workflowExecutionCompletedEventAttributes: {} })], expected: { closed: true, settled: true, timers: [], children: [] } },
     { name: 'continued as new: not the end, read the next run', events: [started, ...wftDone(2), ev(5, { workflowExecutionContinuedAsNewEventAttributes: {} })], expected: { closed: false, settled: false, timers: [], children: [] } },
