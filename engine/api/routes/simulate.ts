@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { Simulator } from '../../simulation/run.js';
+import type { Simulator } from '../../simulation/run.js';
 import type { SimulationRequest } from '../../simulation/request.js';
 import { errors } from './schemas.js';
 
@@ -79,12 +79,15 @@ const simulateResponse = {
 } as const;
 
 export default async function simulateRoutes(app: FastifyInstance) {
-  const simulator = new Simulator(() => app.deps.orm.em.fork(), app.deps.simulation ?? {}, app.deps.processHistoryLimit);
+  // loaded on the first simulation: an API that never simulates never loads the worker and test-server modules
+  let simulator: Promise<Simulator> | undefined;
+  const load = () => simulator ??= import('../../simulation/run.js')
+    .then(({ Simulator }) => new Simulator(() => app.deps.orm.em.fork(), app.deps.simulation ?? {}, app.deps.processHistoryLimit));
 
   app.post<{ Body: SimulationRequest }>('/api/config/simulate', {
     schema: { tags: ['config'], body: simulateBody, response: { 200: simulateResponse, ...errors(403, 404, 422, 503, 504) } },
   }, async (request) => {
     if (!request.user.roles.some((r) => SIMULATION_ROLES.includes(r))) throw new DomainError('FORBIDDEN', 'simulating processes needs the admin or process_admin role');
-    return simulator.run(request.body, request.user.username);
+    return (await load()).run(request.body, request.user.username);
   });
 }
