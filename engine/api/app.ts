@@ -21,6 +21,7 @@ import webhookRoutes from './routes/webhooks.js';
 import delegationRoutes from './routes/delegations.js';
 import stageRoutes from './routes/stages.js';
 import pipelineRoutes from './routes/pipelines.js';
+import simulateRoutes from './routes/simulate.js';
 
 /** The whole API as one plugin tree; `server.ts` wraps it in a process. */
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
@@ -55,6 +56,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(delegationRoutes);
   await app.register(stageRoutes);
   await app.register(pipelineRoutes);
+  await app.register(simulateRoutes);
   await app.ready();
   return app;
 }

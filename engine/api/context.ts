@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FlowClient } from '../temporal/client.js';
+import type { SimulationSettings } from '../simulation/environment.js';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -11,6 +12,8 @@ export interface AppDeps {
   processHistoryLimit?: number;
   /** Browser origins allowed by CORS; absent: `FLOWCRM_CORS_ORIGINS`; empty: CORS off. */
   corsOrigins?: string[];
+  /** `POST /api/config/simulate`: the test server, the workflow bundle, the budgets. */
+  simulation?: SimulationSettings;
 }
 
 export interface AuthUser {

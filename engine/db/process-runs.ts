@@ -2,27 +2,16 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProcessInstanceEntity } from './entities.js';
 import { ConfigStore } from './config-store.js';
 import { RecordRepository } from './records.js';
-import { DomainError } from '../domain/errors.js';
-import { evaluateCondition } from '../domain/cel.js';
-import type { ProcessDefinitionV2, ProcessStepV2 } from '../domain/config/process-types.js';
-import { stageApprovalDefinition } from '../domain/pipeline/index.js';
+import { allSteps, buildRunInput, processDefinition, runEntity, type RunInputRequest } from '../domain/process/run-input.js';
 import type { ProcessInput } from '../../workflows/interpreter/types.js';
+import type { ProcessDefinitionV2 } from '../domain/config/process-types.js';
+import { DomainError } from '../domain/errors.js';
 
-export interface ProcessRunRequest {
-  process: string;
-  /** When given, must be the process's entity. */
-  entity?: string;
-  recordId: string;
-  requester: string;
-  parentId?: string;
-}
+export type ProcessRunRequest = RunInputRequest;
 
 export type PreparedRun = { status: 'ready'; input: ProcessInput; memo: Record<string, unknown> } | { status: 'running'; processId: string };
 
-/** Every step of a definition, nested ones (loop bodies, parallel branches) included. */
-export function allSteps(steps: ProcessStepV2[]): ProcessStepV2[] {
-  return steps.flatMap((s) => [s, ...(s.type === 'loop' ? allSteps(s.steps) : s.type === 'parallel' ? s.branches.flatMap(allSteps) : [])]);
-}
+export { allSteps };
 
 /**
  * Checks a start against the current configuration and the record, writes the run's row (`running`) and builds the
@@ -32,35 +21,10 @@ export function allSteps(steps: ProcessStepV2[]): ProcessStepV2[] {
 export async function prepareProcessRun(em: EntityManager, request: ProcessRunRequest, options: { historyLimit?: number } = {}): Promise<PreparedRun> {
   const { process, recordId, requester } = request;
   const config = await new ConfigStore(em).currentFast();
-  const definitions = (config.bundle.processes ?? {}) as unknown as Record<string, ProcessDefinitionV2>;
-  // Besides the configured processes: the approval of a pipeline stage, generated from the pipeline (docs/pipelines.md).
-  const definition = Object.hasOwn(definitions, process)
-    ? definitions[process]
-    : (stageApprovalDefinition(config.bundle, process) as ProcessDefinitionV2 | undefined);
-  if (!definition) throw new DomainError('NOT_FOUND', `process "${process}" is not configured`, [{ path: '/process', message: 'unknown process' }]);
-  const entity = request.entity ?? definition.entity;
-  if (definition.entity !== entity) {
-    throw new DomainError('VALIDATION_FAILED', `process "${process}" runs on ${definition.entity}, not ${entity}`, [{ path: '/entity', message: `expected ${definition.entity}` }]);
-  }
+  const entity = runEntity(processDefinition(config.bundle, process), request);
   const record = await new RecordRepository(em).get(entity, recordId);
-  const steps = allSteps(definition.steps);
-  const chains = (config.bundle.approvalChains ?? {}) as ProcessInput['chains'];
-  const used = Object.fromEntries(steps.flatMap((s) => (s.type === 'approval' && chains[s.chain] ? [[s.chain, chains[s.chain]]] : [])));
-  const first = definition.steps[0];
-  if (first?.type === 'approval' && used[first.chain]?.entry) {
-    const chain = used[first.chain];
-    if (!evaluateCondition(chain.entry!, { record: record.data, requester })) {
-      throw new DomainError('ENTRY_CRITERIA_NOT_MET', `this ${entity} does not meet the entry criteria of approval chain "${first.chain}"`,
-        [{ path: '/recordId', message: `entry: ${chain.entry}` }]);
-    }
-  }
-  const id = `${process}:${entity}:${recordId}`;
-  const bundle = config.bundle as { calendars?: ProcessInput['calendars']; decisionTables?: ProcessInput['decisionTables'] };
-  const input: ProcessInput = {
-    processId: id, process, definition, chains: used, calendars: bundle.calendars ?? {}, decisionTables: bundle.decisionTables ?? {},
-    configVersion: config.version, entity, recordId, requester,
-    ...(request.parentId ? { parentId: request.parentId } : {}), ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
-  };
+  const input = buildRunInput(config.bundle, config.version, request, record.data, options);
+  const id = input.processId;
   const running = await em.transactional(async (tx) => {
     const existing = await tx.findOne(ProcessInstanceEntity, { id });
     if (existing?.status === 'running') return true;

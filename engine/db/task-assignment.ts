@@ -6,6 +6,11 @@ import type { AssignmentRule } from '../domain/config/process-types.js';
  * tasks of this process step they were ever given; ties by username, so the ranking is reproducible.
  */
 export async function rankCandidates(em: EntityManager, rule: AssignmentRule, process: string, stepId: string): Promise<string[]> {
+  return (await candidateLoads(em, rule, process, stepId)).map((r) => r.username);
+}
+
+/** The holders a rule ranks, each with the load it ranks by, best first (read-only: the simulation adds its own tasks). */
+export async function candidateLoads(em: EntityManager, rule: AssignmentRule, process: string, stepId: string): Promise<{ username: string; load: number }[]> {
   const load = rule.pick === 'leastLoad'
     ? `(select count(*) from tasks t where t.assignee = u.username and t.status in ('open', 'claimed'))`
     : `(select count(*) from tasks t where t.assignee = u.username and t.process = ? and t.step_id = ?)`;
@@ -19,8 +24,8 @@ export async function rankCandidates(em: EntityManager, rule: AssignmentRule, pr
     where.push(`jsonb_exists(coalesce(u.attributes->'skills', '[]'::jsonb), ?)`);
     params.push(rule.skill);
   }
-  if (rule.pick === 'roundRobin') params.push(process, stepId);
-  const rows = await em.getConnection().execute<{ username: string }[]>(
-    `select u.username from users u where ${where.join(' and ')} order by ${load}, u.username`, params);
-  return rows.map((r) => r.username);
+  const rows = await em.getConnection().execute<{ username: string; load: string | number }[]>(
+    `select u.username, ${load} as load from users u where ${where.join(' and ')} order by 2, u.username`,
+    [...(rule.pick === 'roundRobin' ? [process, stepId] : []), ...params]);
+  return rows.map((r) => ({ username: r.username, load: Number(r.load) }));
 }

@@ -39,6 +39,16 @@ export const ErrorCode = {
   STAGE_GATE_FAILED: 'STAGE_GATE_FAILED',
   /** A stage move the pipeline's transition rules forbid (skip, back, closed stage, needs its approval). */
   TRANSITION_NOT_ALLOWED: 'TRANSITION_NOT_ALLOWED',
+  /** A simulation asks for more than its bounds allow (script entries, simulated time, clock jumps). */
+  SIMULATION_LIMIT: 'SIMULATION_LIMIT',
+  /** The simulated run refused a scripted answer or event (not an approver, nobody listening, ...). */
+  SIMULATION_SCRIPT_REFUSED: 'SIMULATION_SCRIPT_REFUSED',
+  /** The time-skipping test server is not installed. */
+  SIMULATION_UNAVAILABLE: 'SIMULATION_UNAVAILABLE',
+  /** As many simulations as the server runs at once are running. */
+  SIMULATION_BUSY: 'SIMULATION_BUSY',
+  /** The simulation did not finish within its wall-clock budget. */
+  SIMULATION_TIMEOUT: 'SIMULATION_TIMEOUT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -68,6 +78,11 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   QUERY_TOO_LONG: 414,
   STAGE_GATE_FAILED: 422,
   TRANSITION_NOT_ALLOWED: 409,
+  SIMULATION_LIMIT: 422,
+  SIMULATION_SCRIPT_REFUSED: 422,
+  SIMULATION_UNAVAILABLE: 503,
+  SIMULATION_BUSY: 503,
+  SIMULATION_TIMEOUT: 504,
 };
 
 export function httpStatusOf(code: string): number {

@@ -4,11 +4,12 @@ import { diffCommand, exportCommand, publishCommand, validateCommand } from './c
 import { writeEntityTypes } from './entity-types.js';
 import { seedCommand } from './seed.js';
 import { auditVerifyCommand } from './audit.js';
+import { simulateCommand } from './simulate.js';
 import { CliError, print, printError } from './output.js';
 import { relative } from 'node:path';
 
 const program = new Command('flowcrm')
-  .description('flowcrm configuration tools: validate, publish, export, diff, generate types, seed, verify the audit log')
+  .description('flowcrm configuration tools: validate, publish, export, diff, simulate, generate types, seed, verify the audit log')
   .showHelpAfterError();
 
 function withApi(command: Command): Command {
@@ -43,6 +44,18 @@ withApi(program.command('diff'))
   .argument('<b>', 'folder or version number')
   .option('--json', 'print the changes as JSON')
   .action((a: string, b: string, options) => diffCommand(a, b, options));
+
+withApi(program.command('simulate'))
+  .description('simulate a process of a configuration folder on the server, on simulated time; prints the timeline')
+  .argument('<dir>', 'configuration folder (the draft to simulate)')
+  .argument('<process>', 'the process to run')
+  .requiredOption('--record <file>', 'the sample record data, as a JSON file')
+  .option('--script <file>', 'the scripted task answers and events: {"tasks": [...], "events": [...]}, as a JSON file')
+  .option('--requester <user>', 'who starts the run (default: the logged-in user)')
+  .option('--start <iso>', 'the simulated start (default: now)')
+  .option('--until <duration|iso>', 'stop there at the latest (default P365D)')
+  .option('--json', 'print the whole response as JSON')
+  .action((dir: string, process: string, options) => simulateCommand(dir, process, options));
 
 program.command('types')
   .description('generate TypeScript types of the entity data schemas into <out>/entities/<name>.ts')

@@ -64,7 +64,10 @@ export async function startStackWith(options: StackOptions): Promise<Stack> {
       await running;
     };
   }
-  const app = await buildApp({ orm, flow, jwtSecret: 'test-secret-not-for-production', processHistoryLimit: options.processHistoryLimit });
+  const app = await buildApp({
+    orm, flow, jwtSecret: 'test-secret-not-for-production', processHistoryLimit: options.processHistoryLimit,
+    simulation: { workflowBundlePath: options.workflowBundlePath },
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

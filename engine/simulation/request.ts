@@ -1,0 +1,156 @@
+import { addDuration, parseIsoDuration } from '../domain/calendar/index.js';
+import type { ProcessDefinitionV2, TaskStep } from '../domain/config/process-types.js';
+import type { ApprovalChain } from '../domain/config/types.js';
+import { DomainError, type ErrorDetail } from '../domain/errors.js';
+import { allSteps, processDefinition, type RunBundle } from '../domain/process/run-input.js';
+import { checkTaskForm } from '../domain/process/task-form.js';
+
+/** The body of `POST /api/config/simulate`. */
+export interface SimulationRequest {
+  bundle?: Record<string, unknown>;
+  process: string;
+  /** The sample record's data. */
+  record: Record<string, unknown>;
+  requester?: string;
+  start?: string;
+  /** An ISO 8601 duration from `start`, or an instant. */
+  until?: string;
+  script?: {
+    tasks?: { step: string; outcome?: string; data?: Record<string, unknown>; comment?: string; by?: string; after?: string }[];
+    events?: { name: string; after: string; payload?: unknown }[];
+    /** Edits of the sample record, as a user's merge patch (`PATCH /api/records/...`) at that time. */
+    records?: { after: string; set: Record<string, unknown> }[];
+  };
+}
+
+export const SIMULATION_LIMITS = {
+  /** Task answers and events together. */
+  scriptEntries: 200,
+  /** How far a simulation may run: three years of simulated time. */
+  simulatedMs: 1096 * 86_400_000,
+  defaultUntil: 'P365D',
+  /** Clock jumps (timer firings and script entries) one simulation may take. */
+  ticks: 5_000,
+} as const;
+
+/** One scripted input, located by its JSON pointer in the request. */
+export type ScriptEntry = (
+  | { kind: 'task'; step: string; approval: boolean; outcome: string; data?: Record<string, unknown>; comment?: string; by?: string }
+  | { kind: 'event'; name: string; payload: unknown }
+  | { kind: 'record'; set: Record<string, unknown> }
+) & { path: string; order: number; after?: string };
+
+export interface SimulationPlan {
+  definition: ProcessDefinitionV2;
+  entity: string;
+  entries: ScriptEntry[];
+  until: string;
+}
+
+const APPROVAL_OUTCOMES = ['approve', 'reject', 'request_changes', 'resubmit', 'withdraw'];
+
+/** The steps a script may answer: user tasks of the process, and the steps of the approval chains it runs. */
+function answerableSteps(definition: ProcessDefinitionV2, chains: Record<string, ApprovalChain>): Map<string, TaskStep | 'approval'> {
+  const steps = new Map<string, TaskStep | 'approval'>();
+  for (const step of allSteps(definition.steps)) {
+    if (step.type === 'task') steps.set(step.id, step);
+    if (step.type === 'approval') {
+      steps.set(step.id, 'approval');
+      for (const chainStep of chains[step.chain]?.steps ?? []) steps.set(chainStep.id, 'approval');
+    }
+  }
+  return steps;
+}
+
+/** The events some step or boundary of the process listens for. */
+function awaitedEvents(definition: ProcessDefinitionV2): Set<string> {
+  const names = new Set<string>();
+  for (const step of allSteps(definition.steps)) {
+    if (step.type === 'event') names.add(step.event);
+    for (const b of step.boundary ?? []) if ('event' in b) names.add(b.event);
+  }
+  return names;
+}
+
+function checkDuration(value: string | undefined, path: string, problems: ErrorDetail[]): void {
+  if (value === undefined) return;
+  try {
+    parseIsoDuration(value);
+  } catch (error) {
+    problems.push({ path, message: (error as Error).message });
+  }
+}
+
+/**
+ * Checks a simulation request against the (already valid) bundle: the process, its sample record's entity, the
+ * script's steps, outcomes, form data, events and durations; every problem is reported with its JSON pointer.
+ */
+export function planSimulation(bundle: RunBundle & { entities?: unknown }, request: SimulationRequest): SimulationPlan {
+  const definition = processDefinition(bundle, request.process);
+  const chains = (bundle.approvalChains ?? {}) as Record<string, ApprovalChain>;
+  const problems: ErrorDetail[] = [];
+  const tasks = request.script?.tasks ?? [];
+  const events = request.script?.events ?? [];
+  const edits = request.script?.records ?? [];
+  const count = tasks.length + events.length + edits.length;
+  if (count > SIMULATION_LIMITS.scriptEntries) {
+    throw new DomainError('SIMULATION_LIMIT', `a script holds at most ${SIMULATION_LIMITS.scriptEntries} entries`, [{ path: '/script', message: `${count} entries` }]);
+  }
+  const until = request.until ?? SIMULATION_LIMITS.defaultUntil;
+  if (until.startsWith('P')) checkDuration(until, '/until', problems);
+  else if (Number.isNaN(Date.parse(until))) problems.push({ path: '/until', message: 'must be an ISO 8601 duration or date-time' });
+
+  const answerable = answerableSteps(definition, chains);
+  const entries: ScriptEntry[] = [];
+  tasks.forEach((t, i) => {
+    const path = `/script/tasks/${i}`;
+    checkDuration(t.after, `${path}/after`, problems);
+    const step = answerable.get(t.step);
+    if (!step) {
+      problems.push({ path: `${path}/step`, message: `process ${request.process} has no task or approval step "${t.step}"` });
+      return;
+    }
+    if (step === 'approval') {
+      const outcome = t.outcome ?? 'approve';
+      if (!APPROVAL_OUTCOMES.includes(outcome)) problems.push({ path: `${path}/outcome`, message: `must be one of ${APPROVAL_OUTCOMES.join(', ')}` });
+      entries.push({ kind: 'task', step: t.step, approval: true, outcome, comment: t.comment, by: t.by, path, order: i, after: t.after });
+      return;
+    }
+    const outcomes = step.outcomes ?? ['complete'];
+    const outcome = t.outcome ?? (outcomes.length === 1 ? outcomes[0] : undefined);
+    if (!outcome || !outcomes.includes(outcome)) problems.push({ path: `${path}/outcome`, message: `must be one of ${outcomes.join(', ')}` });
+    const data = t.data ?? {};
+    if (step.form) problems.push(...checkTaskForm(step.form.schema, data).map((p) => ({ ...p, path: path + p.path })));
+    entries.push({ kind: 'task', step: t.step, approval: false, outcome: outcome ?? '', data, comment: t.comment, by: t.by, path, order: i, after: t.after });
+  });
+  const listened = awaitedEvents(definition);
+  events.forEach((e, i) => {
+    const path = `/script/events/${i}`;
+    checkDuration(e.after, `${path}/after`, problems);
+    if (!listened.has(e.name)) problems.push({ path: `${path}/name`, message: `no step or boundary of process ${request.process} waits for event "${e.name}"` });
+    entries.push({ kind: 'event', name: e.name, payload: e.payload ?? null, path, order: tasks.length + i, after: e.after });
+  });
+  edits.forEach((r, i) => {
+    const path = `/script/records/${i}`;
+    checkDuration(r.after, `${path}/after`, problems);
+    entries.push({ kind: 'record', set: r.set, path, order: tasks.length + events.length + i, after: r.after });
+  });
+  if (problems.length) throw new DomainError('VALIDATION_FAILED', 'the simulation request is invalid', problems);
+  return { definition, entity: definition.entity, entries, until };
+}
+
+/** The instant `after` (a duration) counts to from `startIso`; no `after` is the start itself. */
+export function instantAfter(startIso: string, after: string | undefined): number {
+  return Date.parse(after ? addDuration(startIso, after) : startIso);
+}
+
+/** The end of the simulated window: `until` from the start (a duration or an instant), within the limit. */
+export function untilInstant(startIso: string, until: string): number {
+  const end = until.startsWith('P') ? Date.parse(addDuration(startIso, until)) : Date.parse(until);
+  const start = Date.parse(startIso);
+  if (end <= start) throw new DomainError('VALIDATION_FAILED', 'until lies before the start', [{ path: '/until', message: 'must be after the start' }]);
+  if (end - start > SIMULATION_LIMITS.simulatedMs) {
+    throw new DomainError('SIMULATION_LIMIT', 'a simulation covers at most three years', [{ path: '/until', message: 'at most P1096D after the start' }]);
+  }
+  return end;
+}

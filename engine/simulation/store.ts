@@ -1,0 +1,94 @@
+import type { OrgUser } from '../domain/approval/index.js';
+import type { ErrorDetail } from '../domain/errors.js';
+import type { RunBundle } from '../domain/process/run-input.js';
+import type { TimelineEntry } from '../../workflows/messages.js';
+import type { TaskProjection } from '../../worker/activity-types.js';
+import type { PublishEventInput } from '../../worker/notification-types.js';
+
+/** A task as a simulation reports it. */
+export interface SimulatedTask {
+  id: string;
+  step: string;
+  kind: TaskProjection['kind'];
+  title: string;
+  workflowId: string;
+  assignee: string | null;
+  candidates: string[];
+  status: 'open' | 'claimed' | 'completed' | 'cancelled';
+  createdAt: string;
+  completedAt: string | null;
+  outcome: string | null;
+  actor: string | null;
+  dueAt: string | null;
+  form: TaskProjection['form'];
+  outcomes: string[] | null;
+}
+
+export interface SimulatedNotification {
+  at: string;
+  to: string;
+  kind: string;
+  title: string;
+}
+
+export interface RecordChange {
+  at: string;
+  recordId: string;
+  entity: string;
+  /** Created: the whole data; updated: the fields the step set. */
+  set: Record<string, unknown>;
+  action: 'create' | 'update';
+  actor: string;
+}
+
+export interface SimulatedWebhookEvent {
+  at: string;
+  event: PublishEventInput['event'];
+  payload: PublishEventInput['payload'];
+}
+
+export interface SimulatedRun {
+  processId: string;
+  process: string;
+  entity: string;
+  recordId: string;
+  status: 'running' | 'completed' | 'failed' | 'cancelled';
+  outcome: string | null;
+  timeline: TimelineEntry[];
+  error?: { code: string; message: string };
+}
+
+/** The users the simulation routes to, as read once from the directory (read-only). */
+export interface SimulationUser extends OrgUser {
+  attributes: Record<string, unknown>;
+}
+
+/** Entity rules of the draft bundle: validation that also fills defaults in place. */
+export type EntityValidator = (data: Record<string, unknown>) => ErrorDetail[];
+
+/**
+ * Everything one simulation holds, in memory only: the records it reads and writes, the tasks projection, the runs,
+ * the pending approvals, and what would have been sent (notifications, webhook events), each with its simulated time.
+ */
+export class SimulationStore {
+  readonly records = new Map<string, { entity: string; data: Record<string, unknown> }>();
+  readonly tasks = new Map<string, SimulatedTask>();
+  readonly runs = new Map<string, SimulatedRun>();
+  readonly pendingApprovals = new Map<string, { recordId: string; lockedFields: string[]; onRecordChange: string }>();
+  readonly notifications: SimulatedNotification[] = [];
+  readonly recordChanges: RecordChange[] = [];
+  readonly webhooks: SimulatedWebhookEvent[] = [];
+  /** Idempotency keys of the record writes already applied (a retried activity applies nothing twice). */
+  readonly applied = new Set<string>();
+
+  constructor(
+    readonly bundle: RunBundle & { entities?: unknown },
+    readonly users: SimulationUser[],
+    readonly validators: (entity: string) => EntityValidator,
+  ) {}
+
+  /** Tasks in the order they were opened. */
+  taskList(): SimulatedTask[] {
+    return [...this.tasks.values()];
+  }
+}
