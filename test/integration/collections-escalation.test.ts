@@ -135,4 +135,51 @@ describe('collections escalation (R-01..R-07) on simulated time', () => {
     await sales1.post(`${processUrl(processId)}/events/payment_received`, { amount: 80_000 });
     await processIn(sales1, processId, 'completed', 10_000);
   }, 180_000);
+
+  it('simulates the same 90-day ladder through POST /api/config/simulate: the same rungs, tasks and field changes', async () => {
+    const [sales1, admin] = await Promise.all(['sales1', 'admin'].map((u) => stack.as(u)));
+    const customer = await createRecord(sales1, 'customer', { name: 'Simulated dealer' });
+    const start = new Date(Date.now() + 60_000).toISOString();
+    const shippedAt = isoDate(Date.parse(start));
+    const dueDate = isoDate(Date.parse(shippedAt) + 30 * day);
+    const after = (iso: string, slackHours = 1) => `PT${Math.ceil((Date.parse(iso) - Date.parse(start)) / hour) + slackHours}H`;
+    const script = {
+      tasks: [
+        { step: 'r01-confirm-shipment', after: 'PT1H' },
+        { step: 'r05-find-reason', after: after(rung(dueDate, 7)), data: { overdueReason: 'typhoon season, slow sell-through', creditCause: true } },
+        { step: 'r06-decide-shipments', after: after(rung(dueDate, 14)), outcome: 'stop' },
+        { step: 'r07-site-visit', after: after(rung(shippedAt, 90)) },
+      ],
+      events: [],
+    };
+    const started = Date.now();
+    const res = await admin.post('/api/config/simulate', {
+      process: 'collections-escalation', requester: 'sales1', start, until: 'P120D',
+      record: { customer, amount: 120_000, shippedAt, dueDate, salesUnit: 'east-1' }, script,
+    });
+    const elapsed = Date.now() - started;
+    expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
+    expect(elapsed).toBeLessThan(10_000);
+    const simulated = res.body;
+    expect(simulated).toMatchObject({ status: 'completed', outcome: 'special_case' });
+    expect(fired(simulated)).toMatchObject({
+      'r02-sales-check-at': rung(shippedAt, 14), 'r03-week-before-due': rung(dueDate, -7), 'r05-week-overdue': rung(dueDate, 7),
+      'r06-two-weeks-overdue': rung(dueDate, 14), 'r07-month-overdue': rung(dueDate, 30),
+    });
+    expect(simulated.tasks.map((t: { step: string; status: string }) => [t.step, t.status])).toEqual([
+      ['r01-confirm-shipment', 'completed'], ['r02-check-sales', 'cancelled'], ['r03-agree-payment-date', 'cancelled'],
+      ['r05-find-reason', 'completed'], ['r06-decide-shipments', 'completed'], ['r07-site-visit', 'completed'],
+    ]);
+    const sets = simulated.recordChanges.filter((c: { entity: string; action: string }) => c.entity === 'receivable' && c.action === 'update').map((c: { set: object }) => c.set);
+    expect(sets).toEqual([
+      { status: 'overdue', creditWarning: true, badCreditRecorded: true },
+      { overdueReason: 'typhoon season, slow sell-through', creditCause: true },
+      { stopShipments: 'stop' },
+      { status: 'special_case' },
+    ]);
+    const blacklisted = simulated.recordChanges.find((c: { entity: string }) => c.entity === 'customer');
+    expect(blacklisted.set).toMatchObject({ state: 'blacklisted' });
+    expect(Date.parse(blacklisted.at)).toBeGreaterThanOrEqual(Date.parse(rung(dueDate, 30)));
+    expect((await sales1.get(`/api/records/customer/${customer}`)).body.data.state).not.toBe('blacklisted');
+  }, 120_000);
 });
