@@ -85,7 +85,7 @@ describe('mass assignment (property-based, against the running API)', { timeout:
       const { text, paths } = body(injections, wrapped, { discountPercent: 6 });
       expectRefused(await send('PATCH', `/api/records/quote/${record.id}`, text), injections, paths);
     }), { numRuns: 60 });
-    expect((await sales1.get(`/api/records/quote/${record.id}`)).body).toEqual(record);
+    expect((await sales1.get(`/api/records/quote/${record.id}`)).body).toEqual({ ...record, locks: { fields: [], processIds: [] } });
     expect(await counts()).toEqual(before);
   });
 
@@ -139,7 +139,7 @@ describe('mass assignment (property-based, against the running API)', { timeout:
       expect(imported.body).toMatchObject({ imported: 0, failed: 1, errors: [{ row: 1, path: '/status' }] });
     }), { numRuns: 12 });
     expect(await counts()).toEqual(before);
-    expect((await sales1.get(`/api/records/quote/${record.id}`)).body).toEqual(record);
+    expect((await sales1.get(`/api/records/quote/${record.id}`)).body).toEqual({ ...record, locks: { fields: [], processIds: [] } });
   });
 
   it('still accepts the same bodies without the injected keys', async () => {

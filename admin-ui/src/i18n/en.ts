@@ -22,7 +22,7 @@ export const en = {
     submitted: 'Submitted to {{process}}.', notConfigured: 'entity {{name}} is not configured', edit: 'Edit', locked: 'Locked while pending approval: {{fields}}',
   },
   process: {
-    inApproval: 'In approval: {{process}}', waitingFor: 'Waiting for {{who}} (step {{step}})', recall: 'Recall', recallConfirm: 'Recall this request?',
+    inApprovalOfOthers: 'In approval: someone else\'s request; its fields are locked', inApproval: 'In approval: {{process}}', waitingFor: 'Waiting for {{who}} (step {{step}})', recall: 'Recall', recallConfirm: 'Recall this request?',
     recalled: 'Request recalled.', startedBy: 'started by {{who}} {{at}}', status: 'Process {{status}}',
   },
   timeline: { title: 'Timeline', empty: 'No history yet.', onBehalfOf: 'on behalf of {{who}}' },

@@ -24,7 +24,7 @@ export const zh: Messages = {
     submitted: '已提交到 {{process}}。', notConfigured: '未配置对象 {{name}}', edit: '编辑', locked: '审批期间锁定：{{fields}}',
   },
   process: {
-    inApproval: '审批中：{{process}}', waitingFor: '等待 {{who}}（步骤 {{step}}）', recall: '撤回', recallConfirm: '撤回此申请？',
+    inApprovalOfOthers: '审批中：他人的申请，相关字段已锁定', inApproval: '审批中：{{process}}', waitingFor: '等待 {{who}}（步骤 {{step}}）', recall: '撤回', recallConfirm: '撤回此申请？',
     recalled: '申请已撤回。', startedBy: '{{who}} 发起于 {{at}}', status: '流程{{status}}',
   },
   timeline: { title: '时间线', empty: '暂无历史。', onBehalfOf: '代表 {{who}}' },

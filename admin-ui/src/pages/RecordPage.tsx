@@ -16,7 +16,8 @@ import { RecordForm } from './RecordForm';
 
 const sleep = (ms: number) => new Promise((resolve) => window.setTimeout(resolve, ms));
 
-interface Loaded { record: CrmRecord; history: HistoryEntry[]; processes: ProcessDetail[] }
+/** `hidden`: runs that hold the record's locks but that this user may not read (not the requester, no task of theirs). */
+interface Loaded { record: CrmRecord; history: HistoryEntry[]; processes: ProcessDetail[]; hidden: string[] }
 
 /**
  * One record: the edit form (locked fields read-only while an approval is pending), "submit for approval" while no
@@ -38,9 +39,12 @@ export default function RecordPage({ entity: name, id }: { entity: string; id?: 
       const [record, h] = await Promise.all([get<CrmRecord>(`/api/records/${name}/${id}`), get<{ items: HistoryEntry[] }>(`/api/records/${name}/${id}/history`)]);
       for (const p of record.locks?.processIds ?? []) known.current.add(p);
       for (const entry of h.items) if (typeof entry.context?.processId === 'string') known.current.add(entry.context.processId);
-      const processes = (await Promise.all([...known.current].map((p) => get<ProcessDetail>(`/api/processes/${encodeURIComponent(p)}`).catch(() => null))))
+      // Only the runs this user may read: the list shows just those, so no page load asks for a run it would be refused.
+      const visible = new Set((await get<{ items: { id: string }[] }>(`/api/processes?recordId=${id}&limit=200`)).items.map((p) => p.id));
+      const processes = (await Promise.all([...known.current].filter((p) => visible.has(p)).map((p) => get<ProcessDetail>(`/api/processes/${encodeURIComponent(p)}`).catch(() => null))))
         .filter((p): p is ProcessDetail => p !== null);
-      const next = { record, history: h.items, processes };
+      const hidden = (record.locks?.processIds ?? []).filter((p) => !visible.has(p));
+      const next = { record, history: h.items, processes, hidden };
       setLoaded(next);
       setError(null);
       return next;
@@ -120,7 +124,12 @@ export default function RecordPage({ entity: name, id }: { entity: string; id?: 
       <ErrorBox error={error} testId="record-page-error" />
       {notice && <Alert type="success" showIcon closable={{ onClose: () => setNotice('') }} title={notice} data-testid="notice" style={{ marginBottom: 16 }} />}
       {running.map((p) => <ProcessPanel key={p.id} process={p} onChanged={() => void afterRecall(p.id)} />)}
-      {record && running.length === 0 && processes.length > 0 && (
+      {(loaded?.hidden ?? []).map((p) => (
+        <div key={p} data-testid="process-panel" data-process-id={p} data-status="running" style={{ marginBottom: 16 }}>
+          <Alert type="info" showIcon title={t('process.inApprovalOfOthers')} />
+        </div>
+      ))}
+      {record && running.length === 0 && !loaded?.hidden.length && processes.length > 0 && (
         <Space wrap className="process-actions" style={{ marginBottom: 16 }}>
           {processes.map(([process, p]) => (
             <Button key={process} type="primary" icon={<SendOutlined />} loading={busy} data-testid="submit-for-approval" data-process={process} onClick={() => void submitForApproval(process)}>
