@@ -127,7 +127,7 @@ export type ActionStep = {
    */
   boundary?: Boundary[];
   type: 'action';
-  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess';
+  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score';
   set?: ValueAssignments;
   to?: ChainApproverSpec2;
   message?: LocalizedText;
@@ -137,6 +137,8 @@ export type ActionStep = {
   payload?: ValueAssignments;
   process?: Name;
   record?: CelExpression5;
+  scorecard?: Scorecard;
+  into?: ScoreTargets;
 };
 /**
  * a literal value, or {"expr": cel} (an object with only the key expr)
@@ -609,6 +611,39 @@ export interface ExpressionValue {
 }
 export interface ObjectValue {
   [k: string]: unknown;
+}
+/**
+ * Items whose points are added up (each times its weight); the grade is the first band whose minimum the total reaches.
+ */
+export interface Scorecard {
+  /**
+   * @minItems 1
+   * @maxItems 500
+   */
+  items: ScorecardItem[];
+  grades?: ScoreGrade[];
+}
+export interface ScorecardItem {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression1;
+  /**
+   * A number, or a CEL expression yielding one.
+   */
+  points: number | CelExpression1;
+  weight?: number;
+}
+export interface ScoreGrade {
+  min: number;
+  grade: string;
+}
+/**
+ * Record fields that take the score's total, grade and explanation.
+ */
+export interface ScoreTargets {
+  total?: Name;
+  grade?: Name;
+  explanation?: Name;
 }
 export interface DecisionStep {
   id: Name;

@@ -298,7 +298,7 @@ export interface ActionStep1 {
    */
   boundary?: Boundary[];
   type: 'action';
-  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess';
+  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score';
   set?: ValueAssignments;
   to?: ChainApproverSpec1;
   message?: LocalizedText;
@@ -308,6 +308,8 @@ export interface ActionStep1 {
   payload?: ValueAssignments;
   process?: Name;
   record?: CelExpression4;
+  scorecard?: Scorecard;
+  into?: ScoreTargets;
 }
 /**
  * field -> value: a literal, or {"expr": cel} computed when the step runs.
@@ -320,6 +322,39 @@ export interface ExpressionValue {
 }
 export interface ObjectValue {
   [k: string]: unknown;
+}
+/**
+ * Items whose points are added up (each times its weight); the grade is the first band whose minimum the total reaches.
+ */
+export interface Scorecard {
+  /**
+   * @minItems 1
+   * @maxItems 500
+   */
+  items: ScorecardItem[];
+  grades?: ScoreGrade[];
+}
+export interface ScorecardItem {
+  id: Name;
+  label?: LocalizedText;
+  when?: CelExpression3;
+  /**
+   * A number, or a CEL expression yielding one.
+   */
+  points: number | CelExpression3;
+  weight?: number;
+}
+export interface ScoreGrade {
+  min: number;
+  grade: string;
+}
+/**
+ * Record fields that take the score's total, grade and explanation.
+ */
+export interface ScoreTargets {
+  total?: Name;
+  grade?: Name;
+  explanation?: Name;
 }
 export interface DecisionStep {
   id: Name;

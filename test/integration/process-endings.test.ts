@@ -26,6 +26,22 @@ beforeAll(async () => {
         { id: 'end', type: 'end', outcome: 'counted' },
       ],
     };
+    bundle.processes['score-it'] = {
+      entity: 'expense', steps: [
+        { id: 'rating', type: 'action', action: 'score', into: { total: 'score', grade: 'grade', explanation: 'scoreExplanation' },
+          scorecard: {
+            items: [
+              { id: 'large', when: 'record.amount > 1000.0', points: 30, weight: 0.5 },
+              { id: 'receipts', points: 'has(record.receipts) ? record.receipts * 10.0 : 0.0' },
+              { id: 'noted', when: 'has(record.note)', points: 5 },
+            ],
+            grades: [{ min: 0, grade: 'C' }, { min: 20, grade: 'B' }, { min: 40, grade: 'A' }],
+          } },
+        { id: 'route', type: 'decision', branches: [{ when: "vars.rating.grade == 'A'", goto: 'top' }], otherwise: 'end' },
+        { id: 'top', type: 'end', outcome: 'top' },
+        { id: 'end', type: 'end', outcome: 'ordinary' },
+      ],
+    };
     bundle.processes['child-review'] = {
       entity: 'expense', steps: [{ id: 'child-task', type: 'task', title: { en: 'Child task' }, assignee: 'requester', outcomes: ['ok', 'not-ok'] }, { id: 'end', type: 'end', outcome: 'reviewed' }],
     };
@@ -146,5 +162,25 @@ describe('runs that start runs', () => {
     expect((await sales1.get(processUrl(`hold:expense:${copyId}`))).body.status).toBe('running');
     const joined = ended.timeline.find((e: { step: string; event: string }) => e.step === 'two-of-three' && e.event === 'joined');
     expect(joined.detail).toEqual({ finished: [0, 1], cancelled: [2] });
+  }, 60_000);
+});
+
+describe('the score action', () => {
+  it('adds up a scorecard, grades it, keeps the explanation with the result, and branches on the grade', async () => {
+    const sales1 = await stack.as('sales1');
+    const recordId = await createRecord(sales1, 'expense', { title: 'Scored', amount: 1500, receipts: 3 });
+    const ended = await processIn(sales1, await startProcess(sales1, 'score-it', 'expense', recordId), 'completed');
+    expect(ended.outcome).toBe('top');
+    expect(ended.variables.rating).toMatchObject({ total: 45, grade: 'A' });
+    const data = (await sales1.get(`/api/records/expense/${recordId}`)).body.data;
+    expect(data).toMatchObject({ score: 45, grade: 'A' });
+    expect(data.scoreExplanation).toEqual([
+      { id: 'large', counted: true, points: 30, weight: 0.5, weighted: 15 },
+      { id: 'receipts', counted: true, points: 30, weight: 1, weighted: 30 },
+      { id: 'noted', counted: false, points: 0, weight: 1, weighted: 0 },
+    ]);
+    const small = await createRecord(sales1, 'expense', { title: 'Small', amount: 10, note: 'n' });
+    const plain = await processIn(sales1, await startProcess(sales1, 'score-it', 'expense', small), 'completed');
+    expect([plain.outcome, plain.variables.rating.total, plain.variables.rating.grade]).toEqual(['ordinary', 5, 'C']);
   }, 60_000);
 });

@@ -15,6 +15,9 @@ export const expenseEntity = {
       receipts: { type: 'integer', minimum: 0 },
       status: { type: 'string', maxLength: 40 },
       note: { type: 'string', maxLength: 500 },
+      score: { type: 'number' },
+      grade: { type: 'string', maxLength: 10 },
+      scoreExplanation: { type: 'array', items: { type: 'object' } },
     },
   },
 };

@@ -15,12 +15,13 @@ export interface CelProblem {
  * What an expression must yield (`dyn`, decided at run time, always passes): `bool` for conditions, `date` for
  * timer dates (a timestamp or an ISO string), `id` for record ids (a string).
  */
-export type CelExpectation = 'bool' | 'date' | 'id';
+export type CelExpectation = 'bool' | 'date' | 'id' | 'number';
 
 const expectedTypes: Record<CelExpectation, { types: string[]; what: string }> = {
   bool: { types: ['bool'], what: 'a condition must yield bool' },
   date: { types: ['google.protobuf.Timestamp', 'string'], what: 'a date must yield a timestamp or an ISO date string' },
   id: { types: ['string'], what: 'a record id must yield a string' },
+  number: { types: ['double', 'int', 'uint'], what: 'points must yield a number' },
 };
 
 export interface CelCheckOptions {

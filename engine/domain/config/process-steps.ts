@@ -184,6 +184,29 @@ function checkAction(p: ProcessCheck, step: Obj, at: string): void {
     processRef(p, step, at);
     p.cel(step.record, joinPointer(at, 'record'), 'id');
   }
+  if (isObj(step.scorecard)) checkScorecard(p, step.scorecard, joinPointer(at, 'scorecard'));
+  for (const [key, field] of entriesOf(step.into)) {
+    if (typeof field === 'string') checkField(p.ctx, p.entity, field, joinPointer(at, 'into', key));
+  }
+}
+
+/** A scorecard's item conditions yield bool, computed points a number; item ids and grade minimums are distinct. */
+function checkScorecard(p: ProcessCheck, card: Obj, at: string): void {
+  const ids = new Set<string>();
+  itemsOf(card.items).forEach((item, i) => {
+    if (!isObj(item)) return;
+    const itemAt = joinPointer(at, 'items', i);
+    p.cel(item.when, joinPointer(itemAt, 'when'), 'bool');
+    if (typeof item.points === 'string') p.cel(item.points, joinPointer(itemAt, 'points'), 'number');
+    if (typeof item.id === 'string' && ids.has(item.id)) report(p.ctx, 'DUPLICATE_VALUE', joinPointer(itemAt, 'id'), `item "${item.id}" appears twice`);
+    if (typeof item.id === 'string') ids.add(item.id);
+  });
+  const minimums = new Set<number>();
+  itemsOf(card.grades).forEach((grade, i) => {
+    if (!isObj(grade) || typeof grade.min !== 'number') return;
+    if (minimums.has(grade.min)) report(p.ctx, 'DUPLICATE_VALUE', joinPointer(at, 'grades', i, 'min'), `two grades start at ${grade.min}`);
+    minimums.add(grade.min);
+  });
 }
 
 function checkDecision(p: ProcessCheck, step: Obj, at: string, block: Set<string>): void {

@@ -79,7 +79,7 @@ export type NotifyTarget = { field: string } | ChainApproverSpec;
 
 export interface ActionStep extends StepBase {
   type: 'action';
-  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess';
+  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score';
   /** `set`: field -> value. */
   set?: Record<string, ValueSpec>;
   /** `notify` */
@@ -94,6 +94,26 @@ export interface ActionStep extends StepBase {
   /** `startProcess`: a process started without waiting for it, on `record` (a CEL id; default this record). */
   process?: string;
   record?: CelExpression;
+  /** `score`: the scorecard; its result lands in `vars.<step>` and, with `into`, in record fields. */
+  scorecard?: Scorecard;
+  into?: { total?: string; grade?: string; explanation?: string };
+}
+
+export interface ScorecardItem {
+  id: string;
+  label?: LocalizedText;
+  /** The item counts only when this holds. */
+  when?: CelExpression;
+  /** A number, or CEL yielding one. */
+  points: number | CelExpression;
+  /** Default 1. */
+  weight?: number;
+}
+
+/** Points of items added up (each times its weight); the grade is the first band (highest `min` first) the total reaches. */
+export interface Scorecard {
+  items: ScorecardItem[];
+  grades?: { min: number; grade: string }[];
 }
 
 export interface DecisionBranch {

@@ -4,6 +4,7 @@ import { nowIso } from '../../clock.js';
 import type { StepExecutor } from '../executor.js';
 import { activities, configFailure, type ProcessRun } from '../run.js';
 import { startRun } from './children.js';
+import { scoreCard } from '../../../engine/domain/process/score.js';
 import { resolveValues, usesExpressions } from './values.js';
 
 /** A built-in side effect, always an idempotent activity keyed by run, step and visit. */
@@ -11,7 +12,8 @@ export const runAction: StepExecutor<ActionStep> = async (step, { run, visit }) 
   const { entity, recordId, processId, process } = run.input;
   const key = run.key(step.id, visit);
   const where = `step ${step.id}`;
-  const needsRecord = usesExpressions(step.set) || usesExpressions(step.data) || usesExpressions(step.payload) || step.record !== undefined || (step.to !== undefined && 'field' in step.to);
+  const needsRecord = usesExpressions(step.set) || usesExpressions(step.data) || usesExpressions(step.payload) || step.record !== undefined
+    || (step.to !== undefined && 'field' in step.to) || step.action === 'score';
   const record = needsRecord ? await run.record() : {};
   const context = run.context(record);
   switch (step.action) {
@@ -44,6 +46,24 @@ export const runAction: StepExecutor<ActionStep> = async (step, { run, visit }) 
       const target = step.record ? String(run.evaluate(step.record, context, where)) : recordId;
       const started = await startRun(run, step.process, target, false);
       run.vars[step.id] = { processId: started?.processId ?? null };
+      break;
+    }
+    case 'score': {
+      if (!step.scorecard) configFailure('INVALID_STEP', `${where}: score needs a scorecard`);
+      const result = scoreCard(step.scorecard, (item, i) => {
+        const counted = !item.when || run.holds(item.when, context, `${where} item ${i}`);
+        if (!counted) return { counted, points: 0 };
+        const points = typeof item.points === 'number' ? item.points : run.evaluate(item.points, context, `${where} item ${i} points`);
+        if (typeof points !== 'number') configFailure('EXPRESSION_FAILED', `${where} item ${i}: points must be a number, got ${JSON.stringify(points)}`);
+        return { counted, points };
+      });
+      run.vars[step.id] = result;
+      const into = step.into ?? {};
+      const set = Object.fromEntries([[into.total, result.total], [into.grade, result.grade], [into.explanation, result.items]].filter(([field]) => field !== undefined));
+      if (Object.keys(set).length) {
+        await activities.updateRecord({ entity, recordId, set, actor: 'system', idempotencyKey: key, context: { processId, step: step.id } });
+        run.recordChanged();
+      }
       break;
     }
   }
