@@ -107,7 +107,7 @@ describe('complaint handling (K-01, K-03, K-08) on the business calendar', () =>
 
     // Front line: 1 business day from the first working instant (Monday 09:00 +08:00) = Tuesday 09:00 +08:00.
     const frontLineDue = addBusinessDuration(monday, 'P1D', business);
-    expect(frontLineDue).toBe(new Date(Date.parse(monday) + day + hour).toISOString());
+    expect(frontLineDue.slice(11)).toBe('01:00:00.000Z'); // 09:00 +08:00 of the next working day
     await sleepUntil(frontLineDue);
     await openTaskOf(regiondir, recordId, 'region-review', 10_000);
     const atRegion = (await service1.get(processUrl(processId))).body as View;
@@ -129,7 +129,7 @@ describe('complaint handling (K-01, K-03, K-08) on the business calendar', () =>
     // Thursday 09:00 +08:00 plus the milliseconds the escalation took.
     const regionEarliest = addBusinessDuration(entry(atRegion, 'to-region-notify', 'done').at, 'P2D', business);
     const regionLatest = addBusinessDuration(entry(atRegion, 'region-verify', 'skipped').at, 'P2D', business);
-    expectBetween(regionEarliest, plusMs(monday, 3 * day + hour), plusMs(monday, 3 * day + hour + 5000));
+    expectBetween(regionEarliest, addBusinessDuration(frontLineDue, 'P2D', business), addBusinessDuration(plusMs(frontLineDue, 5000), 'P2D', business));
     await sleepUntil(regionLatest);
     await openTaskOf(hqvp, recordId, 'hq-rectify', 10_000);
     const atHeadOffice = (await service1.get(processUrl(processId))).body as View;
@@ -161,6 +161,51 @@ describe('complaint handling (K-01, K-03, K-08) on the business calendar', () =>
       ['hq-rectify', 'completed'], ['hq-revisit', 'completed'],
     ]);
     expect(ended.timeline.some((e) => e.step.startsWith('head-office-') || e.step.startsWith('hq-late'))).toBe(false);
+  }, 180_000);
+
+  it('past the head-office SLA (the last level, over a weekend) marks the breach, tells head office and keeps the case there', async () => {
+    const [service1, regiondir, hqvp] = await Promise.all(['service1', 'regiondir', 'hqvp'].map((u) => stack.as(u)));
+    const monday = await nextMondayMorning();
+    const { recordId, processId } = await newComplaint({ channel: 'mystery_shopper' });
+    await openTaskOf(service1, recordId, 'fl-verify', 10_000);
+    const frontLineDue = addBusinessDuration(monday, 'P1D', business);
+    await sleepUntil(frontLineDue);
+    await openTaskOf(regiondir, recordId, 'region-verify', 10_000);
+    const atRegion = (await service1.get(processUrl(processId))).body as View;
+    const regionLatest = addBusinessDuration(entry(atRegion, 'region-verify', 'task-opened').at, 'P2D', business);
+    await sleepUntil(regionLatest);
+    await openTaskOf(hqvp, recordId, 'hq-verify', 10_000);
+    const atHq = (await service1.get(processUrl(processId))).body as View;
+
+    // Head office: 3 business days from the escalation (Thursday 09:00 +08:00 without holidays) skip the weekend.
+    const regionBreach = entry(atHq, 'region', 'interrupted').at;
+    const hqEarliest = addBusinessDuration(entry(atHq, 'to-head-office-notify', 'done').at, 'P3D', business);
+    const hqLatest = addBusinessDuration(entry(atHq, 'hq-verify', 'task-opened').at, 'P3D', business);
+    expect(Date.parse(hqEarliest) - Date.parse(regionBreach)).toBeGreaterThanOrEqual(5 * day);
+    await sleepUntil(plusMs(hqEarliest, -2 * hour), 0);
+    expect((await record(service1, recordId)).slaBreached).toBe(false);
+    await sleepUntil(hqLatest);
+    await openTaskOf(hqvp, recordId, 'hq-late-verify', 10_000);
+    const late = (await service1.get(processUrl(processId))).body as View;
+    const breach = entry(late, 'head-office', 'interrupted');
+    expect(breach.detail).toEqual({ by: 'timer', goto: 'head-office-breached' });
+    expectBetween(breach.at, hqEarliest, plusMs(hqLatest, 5000));
+    expect(await record(service1, recordId)).toMatchObject({ level: 'head_office', escalations: 2, slaBreached: true, status: 'verifying' });
+    expect((await titlesOf(hqvp, recordId, 4)).filter((t) => t.startsWith('Complaint'))).toEqual([
+      'Complaint escalated to head office: the region missed its SLA (K-01, K-04)',
+      'Complaint past the head-office SLA, the last level: finish it and assess the delay (K-04)',
+    ]);
+
+    for (const [step, body] of [['hq-late-verify', verify], ['hq-late-review', review], ['hq-late-rectify', rectify], ['hq-late-revisit', revisit]] as const) {
+      await complete(hqvp, recordId, step, body);
+    }
+    const ended = (await processIn(service1, processId, 'completed', 10_000)) as View;
+    expect(ended.outcome).toBe('archived');
+    expect(await record(service1, recordId)).toMatchObject({ status: 'archived', closedAtLevel: 'head_office', slaBreached: true, revisitResult: 'satisfied' });
+    expect(ended.tasks.map((t) => [t.step, t.status])).toEqual([
+      ['fl-verify', 'cancelled'], ['region-verify', 'cancelled'], ['hq-verify', 'cancelled'],
+      ['hq-late-verify', 'completed'], ['hq-late-review', 'completed'], ['hq-late-rectify', 'completed'], ['hq-late-revisit', 'completed'],
+    ]);
   }, 180_000);
 
   it('archives at the front line when the four steps are done within its SLA; the SLA timer never fires', async () => {
