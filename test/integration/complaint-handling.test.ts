@@ -208,6 +208,30 @@ describe('complaint handling (K-01, K-03, K-08) on the business calendar', () =>
     ]);
   }, 180_000);
 
+  it('starts a serious complaint at the region and a critical one at head office (K-01 by severity), the serious one under the region\'s SLA', async () => {
+    const [sales1, regiondir, hqvp, service1] = await Promise.all(['sales1', 'regiondir', 'hqvp', 'service1'].map((u) => stack.as(u)));
+    await nextMondayMorning();
+    const serious = await newComplaint({ severity: 'serious' });
+    const critical = await newComplaint({ severity: 'critical' });
+    await openTaskOf(regiondir, serious.recordId, 'region-verify', 10_000);
+    await openTaskOf(hqvp, critical.recordId, 'hq-verify', 10_000);
+    expect(await record(sales1, serious.recordId)).toMatchObject({ level: 'region', escalations: 0, status: 'verifying' });
+    expect(await record(sales1, critical.recordId)).toMatchObject({ level: 'head_office', escalations: 0, status: 'verifying' });
+    expect(await titlesOf(regiondir, serious.recordId, 2)).toEqual(['A serious complaint starts at the region (K-01)', 'Verify the complaint (K-03, region)']);
+    expect(await titlesOf(hqvp, critical.recordId, 2)).toEqual(['A critical complaint starts at head office (K-01, K-04)', 'Verify the complaint (K-03, head office)']);
+    expect(await feedOf(service1, serious.recordId)).toEqual([]);
+    const seriousView = (await sales1.get(processUrl(serious.processId))).body as View;
+    expect(entry(seriousView, 'k01-route-by-severity', 'decided').detail).toMatchObject({ goto: 'serious-to-region' });
+    expect(seriousView.timeline.some((e) => e.step.startsWith('fl-'))).toBe(false);
+    // The region's own SLA (2 business days) applies from the start and escalates to head office.
+    await sleepUntil(addBusinessDuration(entry(seriousView, 'region-verify', 'task-opened').at, 'P2D', business));
+    await openTaskOf(hqvp, serious.recordId, 'hq-verify', 10_000);
+    expect(await record(sales1, serious.recordId)).toMatchObject({ level: 'head_office', escalations: 1 });
+    for (const run of [serious, critical]) {
+      expect((await sales1.post(`${processUrl(run.processId)}/cancel`, { reason: 'test over' })).status).toBe(200);
+    }
+  }, 120_000);
+
   it('archives at the front line when the four steps are done within its SLA; the SLA timer never fires', async () => {
     const [service1, regiondir] = await Promise.all(['service1', 'regiondir'].map((u) => stack.as(u)));
     const monday = await nextMondayMorning();

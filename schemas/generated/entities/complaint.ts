@@ -36,6 +36,10 @@ export interface ComplaintData {
    */
   description: string;
   /**
+   * Severity
+   */
+  severity?: 'normal' | 'serious' | 'critical';
+  /**
    * Level
    */
   level?: 'front_line' | 'region' | 'head_office';
