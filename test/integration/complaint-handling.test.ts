@@ -6,6 +6,7 @@ import { startStackWith, type Stack } from '../support/stack-core.js';
 import { eventually, type HttpClient } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
 import { startCanary, type Canary } from '../support/webhooks-canary.js';
+import { verifySignature } from '../../worker/notifications/signature.js';
 import { addBusinessDuration, type Calendar } from '../../engine/domain/calendar/index.js';
 
 const testServer = fileURLToPath(new URL('../../.tools/bin/temporal-test-server', import.meta.url));
@@ -253,6 +254,22 @@ describe('complaint handling (K-01, K-03, K-08) on the business calendar', () =>
     expect(await feedOf(regiondir, recordId)).toEqual([]);
   }, 120_000);
 
+  it('refuses a complaint without a description or with an unknown channel, and a verify answer without its result', async () => {
+    const [sales1, service1] = await Promise.all(['sales1', 'service1'].map((u) => stack.as(u)));
+    const bad = await sales1.post('/api/records/complaint', { channel: 'carrier_pigeon', description: '' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['/channel', '/description']);
+    const { recordId } = await newComplaint();
+    const task = await openTaskOf(service1, recordId, 'fl-verify', 10_000);
+    const refused = await service1.post(`/api/tasks/${task.id}/complete`, { data: { verificationNote: 'no result' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: '/data/verificationResult' }] });
+    expect(await record(service1, recordId)).toMatchObject({ status: 'verifying' });
+    expect((await record(service1, recordId)).verificationNote).toBeUndefined();
+    expect((await sales1.post(`${processUrl(`complaint-handling:complaint:${recordId}`)}/cancel`, { reason: 'test over' })).status).toBe(200);
+  }, 60_000);
+
   it('hands a complaint over as a service request (K-08, S-09): fields, the dispatcher notified, a signed process.webhook', async () => {
     const [admin, service1, dispatcher] = await Promise.all(['admin', 'service1', 'dispatcher'].map((u) => stack.as(u)));
     const subscription = await admin.post('/api/webhooks', { url: `${canary.url}/hooks`, events: ['process.webhook'] });
@@ -267,6 +284,7 @@ describe('complaint handling (K-01, K-03, K-08) on the business calendar', () =>
     expect(await titlesOf(dispatcher, recordId, 1)).toEqual(['A complaint needs a service request (K-08, S-09)']);
 
     const delivery = await eventually(async () => canary.requests.find((r) => r.headers['x-flowcrm-event'] === 'process.webhook' && r.body.includes(recordId)), 30_000);
+    expect(verifySignature(subscription.body.secret, delivery.headers['x-flowcrm-signature'] as string, delivery.body)).toBe(true);
     const number = (await record(service1, recordId)).number;
     expect(JSON.parse(delivery.body)).toMatchObject({
       event: 'process.webhook',
