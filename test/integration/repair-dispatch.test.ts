@@ -160,6 +160,22 @@ function nextMondayMorning(ms: number) {
 }
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const m = (ms: number) => iso(Math.floor(ms / minute) * minute);
+const steps = (timeline: TimelineEntry[], events: string[]) =>
+  timeline.filter((e) => events.includes(e.event)).map((e) => [m(Date.parse(e.at)), e.step, e.event]);
+const decisions = (timeline: TimelineEntry[]) => timeline.filter((e) => e.event === 'decided').map((e) => [e.step, e.detail?.goto ?? null]);
+
+/** The repair order's tasks on the longest path: dispatched at one minute, repaired (twice, one inspection sent back) at another. */
+const repairOrderTasks = (dispatched: string, repaired: string) => [
+  [dispatched, 'diagnosis', 'task-opened'], [dispatched, 'diagnosis', 'task-completed'],
+  [dispatched, 'dispatch-electrical', 'task-opened'], [dispatched, 'dispatch-electrical', 'task-completed'],
+  [dispatched, 'repair', 'task-opened'], [repaired, 'repair', 'task-completed'],
+  [repaired, 'inspection', 'task-opened'], [repaired, 'inspection', 'task-completed'],
+  [repaired, 'repair', 'task-opened'], [repaired, 'repair', 'task-completed'],
+  [repaired, 'inspection', 'task-opened'], [repaired, 'inspection', 'task-completed'],
+];
+const repairOrderDecisions = [['needs-repair', null], ['route-skill', 'dispatch-electrical'], ['inspection-route', 'repair'], ['inspection-route', null], ['settle-route', 'settle-chargeable']];
+
 describe('repair dispatch: the longest path on the business calendar', () => {
   it('warns at the response time, escalates at the resolution time, charges parts and labour out of warranty, closes after feedback', async () => {
     const t0 = nextMondayMorning(await env.currentTimeMs());
@@ -201,9 +217,6 @@ describe('repair dispatch: the longest path on the business calendar', () => {
     const child = (await admin.get(`/api/processes?entity=repair-order&recordId=${orderId}`)).body.items[0];
     const order = (await admin.get(processUrl(child.id))).body;
     const history = (await admin.get(`/api/records/service-request/${recordId}/history`)).body.items;
-    const m = (ms: number) => iso(Math.floor(ms / minute) * minute);
-    const steps = (timeline: TimelineEntry[], events: string[]) =>
-      timeline.filter((e) => events.includes(e.event)).map((e) => [m(Date.parse(e.at)), e.step, e.event]);
     const response = t0 + 5 * hour; // Monday 14:00 Beijing
     const triaged = response + minute;
     const resolution = t0 + 3 * day; // Thursday 09:00 Beijing
@@ -224,16 +237,8 @@ describe('repair dispatch: the longest path on the business calendar', () => {
     ]);
     expect(ended.timeline.filter((e: TimelineEntry) => e.step === 'sla-warn' || e.step === 'sla-escalate').map((e: TimelineEntry) => [m(Date.parse(e.at)), e.step, e.event]))
       .toEqual([[m(response), 'sla-warn', 'done'], [m(resolution), 'sla-escalate', 'done']]);
-    expect(steps(order.timeline, ['task-opened', 'task-completed'])).toEqual([
-      [m(triaged), 'diagnosis', 'task-opened'], [m(triaged), 'diagnosis', 'task-completed'],
-      [m(triaged), 'dispatch-electrical', 'task-opened'], [m(triaged), 'dispatch-electrical', 'task-completed'],
-      [m(triaged), 'repair', 'task-opened'], [m(repaired), 'repair', 'task-completed'],
-      [m(repaired), 'inspection', 'task-opened'], [m(repaired), 'inspection', 'task-completed'],
-      [m(repaired), 'repair', 'task-opened'], [m(repaired), 'repair', 'task-completed'],
-      [m(repaired), 'inspection', 'task-opened'], [m(repaired), 'inspection', 'task-completed'],
-    ]);
-    expect(order.timeline.filter((e: TimelineEntry) => e.event === 'decided').map((e: TimelineEntry) => [e.step, e.detail?.goto ?? null]))
-      .toEqual([['needs-repair', null], ['route-skill', 'dispatch-electrical'], ['inspection-route', 'repair'], ['inspection-route', null], ['settle-route', 'settle-chargeable']]);
+    expect(steps(order.timeline, ['task-opened', 'task-completed'])).toEqual(repairOrderTasks(m(triaged), m(repaired)));
+    expect(decisions(order.timeline)).toEqual(repairOrderDecisions);
     const changes = (history as { action: string; actor: string; changes: Record<string, { after: unknown }>; context?: { step?: string } }[])
       .filter((h) => h.action === 'update')
       .map((h) => [h.context?.step, h.actor, Object.fromEntries(Object.entries(h.changes).map(([k, v]) => [k, v.after]))]);
@@ -285,5 +290,30 @@ describe('repair dispatch: warranty and settlement (S-20, S-21)', () => {
     await complete(service1, await openTaskOf(service1, recordId, 'survey', 10_000), { data: { satisfaction: 2 } });
     await processIn(await as('admin'), processId, 'completed', 10_000);
     expect(await recordOf('service-request', recordId)).toMatchObject({ status: 'closed_unresolved', feedbackReceived: true, satisfaction: 2 });
+  }, 120_000);
+});
+
+describe('repair dispatch: simulation', () => {
+  it('simulates the repair order on POST /api/config/simulate with the same tasks, decisions and fees as the real run', async () => {
+    const admin = await as('admin');
+    const start = nextMondayMorning(await env.currentTimeMs() + 7 * day);
+    const res = await admin.post('/api/config/simulate', {
+      process: 'repair-order-flow', requester: 'sales1', start: iso(start), until: 'P30D',
+      record: { serviceRequestNo: 'SR-2026-999999', requiredSkill: 'electrical', warranty: false, parts: [], labourFee: 0 },
+      script: {
+        tasks: [
+          { step: 'diagnosis', data: { diagnosis: 'faulty', requiredSkill: 'electrical' } },
+          { step: 'dispatch-electrical' },
+          { step: 'repair', data: { parts: parts.slice(0, 1), labourFee: 100, solution: 'relay' }, after: 'P3D' },
+          { step: 'inspection', outcome: 'redo' },
+          { step: 'repair', data: { parts, labourFee: 200, solution: 'replaced relay and fan motor' }, after: 'P3D' },
+          { step: 'inspection', outcome: 'pass' },
+        ],
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed', outcome: 'settled' });
+    expect(steps(res.body.timeline, ['task-opened', 'task-completed'])).toEqual(repairOrderTasks(m(start), m(start + 3 * day)));
+    expect(decisions(res.body.timeline)).toEqual(repairOrderDecisions);
   }, 120_000);
 });
