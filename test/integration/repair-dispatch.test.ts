@@ -317,3 +317,33 @@ describe('repair dispatch: simulation', () => {
     expect(decisions(res.body.timeline)).toEqual(repairOrderDecisions);
   }, 120_000);
 });
+
+describe('repair dispatch: an SLA figure changed in configuration', () => {
+  it('applies a published response time to new requests while a running one keeps its version', async () => {
+    const admin = await as('admin');
+    const t0 = nextMondayMorning(await env.currentTimeMs());
+    await sleepUntil(t0);
+    const before = await newRequest({ priority: 'high' });
+    const { version, hash: _hash, ...bundle } = (await admin.get('/api/config')).body;
+    const sla = bundle.processes['repair-dispatch'].steps[0].branches[1] as { id: string; for?: string }[];
+    sla.find((s) => s.id === 'sla-high-response')!.for = 'PT2H';
+    expect((await admin.post('/api/config/publish', bundle)).status).toBe(201);
+    const after = await newRequest({ priority: 'high' });
+
+    const response = async (processId: string) => (await admin.get(processUrl(processId))).body.timeline
+      .find((e: TimelineEntry) => e.step === 'sla-high-response' && e.event === 'waiting')?.detail?.until as string | undefined;
+    const [oldRun, newRun] = await Promise.all([before, after].map(async ({ processId }) => (await admin.get(processUrl(processId))).body));
+    expect(newRun.configVersion).toBeGreaterThan(oldRun.configVersion);
+    expect(oldRun.configVersion).toBe(version);
+    expect(m(Date.parse((await response(before.processId))!))).toBe(m(t0 + 5 * hour)); // 4 working hours: 14:00 Beijing
+    expect(m(Date.parse((await response(after.processId))!))).toBe(m(t0 + 2 * hour)); // 2 working hours: 11:00 Beijing
+
+    await sleepUntil(t0 + 2 * hour + minute);
+    const fired = async (processId: string) => (await admin.get(processUrl(processId))).body.timeline.some((e: TimelineEntry) => e.step === 'sla-warn' && e.event === 'done');
+    await eventually(() => fired(after.processId), 10_000);
+    expect(await fired(before.processId)).toBe(false);
+    await sleepUntil(t0 + 5 * hour + minute);
+    await eventually(() => fired(before.processId), 10_000);
+    for (const { processId } of [before, after]) expect((await admin.post(`${processUrl(processId)}/cancel`, { reason: 'test over' })).status).toBe(200);
+  }, 120_000);
+});
