@@ -294,7 +294,7 @@ describe('repair dispatch: warranty and settlement (S-20, S-21)', () => {
 });
 
 describe('repair dispatch: simulation', () => {
-  it('simulates the repair order on POST /api/config/simulate with the same tasks, decisions and fees as the real run', async () => {
+  it('simulates the repair order on POST /api/config/simulate with the same tasks and decisions at the same times as the real run', async () => {
     const admin = await as('admin');
     const start = nextMondayMorning(await env.currentTimeMs() + 7 * day);
     const res = await admin.post('/api/config/simulate', {
