@@ -32,7 +32,7 @@ describe('the starter pack', () => {
     const { bundle, files } = await readBundleFolder(starterPackDir);
     expect(Object.keys(bundle.entities as object)).toEqual(expect.arrayContaining(['customer', 'opportunity', 'project', 'quote', 'receivable']));
     expect(Object.keys(bundle.approvalChains as object)).toContain('quote-discount');
-    expect(Object.keys(bundle.picklists as object)).toEqual(['customer-source', 'customer-tier', 'customer-type', 'lost-reason', 'priority']);
+    expect(Object.keys(bundle.picklists as object)).toEqual(expect.arrayContaining(['customer-source', 'customer-tier', 'customer-type', 'lost-reason', 'priority', 'service-source', 'technician-skill']));
     expect(Object.keys(bundle.processes as object)).toEqual(expect.arrayContaining(['blacklist-customer', 'collections-escalation', 'customer-review', 'quote-approval']));
     expect(Object.keys(bundle.calendars as object)).toEqual(['business']);
     expect(bundle.schemaVersion).toBe(1);
