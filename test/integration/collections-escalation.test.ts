@@ -1,25 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startStackWith, type Stack } from '../support/stack-core.js';
+import type { Stack } from '../support/stack-core.js';
+import { startTimeSkippingStack } from '../support/time-skipping.js';
 import { eventually, type HttpClient } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
 
-const testServer = fileURLToPath(new URL('../../.tools/bin/temporal-test-server', import.meta.url));
 const day = 86_400_000;
 const hour = 3_600_000;
 
 let env: TestWorkflowEnvironment;
 let stack: Stack;
 
+let stopAll: () => Promise<void>;
+
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
-  stack = await startStackWith({ temporalAddress: env.address, workflowBundlePath: inject('workflowBundlePath') });
+  ({ env, stack, stop: stopAll } = await startTimeSkippingStack());
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await env?.teardown();
+  await stopAll?.();
 });
 
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -50,6 +49,7 @@ describe('collections escalation (R-01..R-07) on simulated time', () => {
     const [sales1, collector, manager] = await Promise.all(['sales1', 'collector1', 'collectmgr'].map((u) => stack.as(u)));
     const { customer, shippedAt, dueDate, recordId, processId } = await newReceivable(sales1, 120_000);
 
+    await sleepUntil(rung(shippedAt, 0), 60_000); // the shipment rung is 09:00 Beijing time of the shipment day
     const r01 = await openTaskOf(collector, recordId, 'r01-confirm-shipment', 10_000);
     expect((await collector.post(`/api/tasks/${r01.id}/complete`, {})).status).toBe(200);
 

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startStackWith, type Stack } from '../support/stack-core.js';
+import type { Stack } from '../support/stack-core.js';
+import { startTimeSkippingStack } from '../support/time-skipping.js';
 import { publishVariant } from '../support/config.js';
 import { eventually } from '../support/http.js';
 import { createRecord, expenseEntity, openTaskOf, processIn, processUrl, startProcess } from '../support/processes.js';
 
-const testServer = fileURLToPath(new URL('../../.tools/bin/temporal-test-server', import.meta.url));
 const day = 86_400_000;
 
 let env: TestWorkflowEnvironment;
@@ -76,9 +75,10 @@ const processes = {
   },
 };
 
+let stopAll: () => Promise<void>;
+
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
-  stack = await startStackWith({ temporalAddress: env.address, workflowBundlePath: inject('workflowBundlePath'), processHistoryLimit: 60 });
+  ({ env, stack, stop: stopAll } = await startTimeSkippingStack({ processHistoryLimit: 60 }));
   await publishVariant(stack, (bundle) => {
     bundle.entities.expense = expenseEntity;
     Object.assign(bundle.processes, processes);
@@ -86,8 +86,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await env?.teardown();
+  await stopAll?.();
 });
 
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startStackWith, type Stack } from '../support/stack-core.js';
+import type { Stack } from '../support/stack-core.js';
+import { startTimeSkippingStack } from '../support/time-skipping.js';
 import { eventually, type HttpClient } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
 
-const testServer = fileURLToPath(new URL('../../.tools/bin/temporal-test-server', import.meta.url));
 const minute = 60_000;
 const hour = 60 * minute;
 const day = 24 * hour;
@@ -13,14 +12,14 @@ const day = 24 * hour;
 let env: TestWorkflowEnvironment;
 let stack: Stack;
 
+let stopAll: () => Promise<void>;
+
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
-  stack = await startStackWith({ temporalAddress: env.address, workflowBundlePath: inject('workflowBundlePath') });
+  ({ env, stack, stop: stopAll } = await startTimeSkippingStack());
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await env?.teardown();
+  await stopAll?.();
 });
 
 type Task = { id: string; step: string; assignee: string | null; candidates: string[] };
