@@ -98,14 +98,14 @@ describe('notifications from the workflows', () => {
     });
     expect(feed).toMatchObject({ kind: 'task.assigned' });
 
-    const delivery = await eventually(async () => canary.requests.find((r) => r.headers['x-flowcrm-event'] === 'task.created' && r.body.includes(task.id)), 30_000);
+    const delivery = await eventually(async () => canary.requests.find((r) => r.headers['x-flowcrm-event'] === 'task.created' && r.body.includes(task.id)), 90_000); // retries back off 1, 2, 4, 8, 16 s
     expect(verifySignature(subscription.body.secret, delivery.headers['x-flowcrm-signature'] as string, delivery.body)).toBe(true);
     expect(JSON.parse(delivery.body)).toMatchObject({ event: 'task.created' });
 
-    await branchmgr.post(complete(task.id), { outcome: 'approve' });
-    const done = await eventually(async () => canary.requests.find((r) => r.headers['x-flowcrm-event'] === 'process.completed' && r.body.includes(processId)), 30_000);
+    expect((await branchmgr.post(complete(task.id), { outcome: 'approve' })).status).toBe(200);
+    const done = await eventually(async () => canary.requests.find((r) => r.headers['x-flowcrm-event'] === 'process.completed' && r.body.includes(processId)), 90_000);
     expect(JSON.parse(done.body)).toMatchObject({ event: 'process.completed', data: { outcome: 'approved', requester: 'sales1', processId } });
-  }, 90_000);
+  }, 200_000);
 
   it('marks a webhook delivery failed once its retries run out', async () => {
     const down = await startCanary('127.0.0.1', () => ({ status: 503 }));
