@@ -18,7 +18,8 @@ async function deliver(deps: AppDeps, processId: string, name: string, payload: 
       if (error.code === 'EVENT_NOT_AWAITED') return false;
       throw error;
     }
-    if (/update.*(handler|not found|unknown)/i.test((error as Error).message ?? '')) {
+    const message = (error as Error).message ?? '';
+    if (/handler/i.test(message) && /update/i.test(message)) { // "No registered handler for update: deliverEvent"
       await deps.flow.signalEvent(processId, name, payload);
       return true;
     }
