@@ -19,7 +19,7 @@ export interface ActivityDeps {
 }
 
 /** Expected failures (bad data, missing records) do not get better by retrying. */
-async function nonRetryableOnDomainError<T>(work: () => Promise<T>): Promise<T> {
+export async function nonRetryableOnDomainError<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {

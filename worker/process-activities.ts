@@ -5,22 +5,12 @@ import { closeOpenWork, finalizeRun } from '../engine/db/process-final.js';
 import { RecordRepository, addAudit } from '../engine/db/records.js';
 import { prepareProcessRun, triggerTargets } from '../engine/db/process-runs.js';
 import { rankCandidates } from '../engine/db/task-assignment.js';
-import { DomainError } from '../engine/domain/errors.js';
-import { ApplicationFailure } from '@temporalio/activity';
 import type { ProcessActivities } from './process-activity-types.js';
+import { nonRetryableOnDomainError } from './activities.js';
 
 export interface ProcessActivityDeps {
   orm: MikroORM;
   historyLimit?: number;
-}
-
-async function nonRetryableOnDomainError<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof DomainError) throw ApplicationFailure.create({ type: error.code, message: error.message, details: [error.details], nonRetryable: true });
-    throw error;
-  }
 }
 
 /** A UUID derived from an idempotency key: a retried createRecord finds the record it made the first time. */
