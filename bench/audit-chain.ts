@@ -5,7 +5,6 @@
  * `verifyAuditChain` over everything written. Not part of `npm test`.
  *   npx tsx bench/audit-chain.ts     (CREATES=2000 per round, CONCURRENCY=10, ROUNDS=3; BENCH_DATABASE_URL)
  */
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import { createOrm, migrate, type Orm } from '../engine/db/orm.js';
@@ -13,6 +12,7 @@ import { seedDemo } from '../engine/db/seed.js';
 import { RecordRepository } from '../engine/db/records.js';
 import { verifyAuditChain } from '../engine/db/audit-chain.js';
 import { summary } from './lib/stats.js';
+import { createTestDatabase } from '../test/support/database.js';
 
 const CREATES = Number(process.env.CREATES ?? 2000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 10);
@@ -37,12 +37,8 @@ async function createsPerSecond(orm: Orm): Promise<{ perSecond: number; latencie
 }
 
 async function main() {
-  const name = `flowcrm_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client(adminUrl);
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const database = await createTestDatabase(adminUrl);
+  const url = new URL(database.url);
   const orm = await createOrm({ databaseUrl: url.toString(), poolSize: CONCURRENCY });
   const direct = new pg.Client(url.toString());
   try {
@@ -77,8 +73,7 @@ async function main() {
   } finally {
     await direct.end();
     await orm.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -5,7 +5,6 @@
  * run directly with pg, in the same run (two connections, in parallel, as the API runs them). Not part of npm test.
  *   npx tsx bench/pipeline-board.ts          (ROWS=20000 for a quicker run; BENCH_DATABASE_URL for another server)
  */
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import { createOrm, migrate } from '../engine/db/orm.js';
@@ -18,6 +17,7 @@ import { funnelReachedQuery } from '../engine/db/pipeline-reports.js';
 import { pipelineQuery } from '../engine/db/pipeline-sql.js';
 import type { FlowClient } from '../engine/temporal/client.js';
 import { summary } from './lib/stats.js';
+import { createTestDatabase } from '../test/support/database.js';
 
 const ROWS = Number(process.env.ROWS ?? 100_000);
 const REQUESTS = Number(process.env.REQUESTS ?? 200);
@@ -32,12 +32,9 @@ async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
 }
 
 async function main() {
-  const name = `flowcrm_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client(adminUrl);
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const database = await createTestDatabase(adminUrl);
+  const { name } = database;
+  const url = new URL(database.url);
   const orm = await createOrm({ databaseUrl: url.toString(), poolSize: 10 });
   const direct = [new pg.Client(url.toString()), new pg.Client(url.toString())];
   try {
@@ -125,8 +122,7 @@ async function main() {
     await Promise.all(direct.map((c) => c.end().catch(() => undefined)));
     await orm.close();
     if (process.env.KEEP_DB) console.log(`kept database ${name}`);
-    else await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    else await database.drop();
   }
 }
 
