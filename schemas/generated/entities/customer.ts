@@ -39,6 +39,22 @@ export interface CustomerData {
    */
   tier?: string;
   /**
+   * C-01: each main sales unit splits its customers by last year's business volume before collecting credit data
+   */
+  accountClass?: 'key' | 'ordinary';
+  /**
+   * Main sales unit
+   */
+  salesUnit?: string;
+  /**
+   * C-23, C-28: the credit-sales amount granted; absent while none is granted
+   */
+  creditLine?: number;
+  /**
+   * C-25: XAY, the line's band and the feature grade, e.g. 3A2
+   */
+  rating?: string;
+  /**
    * Account manager
    */
   owner?: string;
