@@ -6,6 +6,9 @@ import { declaredFields, writableFieldProblems, type DeclaredFields } from '../d
 import { entityDefinition, entityRules, validateData } from './record-validation.js';
 import { runSql } from './record-sql.js';
 import { ConfigStore, type PublishedConfig } from './config-store.js';
+import type { EntityRule } from '../domain/config/types.js';
+import { ruleReferences } from '../domain/records/rule-scope.js';
+import { evaluateRules, type RuleWarning } from '../domain/records/rules.js';
 
 /** Everything a write or a query needs to know about one entity of one configuration version. */
 export interface EntityContext {
@@ -16,6 +19,8 @@ export interface EntityContext {
   catalog: FieldCatalog;
   /** The fields a record write may name. */
   fields: DeclaredFields;
+  /** The entity's `rules` and the reference fields they may read (field -> referenced entity). */
+  writeRules: { rules: EntityRule[]; references: Map<string, string> };
 }
 
 const contexts = new Map<string, EntityContext>();
@@ -40,6 +45,7 @@ export function entityContext(config: PublishedConfig, entity: string): EntityCo
     context = {
       config, entity, rules: entityRules(config, entity),
       features: entityFeatures(config.bundle, definition), catalog: fieldCatalog(definition.schema), fields: declaredFields(definition.schema),
+      writeRules: { rules: Array.isArray(definition.rules) ? definition.rules as EntityRule[] : [], references: ruleReferences(definition) },
     };
     contexts.set(key, context);
   }
@@ -92,16 +98,25 @@ export interface PrepareInput {
   current: { id: string; data: Record<string, unknown> } | null;
   prefix: string;
   now: Date;
-  /** System writes (process outcomes) may set read-only fields. */
+  /** System writes (process outcomes) may set read-only fields; they do not run the entity's rules. */
   system?: boolean;
+  /** Who writes: the rules' `actor`. */
+  actor?: string;
+}
+
+/** The data to store and the warnings of the entity's rules that fired. */
+export interface PreparedWrite {
+  data: Record<string, unknown>;
+  warnings: RuleWarning[];
 }
 
 /**
  * Turns a requested write into the data to store, inside the caller's transaction: system and unknown fields,
  * read-only rules, defaults, computed fields, numbering (create), schema, picklists, then references, users and
- * unique fields against the database. Problems with the data throw 422; a taken unique value throws 409.
+ * unique fields against the database, then (user writes) the entity's rules. Problems with the data and error rules
+ * throw 422; a taken unique value throws 409; warning rules come back with the data.
  */
-export async function prepareData(em: EntityManager, ctx: EntityContext, request: PrepareInput): Promise<Record<string, unknown>> {
+export async function prepareData(em: EntityManager, ctx: EntityContext, request: PrepareInput): Promise<PreparedWrite> {
   const { prefix, current } = request;
   const fieldDetails = request.system ? [] : writableFieldProblems(request.input, ctx.fields, prefix, current?.data ?? null);
   if (fieldDetails.length) {
@@ -120,7 +135,27 @@ export async function prepareData(em: EntityManager, ctx: EntityContext, request
   if (!details.length) details.push(...await checkReferences(em, ctx, data, prefix));
   if (details.length) throw new DomainError('VALIDATION_FAILED', 'the record is invalid', details);
   await checkUnique(em, ctx, data, current?.id ?? null, prefix);
-  return data;
+  if (request.system || !ctx.writeRules.rules.length) return { data, warnings: [] };
+  const outcome = evaluateRules(ctx.writeRules.rules, {
+    on: current ? 'update' : 'create', record: data, previous: current?.data, actor: request.actor ?? '', now: request.now.toISOString(),
+    references: await referencedData(em, ctx, data),
+  }, prefix);
+  if (outcome.errors.length) throw new DomainError('VALIDATION_FAILED', 'the record breaks a rule of its entity', outcome.errors);
+  return { data, warnings: outcome.warnings };
+}
+
+/** The data of the records the rules may read, by reference field; an empty reference reads as an empty object. */
+async function referencedData(em: EntityManager, ctx: EntityContext, data: Record<string, unknown>): Promise<Record<string, Record<string, unknown>>> {
+  const references: Record<string, Record<string, unknown>> = {};
+  for (const [field, entity] of ctx.writeRules.references) {
+    const id = data[field];
+    references[field] = {};
+    if (typeof id !== 'string' || !UUID.test(id)) continue;
+    const [row] = await runSql<{ data: Record<string, unknown> | string }>(em,
+      `select data from records where id = $1::uuid and entity = $2 and deleted_at is null`, [id, entity]);
+    if (row) references[field] = typeof row.data === 'string' ? JSON.parse(row.data) as Record<string, unknown> : row.data;
+  }
+  return references;
 }
 
 /** PostgreSQL's jsonb cannot store U+0000; refuse it at its path instead of failing in the database. */

@@ -16,6 +16,8 @@ import type { Bundle } from '../domain/config/types.js';
 import { pipelinesOf } from '../domain/pipeline/index.js';
 import { StageStays } from './stage-stays.js';
 import { guardStageWrite, pendingStageApproval, type StageMove, type StageRequest } from './stage-guard.js';
+import type { RuleWarning } from '../domain/records/rules.js';
+import { notifyRuleWarnings } from './rule-notifications.js';
 
 export interface RecordDto {
   id: string;
@@ -30,6 +32,8 @@ export interface RecordDto {
   review?: ReviewState;
   /** Present while a stage move awaits its approval. */
   pendingStage?: { to: string; processId: string };
+  /** Create and update answers only, when warning rules of the entity fired (the write is stored). */
+  warnings?: RuleWarning[];
 }
 
 /** How a write moves the stage: the approval run it completes, an explicit pipeline, the reason given. */
@@ -97,7 +101,7 @@ export class RecordRepository {
   /** Creates inside the caller's transaction (bulk import uses one savepoint per row). */
   async createIn(em: EntityManager, ctx: EntityContext, input: Record<string, unknown>, actor: string, pathPrefix = '', id: string = randomUUID()): Promise<RecordDto> {
     const now = new Date();
-    const data = await prepareData(em, ctx, { merged: input, input, current: null, prefix: pathPrefix, now });
+    const { data, warnings } = await prepareData(em, ctx, { merged: input, input, current: null, prefix: pathPrefix, now, actor });
     const move = await guardStageWrite(em, ctx, { recordId: id, before: null, data, actor, now });
     const record = em.create(RecordEntity, {
       id, entity: ctx.entity, data, version: 1, configVersion: ctx.config.version,
@@ -105,9 +109,10 @@ export class RecordRepository {
       review: ctx.features.reviewRequired ? { ...unreviewed() } : null,
     });
     addAudit(em, { entity: ctx.entity, recordId: id, action: 'create', actor, changes: diffFields({}, data), at: now, ...(move ? { context: stageContext(move) } : {}) });
+    notifyRuleWarnings(em, ctx, { id, version: 1, data, actor }, warnings);
     await em.flush();
     if (move) this.stageMoves.push(move);
-    return toRecordDto(record, ctx.features.reviewRequired);
+    return withWarnings(toRecordDto(record, ctx.features.reviewRequired), warnings);
   }
 
   async get(entity: string, id: string): Promise<RecordDto> {
@@ -126,8 +131,9 @@ export class RecordRepository {
       checkVersion(record, ifMatch);
       const merged = applyMergePatch(record.data, patch) as Record<string, unknown>;
       await new PendingApprovals(em).assertUnlocked(id, Object.keys(diffFields(record.data, merged)), pathPrefix);
-      const data = await prepareData(em, ctx, { merged, input: patch, current: { id, data: record.data }, prefix: pathPrefix, now: new Date() });
-      return this.write(em, ctx, record, data, actor, 'update', { stage });
+      const { data, warnings } = await prepareData(em, ctx, { merged, input: patch, current: { id, data: record.data }, prefix: pathPrefix, now: new Date(), actor });
+      notifyRuleWarnings(em, ctx, { id, version: record.version + 1, data, actor }, warnings);
+      return withWarnings(await this.write(em, ctx, record, data, actor, 'update', { stage }), warnings);
     }));
   }
 
@@ -139,7 +145,7 @@ export class RecordRepository {
       const done = await em.findOne(AuditEntryEntity, { idempotencyKey });
       if (done) return toRecordDto(record, ctx.features.reviewRequired);
       const merged = applyMergePatch(record.data, set) as Record<string, unknown>;
-      const data = await prepareData(em, ctx, { merged, input: set, current: { id, data: record.data }, prefix: '', now: new Date(), system: true });
+      const { data } = await prepareData(em, ctx, { merged, input: set, current: { id, data: record.data }, prefix: '', now: new Date(), system: true });
       const processId = typeof context.processId === 'string' ? context.processId : undefined;
       return this.write(em, ctx, record, data, actor, 'update', { idempotencyKey, context, stage: { processId } });
     }));
@@ -234,6 +240,10 @@ export class RecordRepository {
     if (move) this.stageMoves.push(move);
     return toRecordDto(record, ctx.features.reviewRequired);
   }
+}
+
+function withWarnings(dto: RecordDto, warnings: RuleWarning[]): RecordDto {
+  return warnings.length ? { ...dto, warnings } : dto;
 }
 
 /** What the audit entry of a stage move records beside the field changes. */

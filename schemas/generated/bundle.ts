@@ -5,6 +5,10 @@
  */
 export type FieldName = string;
 /**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression = string;
+/**
  * Maker-checker review settings; null or absent when records need no review.
  */
 export type EntityReview = {
@@ -17,10 +21,6 @@ export type EntityReview = {
  * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
  */
 export type Name = string;
-/**
- * The chain starts only when this holds; without it every request enters the chain.
- */
-export type CelExpression = string;
 /**
  * A CEL expression over record, previous, requester, actor, now and vars.
  */
@@ -118,7 +118,7 @@ export type IsoDuration = string;
 export type ActionStep = {
   id: Name;
   label?: LocalizedText;
-  when?: CelExpression1;
+  when?: CelExpression;
   next?: Name;
   /**
    * Events or timers that interrupt this step (or block).
@@ -302,6 +302,12 @@ export interface EntityDefinition {
    * Top-level scalar fields the engine indexes for filtering and sorting.
    */
   indexes?: FieldName[];
+  /**
+   * Checks every user write (create, update, import) runs after the schema: a rule whose `when` holds refuses the write (error) or lets it through with a warning (docs/records.md, Entity rules).
+   *
+   * @maxItems 100
+   */
+  rules?: EntityRule[];
   review?: EntityReview;
 }
 /**
@@ -344,11 +350,36 @@ export interface EntityUiSchema {
   [k: string]: unknown;
 }
 /**
+ * `when` is a CEL condition that describes the problem: the rule fires when it is true. It reads record, previous (updates), actor, now and, per reference field, the referenced record under the field's name (e.g. customer.creditLine).
+ */
+export interface EntityRule {
+  /**
+   * Unique within the entity; returned with the error or warning.
+   */
+  id: string;
+  when: CelExpression;
+  /**
+   * error: 422, nothing written; warning: written, reported in the response and notified to the record's owner.
+   */
+  severity: 'error' | 'warning';
+  message: LocalizedText;
+  /**
+   * JSON pointer of the field the problem is about, e.g. /amount.
+   */
+  path: string;
+  /**
+   * Which writes run the rule; default both (an import is a create).
+   *
+   * @minItems 1
+   */
+  on?: ('create' | 'update')[];
+}
+/**
  * Who approves a record, step by step; each step applies when its condition holds.
  */
 export interface ApprovalChain {
   entity: Name;
-  entry?: CelExpression;
+  entry?: CelExpression1;
   /**
    * Fields that may not change while an approval is pending.
    */
@@ -374,7 +405,7 @@ export interface ApprovalChain {
 export interface ApprovalStep {
   id: Name;
   name?: LocalizedText;
-  when?: CelExpression1;
+  when?: CelExpression;
   /**
    * an approver ({"user"}, {"role"}, {"group"}, {"managerOf", "levels"}, {"field"} or {"expression"}) or a non-empty list of them
    */
@@ -414,7 +445,7 @@ export interface ChainFieldApprover {
   field: FieldName;
 }
 export interface ChainExpressionApprover {
-  expression: CelExpression1;
+  expression: CelExpression;
 }
 export interface StepTimeout {
   after: Duration;
@@ -511,7 +542,7 @@ export interface EventTrigger {
 export interface TaskStep {
   id: Name;
   label?: LocalizedText;
-  when?: CelExpression1;
+  when?: CelExpression;
   next?: Name;
   /**
    * Events or timers that interrupt this step (or block).
@@ -544,12 +575,12 @@ export interface TaskStep {
    * Record fields written from the answers: field -> CEL over form, record and vars.
    */
   outputs?: {
-    [k: string]: CelExpression1;
+    [k: string]: CelExpression;
   };
 }
 export interface EventBoundary {
   event: EventName;
-  correlate?: CelExpression1;
+  correlate?: CelExpression;
   goto: Name;
 }
 export interface TimerBoundary {
@@ -558,7 +589,7 @@ export interface TimerBoundary {
   goto: Name;
 }
 export interface DateBoundary {
-  until: CelExpression1;
+  until: CelExpression;
   goto: Name;
 }
 export interface AssignmentRule {
@@ -589,7 +620,7 @@ export interface TaskAccept {
 export interface ApprovalStepRef {
   id: Name;
   label?: LocalizedText;
-  when?: CelExpression1;
+  when?: CelExpression;
   next?: Name;
   /**
    * Events or timers that interrupt this step (or block).
@@ -607,7 +638,7 @@ export interface ValueAssignments {
   [k: string]: ValueSpec;
 }
 export interface ExpressionValue {
-  expr: CelExpression1;
+  expr: CelExpression;
 }
 export interface ObjectValue {
   [k: string]: unknown;
@@ -626,11 +657,11 @@ export interface Scorecard {
 export interface ScorecardItem {
   id: Name;
   label?: LocalizedText;
-  when?: CelExpression1;
+  when?: CelExpression;
   /**
    * A number, or a CEL expression yielding one.
    */
-  points: number | CelExpression1;
+  points: number | CelExpression;
   weight?: number;
 }
 export interface ScoreGrade {
@@ -648,7 +679,7 @@ export interface ScoreTargets {
 export interface DecisionStep {
   id: Name;
   label?: LocalizedText;
-  when?: CelExpression1;
+  when?: CelExpression;
   next?: Name;
   /**
    * Events or timers that interrupt this step (or block).
@@ -668,7 +699,7 @@ export interface DecisionStep {
   otherwise?: Name;
 }
 export interface DecisionBranch {
-  when: CelExpression1;
+  when: CelExpression;
   goto: Name;
 }
 export interface DecisionTable {
@@ -683,7 +714,7 @@ export interface DecisionTable {
   rules: DecisionRule[];
 }
 export interface DecisionRule {
-  when: CelExpression1;
+  when: CelExpression;
   /**
    * The value the rule yields (vars.<stepId> of the decision).
    */
@@ -699,7 +730,7 @@ export interface DecisionRule {
 export interface WaitStep {
   id: Name;
   label?: LocalizedText;
-  when?: CelExpression1;
+  when?: CelExpression;
   next?: Name;
   /**
    * Events or timers that interrupt this step (or block).
@@ -715,7 +746,7 @@ export interface WaitStep {
 export interface EventStep {
   id: Name;
   label?: LocalizedText;
-  when?: CelExpression1;
+  when?: CelExpression;
   next?: Name;
   /**
    * Events or timers that interrupt this step (or block).
@@ -732,7 +763,7 @@ export interface EventStep {
 export interface ParallelStep {
   id: Name;
   label?: LocalizedText;
-  when?: CelExpression1;
+  when?: CelExpression;
   next?: Name;
   /**
    * Events or timers that interrupt this step (or block).
@@ -753,7 +784,7 @@ export interface ParallelStep {
 export interface LoopStep {
   id: Name;
   label?: LocalizedText;
-  when?: CelExpression1;
+  when?: CelExpression;
   next?: Name;
   /**
    * Events or timers that interrupt this step (or block).
@@ -772,7 +803,7 @@ export interface LoopStep {
 export interface SubprocessStep {
   id: Name;
   label?: LocalizedText;
-  when?: CelExpression1;
+  when?: CelExpression;
   next?: Name;
   /**
    * Events or timers that interrupt this step (or block).
@@ -791,7 +822,7 @@ export interface SubprocessStep {
 export interface EndStep {
   id: Name;
   label?: LocalizedText;
-  when?: CelExpression1;
+  when?: CelExpression;
   next?: Name;
   /**
    * Events or timers that interrupt this step (or block).

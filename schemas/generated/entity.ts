@@ -5,6 +5,10 @@
  */
 export type FieldName = string;
 /**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression = string;
+/**
  * Maker-checker review settings; null or absent when records need no review.
  */
 export type EntityReview = {
@@ -27,6 +31,12 @@ export interface EntityDefinition {
    * Top-level scalar fields the engine indexes for filtering and sorting.
    */
   indexes?: FieldName[];
+  /**
+   * Checks every user write (create, update, import) runs after the schema: a rule whose `when` holds refuses the write (error) or lets it through with a warning (docs/records.md, Entity rules).
+   *
+   * @maxItems 100
+   */
+  rules?: EntityRule[];
   review?: EntityReview;
 }
 /**
@@ -67,4 +77,29 @@ export interface EntityDataSchema {
 export interface EntityUiSchema {
   'ui:order'?: string[];
   [k: string]: unknown;
+}
+/**
+ * `when` is a CEL condition that describes the problem: the rule fires when it is true. It reads record, previous (updates), actor, now and, per reference field, the referenced record under the field's name (e.g. customer.creditLine).
+ */
+export interface EntityRule {
+  /**
+   * Unique within the entity; returned with the error or warning.
+   */
+  id: string;
+  when: CelExpression;
+  /**
+   * error: 422, nothing written; warning: written, reported in the response and notified to the record's owner.
+   */
+  severity: 'error' | 'warning';
+  message: LocalizedText;
+  /**
+   * JSON pointer of the field the problem is about, e.g. /amount.
+   */
+  path: string;
+  /**
+   * Which writes run the rule; default both (an import is a create).
+   *
+   * @minItems 1
+   */
+  on?: ('create' | 'update')[];
 }

@@ -29,6 +29,24 @@ export const recordWithReviewSchema = {
   },
 } as const;
 
+/** The answer to a create or an update: the record, plus the warnings of the entity's rules when any fired. */
+export const recordWriteSchema = {
+  ...recordWithReviewSchema,
+  properties: {
+    ...recordWithReviewSchema.properties,
+    warnings: {
+      type: 'array', description: 'Warning rules of the entity that fired; the write is stored (docs/records.md, Entity rules)',
+      items: {
+        type: 'object', required: ['code', 'rule', 'message', 'path'],
+        properties: {
+          code: { type: 'string', enum: ['RULE_WARNING', 'RULE_NOT_EVALUATED'] }, rule: { type: 'string' }, message: { type: 'string' },
+          messages: { type: 'object', additionalProperties: { type: 'string' } }, path: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
 /** The list's filter and sort, shared by the list and the export. */
 export const listQueryProperties = {
   sort: { type: 'string', maxLength: 200 },

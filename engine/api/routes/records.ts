@@ -4,7 +4,7 @@ import { PendingApprovals } from '../../db/pending-approvals.js';
 import { afterRecordWrite } from '../services/record-events.js';
 import { hasTrigger } from '../services/triggers.js';
 import { errors } from './schemas.js';
-import { entityParams, ifMatch, listQueryProperties, recordParams, recordWithReviewSchema as recordSchema, type EntityParams, type RecordParams } from './records-shared.js';
+import { entityParams, ifMatch, listQueryProperties, recordParams, recordWithReviewSchema as recordSchema, recordWriteSchema, type EntityParams, type RecordParams } from './records-shared.js';
 import recordBulkRoutes from './records-bulk.js';
 import { afterWrites } from '../services/stage-effects.js';
 
@@ -39,7 +39,7 @@ export default async function recordRoutes(app: FastifyInstance) {
   const tags = ['records'];
 
   app.post<{ Params: EntityParams; Body: Record<string, unknown> }>('/api/records/:entity', {
-    schema: { tags, params: entityParams, body: dataBody, response: { 201: recordSchema, ...errors(404, 409, 422) } },
+    schema: { tags, params: entityParams, body: dataBody, response: { 201: recordWriteSchema, ...errors(404, 409, 422) } },
   }, async (request, reply) => {
     const { data, prefix } = unwrap(request.body);
     const records = repo();
@@ -82,7 +82,7 @@ export default async function recordRoutes(app: FastifyInstance) {
   });
 
   app.patch<{ Params: RecordParams; Body: Record<string, unknown> }>('/api/records/:entity/:id', {
-    schema: { tags, params: recordParams, body: dataBody, response: { 200: recordSchema, ...errors(404, 409, 412, 422) } },
+    schema: { tags, params: recordParams, body: dataBody, response: { 200: recordWriteSchema, ...errors(404, 409, 412, 422) } },
   }, async (request, reply) => {
     const { data, prefix } = unwrap(request.body);
     const { entity, id } = request.params;

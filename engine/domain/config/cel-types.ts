@@ -143,3 +143,32 @@ function declare(collector: TypeCollector, parts: DeclaredParts, process = false
     return null;
   }
 }
+
+/**
+ * The typed environment of an entity's rules: `record` and `previous` from the entity, `actor`, `now`, and one
+ * variable per exposed reference field (rule-scope.ts), typed from the referenced entity's definition (dyn when that
+ * is unusable). Null when the types cannot be declared.
+ */
+export function ruleEnvironment(entity: unknown, references: Record<string, unknown>): Environment | null {
+  const properties = isObj(entity) && isObj(entity.schema) && isObj(entity.schema.properties) ? entity.schema.properties : undefined;
+  if (!properties) return null;
+  const collector = new TypeCollector();
+  const recordType = collector.objectType(properties, 'record', 1);
+  const referenceTypes = Object.entries(references).map(([name, definition]) => {
+    const fields = isObj(definition) && isObj(definition.schema) && isObj(definition.schema.properties) ? definition.schema.properties : undefined;
+    return [name, fields ? collector.objectType(fields, `ref.${name}`, 1) : 'dyn'] as const;
+  });
+  try {
+    let environment = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true, limits: celLimits });
+    for (const [name, fields] of collector.types) environment = environment.registerType(name, { fields });
+    environment = environment
+      .registerVariable('record', recordType)
+      .registerVariable('previous', recordType)
+      .registerVariable('actor', 'dyn')
+      .registerVariable('now', 'string');
+    for (const [name, type] of referenceTypes) environment = environment.registerVariable(name, type);
+    return environment;
+  } catch {
+    return null;
+  }
+}

@@ -28,7 +28,7 @@ export const ConfigErrorCode = {
   INVALID_NUMBERING: 'INVALID_NUMBERING',
   /** A field names a picklist (`x-picklist`) missing from the bundle's `picklists`. */
   UNKNOWN_PICKLIST: 'UNKNOWN_PICKLIST',
-  /** A picklist lists the same value twice, or a task lists the same outcome twice. */
+  /** A picklist lists the same value twice, a task the same outcome, or an entity the same rule id. */
   DUPLICATE_VALUE: 'DUPLICATE_VALUE',
   /** Two stages of one pipeline share an id. */
   DUPLICATE_STAGE_ID: 'DUPLICATE_STAGE_ID',

@@ -2,6 +2,7 @@ import { joinPointer } from '../errors.js';
 import { checkField, hasField, report, type BundleContext, type EntityInfo } from './context.js';
 import { checkFieldTypes, scalarTypes } from './field-types.js';
 import { entriesOf, isObj, itemsOf } from './json-reading.js';
+import { checkEntityRules } from './rule-checks.js';
 
 /** `{yyyy}`, `{yy}`, `{mm}`, `{dd}` and `{seq:N}` with N from 1 to 12; any other text is literal (no braces). */
 const numberingToken = /\{(yyyy|yy|mm|dd|seq:(?:[1-9]|1[0-2]))\}/g;
@@ -16,7 +17,7 @@ export function numberingProblem(pattern: string): string | null {
   return sequences.length === 1 ? null : 'needs exactly one {seq:N} token';
 }
 
-/** Entity-level checks: titleField, numbering, indexes, ui and the x-* annotations of its fields. */
+/** Entity-level checks: titleField, numbering, indexes, ui, the x-* annotations of its fields and its rules. */
 export function checkEntities(ctx: BundleContext): void {
   for (const [name, definition] of entriesOf(ctx.bundle.entities)) {
     const entity = ctx.entities.get(name);
@@ -27,6 +28,7 @@ export function checkEntities(ctx: BundleContext): void {
     itemsOf(definition.indexes).forEach((field, i) => checkIndex(ctx, entity, field, joinPointer(path, 'indexes', i)));
     checkUi(ctx, entity, definition.ui, joinPointer(path, 'ui'));
     checkFieldTypes(ctx, entity);
+    checkEntityRules(ctx, entity, definition.rules, joinPointer(path, 'rules'));
   }
 }
 

@@ -53,6 +53,20 @@ export interface EntityDefinition {
   ui?: EntityUiSchema;
   indexes?: string[];
   review?: { required?: boolean } | null;
+  /** Checks of user writes in CEL (docs/records.md, Entity rules). */
+  rules?: EntityRule[];
+}
+
+/** One entity rule: when `when` holds, an `error` refuses the write, a `warning` is reported with it. */
+export interface EntityRule {
+  id: string;
+  when: string;
+  severity: 'error' | 'warning';
+  message: LocalizedText;
+  /** JSON pointer of the field the problem is about. */
+  path: string;
+  /** Default both; an import is a create. */
+  on?: ('create' | 'update')[];
 }
 
 /** The `x-type` of a field (engine/domain/config/field-types.ts checks the JSON Schema shape each implies). */
