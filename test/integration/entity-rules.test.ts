@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../support/stack.js';
+import { createRecord } from '../support/processes.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+type Notification = { kind: string; title: string; body: string; link: { entity?: string; recordId?: string } | null };
+
+async function ruleNotifications(user: string, recordId: string): Promise<Notification[]> {
+  const { body } = await (await stack.as(user)).get('/api/notifications?limit=200');
+  return (body.items as Notification[]).filter((n) => n.kind === 'rule-warning' && n.link?.recordId === recordId);
+}
+
+async function count(entity: string): Promise<number> {
+  const { body } = await (await stack.as('admin')).get(`/api/records/${entity}?total=true&limit=1`);
+  return body.total;
+}
+
+describe('entity rules over HTTP (starter contract and lead rules)', () => {
+  it('stores an order above the credit line, returns the warning and notifies the order owner', async () => {
+    const sales1 = await stack.as('sales1');
+    const customer = await createRecord(sales1, 'customer', { name: 'Hainan dealer', creditLine: 500_000 });
+    const over = await sales1.post('/api/records/contract', { customer, amount: 600_000, owner: 'sales2' });
+    expect(over.status, JSON.stringify(over.body)).toBe(201);
+    expect(over.body.warnings).toEqual([{
+      code: 'RULE_WARNING', rule: 'credit-line-exceeded', path: '/amount', message: "The order is above the customer's credit line (C-30)",
+      messages: { en: "The order is above the customer's credit line (C-30)", zh: '订单金额超过客户信用额度 (C-30)' },
+    }]);
+    expect(over.body.data).toMatchObject({ amount: 600_000, status: 'negotiating', number: expect.stringMatching(/^CT-\d{4}-\d{6}$/) });
+    expect((await sales1.get(`/api/records/contract/${over.body.id}`)).body.data.amount).toBe(600_000);
+    const notified = await ruleNotifications('sales2', over.body.id);
+    expect(notified).toHaveLength(1);
+    expect(notified[0].title).toContain("above the customer's credit line");
+    expect(notified[0].body).toContain('订单金额超过客户信用额度');
+    expect(await ruleNotifications('sales1', over.body.id)).toEqual([]);
+
+    const within = await sales1.post('/api/records/contract', { customer, amount: 500_000 });
+    expect(within.status).toBe(201);
+    expect(within.body).not.toHaveProperty('warnings');
+    expect(await ruleNotifications('sales1', within.body.id)).toEqual([]);
+
+    // warn at creation only: raising the amount later is stored without a warning
+    const raised = await sales1.patch(`/api/records/contract/${within.body.id}`, { amount: 900_000 });
+    expect(raised.status).toBe(200);
+    expect(raised.body).not.toHaveProperty('warnings');
+  });
+
+  it('warns about an order for a blacklisted customer; without an owner the creator is notified', async () => {
+    const sales1 = await stack.as('sales1');
+    const customer = await createRecord(sales1, 'customer', { name: 'Bad payer', state: 'blacklisted', blacklistReason: 'overdue a month (R-07)' });
+    const order = await sales1.post('/api/records/contract', { data: { customer, amount: 10 } });
+    expect(order.status).toBe(201);
+    expect(order.body.warnings).toEqual([expect.objectContaining({ code: 'RULE_WARNING', rule: 'blacklisted-customer', path: '/data/customer' })]);
+    expect(await ruleNotifications('sales1', order.body.id)).toHaveLength(1);
+  });
+
+  it('refuses a write that breaks an error rule with 422 at the rule path and writes nothing', async () => {
+    const sales1 = await stack.as('sales1');
+    const before = await count('lead');
+    const refused = await sales1.post('/api/records/lead', { name: 'Trade show contact', source: 'prospecting', status: 'converted' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ path: '/intention', code: 'RULE_VIOLATED', message: 'Only a lead with initial intention converts to an opportunity (P-02)' }],
+    });
+    expect(await count('lead')).toBe(before);
+
+    const lead = await sales1.post('/api/records/lead', { name: 'Trade show contact', source: 'prospecting' });
+    expect(lead.status).toBe(201);
+    const patch = await sales1.patch(`/api/records/lead/${lead.body.id}`, { status: 'converted' });
+    expect(patch.status).toBe(422);
+    expect(patch.body.error.details).toEqual([expect.objectContaining({ path: '/intention', code: 'RULE_VIOLATED' })]);
+    const stored = await sales1.get(`/api/records/lead/${lead.body.id}`);
+    expect(stored.body).toMatchObject({ version: 1, data: { status: 'new' } });
+    expect((await sales1.get(`/api/records/lead/${lead.body.id}/history`)).body.items).toHaveLength(1);
+    expect((await sales1.patch(`/api/records/lead/${lead.body.id}`, { status: 'converted', intention: true })).status).toBe(200);
+  });
+
+  it('runs the rules on imports: an error rule fails its row, a warning rule notifies', async () => {
+    const sales1 = await stack.as('sales1');
+    const before = await count('lead');
+    const bad = await sales1.post('/api/records/lead/import', [
+      { name: 'A', source: 'purchased' }, { name: 'B', source: 'purchased', status: 'converted' },
+    ]);
+    expect(bad.status).toBe(422);
+    expect(bad.body).toMatchObject({ imported: 0, failed: 1, errors: [{ row: 2, path: '/intention' }] });
+    expect(await count('lead')).toBe(before);
+
+    const customer = await createRecord(sales1, 'customer', { name: 'Imported dealer', creditLine: 1_000 });
+    const imported = await sales1.post('/api/records/contract/import', [{ customer, amount: 5_000, owner: 'sales2' }]);
+    expect(imported.body).toMatchObject({ imported: 1, failed: 0 });
+    const { body } = await sales1.get(`/api/records/contract?filter=${encodeURIComponent(`record.customer == "${customer}"`)}`);
+    expect(await ruleNotifications('sales2', body.items[0].id)).toEqual([expect.objectContaining({ kind: 'rule-warning' })]);
+  });
+
+  it('documents the warnings of a create and an update in the OpenAPI answer', async () => {
+    const { body } = await stack.anonymous().get('/openapi.json');
+    const create = body.paths['/api/records/{entity}'].post.responses['201'];
+    const update = body.paths['/api/records/{entity}/{id}'].patch.responses['200'];
+    for (const answer of [create, update]) {
+      const schema = answer.content['application/json'].schema;
+      expect(schema.properties.warnings.items.required).toEqual(['code', 'rule', 'message', 'path']);
+    }
+  });
+});
