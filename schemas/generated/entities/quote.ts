@@ -7,6 +7,10 @@ export interface QuoteData {
    */
   customerName: string;
   /**
+   * Customer record
+   */
+  customer?: string;
+  /**
    * Lines
    *
    * @minItems 1
@@ -33,6 +37,10 @@ export interface QuoteData {
    * Total
    */
   total?: number;
+  /**
+   * Q-03: the contract / order the approved quote became (process quote-create-order)
+   */
+  contract?: string;
   /**
    * Status
    */
