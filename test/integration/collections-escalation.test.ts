@@ -4,6 +4,7 @@ import type { Stack } from '../support/stack-core.js';
 import { startTimeSkippingStack } from '../support/time-skipping.js';
 import { eventually, type HttpClient } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
+import { publishVariant } from '../support/config.js';
 
 const day = 86_400_000;
 const hour = 3_600_000;
@@ -182,4 +183,41 @@ describe('collections escalation (R-01..R-07) on simulated time', () => {
     expect(Date.parse(blacklisted.at)).toBeGreaterThanOrEqual(Date.parse(rung(dueDate, 30)));
     expect((await sales1.get(`/api/records/customer/${customer}`)).body.data.state).not.toBe('blacklisted');
   }, 120_000);
+});
+
+describe('collections escalation: a day offset changed in configuration', () => {
+  it('moves the overdue-week rung of new runs to due+10 while a running ladder keeps due+7 (its version)', async () => {
+    const sales1 = await stack.as('sales1');
+    const before = await newReceivable(sales1, 70_000);
+    const oldVersion = (await sales1.get(processUrl(before.processId))).body.configVersion;
+    const version = await publishVariant(stack, (bundle) => {
+      const ladder = bundle.processes['collections-escalation'].steps[0].branches[0] as { id: string; until?: string; boundary?: { until: string }[] }[];
+      const tenDays = (until: string) => until.replace('+ duration("168h")', '+ duration("240h")');
+      const rung05 = ladder.find((s) => s.id === 'r05-week-overdue')!;
+      rung05.until = tenDays(rung05.until!);
+      const r03 = ladder.find((s) => s.id === 'r03-agree-payment-date')!;
+      r03.boundary = r03.boundary!.map((b) => ({ ...b, until: tenDays(b.until) }));
+    });
+    const after = await newReceivable(sales1, 70_000);
+    const newRun = (await sales1.get(processUrl(after.processId))).body;
+    expect(version).toBeGreaterThan(oldVersion);
+    expect(newRun.configVersion).toBe(version);
+    expect(before.dueDate).toBe(after.dueDate);
+
+    await sleepUntil(rung(before.dueDate, 7));
+    const receivable = async (id: string) => (await sales1.get(`/api/records/receivable/${id}`)).body.data;
+    await eventually(async () => (await receivable(before.recordId)).creditWarning === true, 10_000);
+    expect(fired((await sales1.get(processUrl(before.processId))).body)['r05-week-overdue']).toBe(rung(before.dueDate, 7));
+    expect(await receivable(after.recordId)).toMatchObject({ creditWarning: false, status: 'open' });
+    expect(fired((await sales1.get(processUrl(after.processId))).body)['r05-week-overdue']).toBeUndefined();
+
+    await sleepUntil(rung(after.dueDate, 10));
+    await eventually(async () => (await receivable(after.recordId)).creditWarning === true, 10_000);
+    expect(fired((await sales1.get(processUrl(after.processId))).body)['r05-week-overdue']).toBe(rung(after.dueDate, 10));
+    expect((await sales1.get(processUrl(before.processId))).body.configVersion).toBe(oldVersion);
+    for (const { processId, recordId } of [before, after]) {
+      await sales1.post('/api/events/payment_received', { entity: 'receivable', recordId, payload: { amount: 70_000 } });
+      await processIn(sales1, processId, 'completed', 10_000);
+    }
+  }, 180_000);
 });
