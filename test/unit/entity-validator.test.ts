@@ -57,7 +57,7 @@ describe('createEntityValidator', () => {
 
 describe('readOnlyFields', () => {
   it('lists the top-level properties marked readOnly', () => {
-    expect(readOnlyFields(quote.schema)).toEqual(['status']);
+    expect(readOnlyFields(quote.schema)).toEqual(['contract', 'status']);
     expect(readOnlyFields({ type: 'object' })).toEqual([]);
   });
 });

@@ -62,4 +62,12 @@ export interface ReceivableData {
    * Force-majeure reason
    */
   extensionReason?: string;
+  /**
+   * R-13: set monthly by process receivable-aging (negative: not due yet)
+   */
+  agingDays?: number;
+  /**
+   * R-13: the bucket of agingDays; the bounds are the decision table of process receivable-aging
+   */
+  agingBucket?: 'not_due' | 'd0_30' | 'd31_60' | 'd61_90' | 'd91_180' | 'over_180';
 }
