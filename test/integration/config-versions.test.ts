@@ -114,10 +114,10 @@ describe('configuration versions', () => {
     const candidate = structuredClone(v1);
     candidate.entities.quote.schema.properties.region = { type: 'string', minLength: 1 };
     candidate.entities.quote.schema.properties.code = { type: 'string', 'x-unique': true };
-    const res = await admin.post('/api/config/publish', { ...candidate, backfill: { quote: { region: 5, nope: 1, code: 'Q' }, lead: { x: 1 } } });
+    const res = await admin.post('/api/config/publish', { ...candidate, backfill: { quote: { region: 5, nope: 1, code: 'Q' }, nosuch: { x: 1 } } });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
-    expect(res.body.error.details.map((d: any) => d.path).sort()).toEqual(['/backfill/lead', '/backfill/quote/code', '/backfill/quote/nope', '/backfill/quote/region']);
+    expect(res.body.error.details.map((d: any) => d.path).sort()).toEqual(['/backfill/nosuch', '/backfill/quote/code', '/backfill/quote/nope', '/backfill/quote/region']);
     expect((await admin.get('/api/config/versions')).body.items).toHaveLength(1);
   });
 
