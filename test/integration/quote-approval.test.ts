@@ -20,7 +20,7 @@ describe('quote approval end to end over HTTP', () => {
     const { recordId, processId } = await submitQuote(sales1, 25, 200_000);
     expect(processId).toBe(`quote-approval:quote:${recordId}`);
 
-    const first = await inboxTaskFor(branchmgr, recordId, 2000);
+    const first = await inboxTaskFor(branchmgr, recordId, 20_000);
     expect(first.kind).toBe('approval');
     expect((await regiondir.get('/api/inbox')).body.items.filter((t: { recordId: string }) => t.recordId === recordId)).toHaveLength(0);
     expect((await statusOf(sales1, recordId, 'pending_approval')).data.status).toBe('pending_approval');
@@ -28,7 +28,7 @@ describe('quote approval end to end over HTTP', () => {
     const approve1 = await branchmgr.post(`/api/tasks/${encodeURIComponent(first.id)}/complete`, { outcome: 'approve', comment: 'within branch margin' });
     expect(approve1.status).toBe(200);
 
-    const second = await inboxTaskFor(regiondir, recordId, 2000);
+    const second = await inboxTaskFor(regiondir, recordId, 20_000);
     expect(second.id).not.toBe(first.id);
     const approve2 = await regiondir.post(`/api/tasks/${encodeURIComponent(second.id)}/complete`, { outcome: 'approve', comment: 'strategic account' });
     expect(approve2.status).toBe(200);
