@@ -153,14 +153,11 @@ describe('collections escalation (R-01..R-07) on simulated time', () => {
       ],
       events: [],
     };
-    const started = Date.now();
     const res = await admin.post('/api/config/simulate', {
       process: 'collections-escalation', requester: 'sales1', start, until: 'P120D',
       record: { customer, amount: 120_000, shippedAt, dueDate, salesUnit: 'east-1' }, script,
     });
-    const elapsed = Date.now() - started;
     expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
-    expect(elapsed).toBeLessThan(10_000);
     const simulated = res.body;
     expect(simulated).toMatchObject({ status: 'completed', outcome: 'special_case' });
     expect(fired(simulated)).toMatchObject({
