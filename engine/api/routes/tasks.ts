@@ -113,7 +113,10 @@ export default async function taskRoutes(app: FastifyInstance) {
     const record = await records.get(task.entity, task.recordId).catch(() => null);
     return {
       ...inboxItem(task), outcome: task.outcome, decidedBy: task.decidedBy, comment: task.comment, completedAt: task.completedAt,
-      routing: task.routing, formSchema: row.form?.schema ?? formSchema(task.kind), formUi: row.form?.ui ?? null, outcomes: outcomesOf(row), record, history: record ? await records.history(task.entity, task.recordId) : [],
+      routing: task.routing,
+      // A user task answers its own form (none: only an outcome); approvals and reminders the decision form of their kind.
+      userTask: row.outcomes !== null, formSchema: row.form?.schema ?? (row.outcomes !== null ? { type: 'object', properties: {} } : formSchema(task.kind)),
+      formUi: row.form?.ui ?? null, outcomes: outcomesOf(row), record, history: record ? await records.history(task.entity, task.recordId) : [],
     };
   });
 
