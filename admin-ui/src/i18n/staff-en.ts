@@ -16,7 +16,7 @@ export const staffEn = {
     title: 'Dashboards', pipeline: 'Pipeline', funnel: 'Sales funnel', forecast: 'Weighted forecast', sla: 'SLA breaches',
     cycle: 'Approval cycle time', ageing: 'Receivables ageing', empty: 'No data yet.', amount: 'Amount', weighted: 'Weighted',
     deals: 'Deals', breached: 'Breached', onTime: 'On time', averageHours: 'Average (h)', p90Hours: '90th percentile (h)',
-    outstanding: 'Outstanding', noMonth: 'no close date', current: 'not due', days: '{{range}} days',
+    averageMinutes: 'Average (min)', p90Minutes: '90th percentile (min)', outstanding: 'Outstanding', noMonth: 'no close date', current: 'not due', days: '{{range}} days',
   },
   userTask: { form: 'Task form', submit: 'Complete: {{outcome}}', done: 'Completed.' },
   bulk: {

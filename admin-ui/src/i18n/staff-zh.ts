@@ -18,7 +18,7 @@ export const staffZh: typeof staffEn = {
     title: '仪表盘', pipeline: '管道', funnel: '销售漏斗', forecast: '加权预测', sla: 'SLA 超时',
     cycle: '审批周期', ageing: '应收账龄', empty: '暂无数据。', amount: '金额', weighted: '加权金额',
     deals: '商机数', breached: '超时', onTime: '按时', averageHours: '平均（小时）', p90Hours: '90 分位（小时）',
-    outstanding: '未收金额', noMonth: '无预计成交日', current: '未到期', days: '{{range}} 天',
+    averageMinutes: '平均（分钟）', p90Minutes: '90 分位（分钟）', outstanding: '未收金额', noMonth: '无预计成交日', current: '未到期', days: '{{range}} 天',
   },
   userTask: { form: '任务表单', submit: '完成：{{outcome}}', done: '已完成。' },
   bulk: {

@@ -53,9 +53,15 @@ const charts: Record<string, (rows: Row[], t: Translate) => ChartOption> = {
     { name: t('dashboard.breached'), data: rows.map((r) => num(r.breached)), stack: 'tasks' },
     { name: t('dashboard.onTime'), data: rows.map((r) => num(r.total) - num(r.breached)), stack: 'tasks' },
   ]),
-  cycle: (rows, t) => bars(rows.map((r) => String(r.process)), [
-    { name: t('dashboard.averageHours'), data: rows.map((r) => round(r.averageHours)) }, { name: t('dashboard.p90Hours'), data: rows.map((r) => round(r.p90Hours)) },
-  ]),
+  cycle: (rows, t) => {
+    // Hours, or minutes while every run took under an hour (a bar of 0.0 h says nothing).
+    const minutes = rows.every((r) => num(r.maxHours) < 1);
+    const value = (v: unknown) => round(minutes ? num(v) * 60 : v);
+    return bars(rows.map((r) => String(r.process)), [
+      { name: t(minutes ? 'dashboard.averageMinutes' : 'dashboard.averageHours'), data: rows.map((r) => value(r.averageHours)) },
+      { name: t(minutes ? 'dashboard.p90Minutes' : 'dashboard.p90Hours'), data: rows.map((r) => value(r.p90Hours)) },
+    ]);
+  },
   ageing: (rows, t) => bars(rows.map((r) => (r.bucket === 'current' ? t('dashboard.current') : t('dashboard.days', { range: String(r.bucket) }))), [
     { name: t('dashboard.outstanding'), data: rows.map((r) => num(r.outstanding)) },
   ]),
