@@ -111,6 +111,12 @@ describe('staff', { timeout: 90_000 }, () => {
     expect(amount).toBeGreaterThanOrEqual(88000);
     expect(await column('needs-confirmed').locator('[data-testid=column-amount]').textContent()).toContain(amount.toLocaleString('en', { maximumFractionDigits: 0 }));
     await screenshot(page, 'kanban');
+
+    // In Chinese: the stage labels of the configuration (the board asks in the locale) and the app's strings.
+    await page.getByTestId('language-switch').getByText('中文').click();
+    await column('lead').locator('h3', { hasText: '线索' }).waitFor();
+    expect(await column('needs-confirmed').getByTestId('column-count').textContent()).toMatch(/^\d+ 个商机$/);
+    expect(await card(lead).getByTestId('card-move').locator('option').allTextContents()).toContain('需求确认');
     expect(errorsExcept(ui.consoleErrors)).toEqual([]);
   });
 
