@@ -174,7 +174,9 @@ describe('staff', { timeout: 90_000 }, () => {
     const ui = await as('service1', `/admin/tasks/${task.id}`);
     const { page } = ui;
     const form = page.getByTestId('user-task-form');
-    await form.waitFor();
+    await page.locator(`[data-testid=task-page][data-task-id="${task.id}"]`).waitFor({ timeout: 20_000 }); // the task page's chunk carries RJSF: slow on a loaded machine
+    await screenshot(page, 'user-task');
+    await form.waitFor({ timeout: 10_000 });
     await form.locator('button[type=submit]').click(); // no verification result yet: the API's error at its field
     await page.locator('#root_verificationResult__error').waitFor();
     await chooseOption(page, form.locator('#root_verificationResult').locator('xpath=ancestor::div[contains(@class,"ant-select")][1]'), 'confirmed');

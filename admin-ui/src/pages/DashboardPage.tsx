@@ -12,6 +12,8 @@ import '../components/staff.css';
 
 type Row = Record<string, unknown>;
 type Translate = ReturnType<typeof useTranslation>['t'];
+/** A process's label in the locale (the configuration's `label`), else its name. */
+type ProcessLabel = (process: unknown) => string;
 
 /** One report's rows: loading (null), the rows, or the API's error. */
 function useReport(path: string | null): { rows: Row[] | null; error: ApiError | null } {
@@ -36,7 +38,7 @@ const bars = (categories: string[], series: { name: string; data: number[]; stac
 });
 
 /** Each dashboard's chart from its report's rows (the report endpoints' shapes, docs/pipelines.md). */
-const charts: Record<string, (rows: Row[], t: Translate) => ChartOption> = {
+const charts: Record<string, (rows: Row[], t: Translate, process: ProcessLabel) => ChartOption> = {
   funnel: (rows) => ({
     tooltip: { trigger: 'item', formatter: '{b}: {c}' },
     series: [{
@@ -49,15 +51,15 @@ const charts: Record<string, (rows: Row[], t: Translate) => ChartOption> = {
     const sum = (key: string) => months.map((m) => rows.filter((r) => (r.month ? String(r.month) : t('dashboard.noMonth')) === m).reduce((s, r) => s + num(r[key]), 0));
     return bars(months, [{ name: t('dashboard.amount'), data: sum('amount') }, { name: t('dashboard.weighted'), data: sum('weightedAmount') }]);
   },
-  sla: (rows, t) => bars(rows.map((r) => `${String(r.process)} · ${String(r.step)}`), [
+  sla: (rows, t, process) => bars(rows.map((r) => `${process(r.process)} · ${String(r.step)}`), [
     { name: t('dashboard.breached'), data: rows.map((r) => num(r.breached)), stack: 'tasks' },
     { name: t('dashboard.onTime'), data: rows.map((r) => num(r.total) - num(r.breached)), stack: 'tasks' },
   ]),
-  cycle: (rows, t) => {
+  cycle: (rows, t, process) => {
     // Hours, or minutes while every run took under an hour (a bar of 0.0 h says nothing).
     const minutes = rows.every((r) => num(r.maxHours) < 1);
     const value = (v: unknown) => round(minutes ? num(v) * 60 : v);
-    return bars(rows.map((r) => String(r.process)), [
+    return bars(rows.map((r) => process(r.process)), [
       { name: t(minutes ? 'dashboard.averageMinutes' : 'dashboard.averageHours'), data: rows.map((r) => value(r.averageHours)) },
       { name: t(minutes ? 'dashboard.p90Minutes' : 'dashboard.p90Hours'), data: rows.map((r) => value(r.p90Hours)) },
     ]);
@@ -72,8 +74,13 @@ const hasData = (rows: Row[]) => rows.some((r) => Object.entries(r).some(([k, v]
 
 function ReportCard({ id, title, path }: { id: string; title: string; path: string | null }) {
   const { t } = useTranslation();
+  const locale = useLocale();
+  const { config } = useSession();
   const { rows, error } = useReport(path);
-  const option = useMemo(() => (rows ? charts[id](rows, t) : null), [rows, id, t]);
+  const option = useMemo(() => {
+    const process: ProcessLabel = (p) => localize(config?.processes?.[String(p)]?.label, locale, String(p));
+    return rows ? charts[id](rows, t, process) : null;
+  }, [rows, id, t, config, locale]);
   const state = error ? 'error' : !rows ? 'loading' : hasData(rows) ? 'ready' : 'empty';
   return (
     <Card title={title} data-testid={`dashboard-${id}`} data-state={state} data-rows={rows?.length ?? ''}>
