@@ -28,7 +28,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 console.log(`admin UI build: ${uiMs} ms; bare React page: ${baseline.files.length} files, ${kb(baseline.bytes)} raw, ${kb(baseline.gzipBytes)} gzipped`);
 console.log('| route | files | raw | gzipped | x bare React |');
 console.log('|---|---|---|---|---|');
-for (const page of ['InboxPage', 'RecordsPage', 'ConfigPage', 'DelegationsPage', 'TaskPage', 'RecordPage']) {
+for (const page of ['InboxPage', 'RecordsPage', 'ConfigPage', 'DelegationsPage', 'TaskPage', 'RecordPage', 'KanbanPage', 'DashboardPage']) {
   const js = routeJs('admin-ui/dist', `src/pages/${page}.tsx`);
   console.log(`| ${page} | ${js.files.length} | ${kb(js.bytes)} | ${kb(js.gzipBytes)} | ${(js.gzipBytes / baseline.gzipBytes).toFixed(1)} |`);
 }

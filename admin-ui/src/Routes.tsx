@@ -9,6 +9,8 @@ const RecordsPage = lazy(() => import('./pages/RecordsPage'));
 const RecordPage = lazy(() => import('./pages/RecordPage'));
 const ConfigPage = lazy(() => import('./pages/ConfigPage'));
 const DelegationsPage = lazy(() => import('./pages/DelegationsPage'));
+const KanbanPage = lazy(() => import('./pages/KanbanPage'));
+const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 
 function page(path: string) {
   let params = match('/tasks/:id', path);
@@ -23,6 +25,10 @@ function page(path: string) {
   if (match('/records', path)) return <RecordsPage path={path} />;
   if (match('/config', path)) return <ConfigPage />;
   if (match('/delegations', path)) return <DelegationsPage />;
+  params = match('/pipelines/:name', path);
+  if (params) return <KanbanPage key={params.name} name={params.name} />;
+  if (match('/pipelines', path)) return <KanbanPage />;
+  if (match('/dashboards', path)) return <DashboardPage path={path} />;
   return <InboxPage path={path} />;
 }
 

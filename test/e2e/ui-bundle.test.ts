@@ -29,4 +29,15 @@ describe('admin UI bundle', () => {
       expect(inbox.has(`src/pages/${page}.tsx`)).toBe(false);
     }
   });
+
+  it('loads ECharts with the dashboards only, and the kanban and dashboards as their own chunks', async () => {
+    await ensureAdminUiBuilt();
+    const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')) as Manifest;
+    // ECharts is bundled into the chunks that import it: find it by its code.
+    const withECharts = (key: string) => [...staticClosure(manifest, key)].some((k) => readFileSync(join(dist, manifest[k].file), 'utf8').includes('_echarts_instance_'));
+    for (const page of ['KanbanPage', 'DashboardPage']) expect(manifest['index.html'].dynamicImports ?? []).toContain(`src/pages/${page}.tsx`);
+    expect(withECharts('src/pages/DashboardPage.tsx')).toBe(true);
+    for (const page of ['InboxPage', 'KanbanPage', 'RecordPage', 'TaskPage']) expect(withECharts(`src/pages/${page}.tsx`)).toBe(false);
+    expect(withECharts('index.html')).toBe(false);
+  });
 });

@@ -19,6 +19,8 @@ export function AppLayout({ path, onSignOut, children }: { path: string; onSignO
   const items = [
     { key: 'inbox', to: '/', label: t('nav.inbox') },
     { key: 'records', to: '/records', label: t('nav.records') },
+    { key: 'pipelines', to: '/pipelines', label: t('staff.nav.pipelines') },
+    { key: 'dashboards', to: '/dashboards', label: t('staff.nav.dashboards') },
     { key: 'delegations', to: '/delegations', label: t('nav.delegations') },
     ...(isAdmin(user) ? [{ key: 'config', to: '/config', label: t('nav.config') }] : []),
   ];

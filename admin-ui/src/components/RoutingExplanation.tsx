@@ -3,8 +3,12 @@ import { useTranslation } from 'react-i18next';
 import type { RoutingRule } from '../types';
 import { short } from '../format';
 
+/** A user task's routing entry: its step, visit and the candidates ranked (no rule inputs). */
+type UserTaskRouting = { step: string; visit?: number; ranking: string[] };
+
 /** "Why you": each routing rule that chose the approvers, what it looked at and whom it chose. */
-export function RoutingExplanation({ rules }: { rules: RoutingRule[] }) {
+export function RoutingExplanation({ rules: entries }: { rules: (RoutingRule | UserTaskRouting)[] }) {
+  const rules = entries.map((r) => ('rule' in r ? r : { rule: r.step, inputs: {}, result: r.ranking ?? [] }));
   const { t } = useTranslation();
   if (rules.length === 0) return <Typography.Paragraph type="secondary" data-testid="routing">{t('task.noRouting')}</Typography.Paragraph>;
   return (

@@ -1,6 +1,8 @@
+import { staffEn } from './staff-en';
 /** The app's own English strings; the configuration's labels come from the bundle (`label.en`, `x-label.en`). */
 export const en = {
   app: { brand: 'flowcrm', loading: 'Loading…', signOut: 'Sign out', signedInAs: 'Signed in as {{name}}', language: 'Language' },
+  ...staffEn,
   nav: { inbox: 'Inbox', records: 'Records', delegations: 'Delegation', config: 'Configuration' },
   login: { title: 'Sign in to flowcrm', user: 'User', password: 'Password', submit: 'Sign in', expired: 'Your session has ended. Sign in again to continue.' },
   inbox: {

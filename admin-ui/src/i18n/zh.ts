@@ -1,8 +1,10 @@
+import { staffZh } from './staff-zh';
 import type { Messages } from './en';
 
 /** 应用自身的中文文案；配置中的标签来自配置包（`label.zh`、`x-label.zh`）。 */
 export const zh: Messages = {
   app: { brand: 'flowcrm', loading: '加载中…', signOut: '退出', signedInAs: '当前用户 {{name}}', language: '语言' },
+  ...staffZh,
   nav: { inbox: '待办', records: '记录', delegations: '委托', config: '配置' },
   login: { title: '登录 flowcrm', user: '用户名', password: '密码', submit: '登录', expired: '会话已过期，请重新登录后继续。' },
   inbox: {

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { asApiError, get, query, type ApiError } from '../api';
 import { isAdmin, useSession } from '../config-context';
 import { ErrorBox } from '../components/ErrorBox';
+import { BulkApproveBar, BulkCheckbox, bulkApprovable } from '../components/BulkApprove';
 import { localize, useLocale } from '../i18n';
 import { dateTime, isOverdue, recordTitle } from '../format';
 import { Link, navigate, searchParam } from '../router';
@@ -32,6 +33,8 @@ export default function InboxPage({ path }: { path: string }) {
   const [inbox, setInbox] = useState<InboxResponse | null>(null);
   const [records, setRecords] = useState<Record<string, CrmRecord | null>>({});
   const [error, setError] = useState<ApiError | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [reload, setReload] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -48,7 +51,7 @@ export default function InboxPage({ path }: { path: string }) {
       }
     })();
     return () => { live = false; };
-  }, [scope]);
+  }, [scope, reload]);
 
   const options = scopes.filter((s) => !s.admin || isAdmin(user)).map((s) => ({
     value: s.id,
@@ -67,6 +70,7 @@ export default function InboxPage({ path }: { path: string }) {
       </div>
       <div className="scopes"><Segmented value={scope} options={options} onChange={(key) => navigate(`/?scope=${key}`)} /></div>
       <ErrorBox error={error} testId="inbox-error" />
+      <BulkApproveBar ids={[...selected].filter((id) => inbox?.items.some((x) => x.id === id))} onDone={() => { setSelected(new Set()); setReload((n) => n + 1); }} />
       {!inbox && !error && <Skeleton active />}
       {inbox && inbox.items.length === 0 && <Empty data-testid="inbox-empty" description={t('inbox.empty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />}
       {inbox && inbox.items.length > 0 && (
@@ -77,6 +81,13 @@ export default function InboxPage({ path }: { path: string }) {
             const href = `/tasks/${encodeURIComponent(task.id)}`;
             return (
               <li key={task.id} data-task-id={task.id} data-testid="inbox-row" className={overdue ? 'task-row clickable overdue' : 'task-row clickable'} onClick={() => navigate(href)}>
+                {bulkApprovable(task, user) && (
+                  <BulkCheckbox task={task} checked={selected.has(task.id)} onChange={(on) => setSelected((current) => {
+                    const next = new Set(current);
+                    if (on) next.add(task.id); else next.delete(task.id);
+                    return next;
+                  })} />
+                )}
                 <div className="task-main">
                   <Link to={href} onClick={(e) => e.stopPropagation()} className="task-link">{task.title}</Link>
                   <div className="task-record">

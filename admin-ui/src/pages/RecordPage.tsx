@@ -8,6 +8,7 @@ import { localize, useLocale } from '../i18n';
 import { ErrorBox } from '../components/ErrorBox';
 import { ProcessPanel } from '../components/ProcessPanel';
 import { RecordTimeline } from '../components/RecordTimeline';
+import { StageBar } from '../components/StageBar';
 import { enumLabel, fieldLabel } from '../form/field-ui';
 import { dateTime, entityLabel, recordTitle } from '../format';
 import { Link, navigate } from '../router';
@@ -121,6 +122,7 @@ export default function RecordPage({ entity: name, id }: { entity: string; id?: 
         {typeof status === 'string' && <Tag color="blue" data-testid="record-status" data-status={status}>{enumLabel(properties.status, status, locale)}</Tag>}
       </div>
       {record && <Typography.Paragraph type="secondary" className="small">{t('records.version', { version: record.version, at: dateTime(record.updatedAt), by: record.updatedBy ?? record.createdBy })}</Typography.Paragraph>}
+      {record && <StageBar entityName={name} entity={entity} record={record} onMoved={() => void load()} />}
       <ErrorBox error={error} testId="record-page-error" />
       {notice && <Alert type="success" showIcon closable={{ onClose: () => setNotice('') }} title={notice} data-testid="notice" style={{ marginBottom: 16 }} />}
       {running.map((p) => <ProcessPanel key={p.id} process={p} onChanged={() => void afterRecall(p.id)} />)}

@@ -13,6 +13,7 @@ import { Link, navigate } from '../router';
 import type { TaskDetail } from '../types';
 import { DecisionForm } from './DecisionForm';
 import { TaskActions } from './TaskActions';
+import { UserTaskForm, type UserTask } from './UserTaskForm';
 
 export default function TaskPage({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -56,7 +57,9 @@ export default function TaskPage({ id }: { id: string }) {
           {mayDecide && (
             <Card title={t('task.yourDecision')} style={{ marginBottom: 16 }}>
               <TaskActions task={task} me={user.username} onChanged={() => void load()} />
-              <DecisionForm taskId={task.id} schema={task.formSchema as RJSFSchema} onDecided={() => navigate('/')} />
+              {(task as UserTask).userTask
+                ? <UserTaskForm task={task} onDone={() => navigate('/')} />
+                : <DecisionForm taskId={task.id} schema={task.formSchema as RJSFSchema} onDecided={() => navigate('/')} />}
             </Card>
           )}
           {!mayDecide && open && <TaskActions task={task} me={user.username} onChanged={() => void load()} />}

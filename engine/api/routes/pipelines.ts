@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pipelineBoard } from '../../db/pipeline-board.js';
 import { pipelineReport, pipelineReports, type PipelineReport, type ReportOptions } from '../../db/pipeline-reports.js';
+import { operationsReport, operationsReports, type OperationsReport, type OperationsReportOptions } from '../../db/operations-reports.js';
 import { recordSchema, errors } from './schemas.js';
 
 const num = { type: 'number' } as const;
@@ -26,6 +27,28 @@ const reportRows: Record<PipelineReport, Record<string, unknown>> = {
   'win-rate': { owner: nullableStr, won: int, lost: int, wonAmount: num, winRate: nullableNum },
   'lost-reasons': { reason: nullableStr, count: int, amount: num },
 };
+
+/** The row of each report over tasks, runs and receivables (decision 0082). */
+const operationsRows: Record<OperationsReport, Record<string, unknown>> = {
+  'sla-breaches': { process: str, step: str, total: int, breached: int, openBreached: int, breachRate: num },
+  'approval-cycle-time': { process: str, runs: int, averageHours: num, p90Hours: num, maxHours: num },
+  'receivables-ageing': { bucket: { type: 'string', enum: ['current', '1-30', '31-60', '61-90', '90+'] }, count: int, outstanding: num },
+};
+
+const field = (description: string) => ({ type: 'string', maxLength: 100, description }) as const;
+const operationsQuery = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    process: field('sla-breaches, approval-cycle-time: only this process'),
+    since: { type: 'string', maxLength: 40, description: 'Tasks created (runs started) at or after this ISO 8601 instant' },
+    until: { type: 'string', maxLength: 40, description: 'Tasks created (runs started) before this instant' },
+    entity: field('receivables-ageing: the entity (default receivable)'),
+    amountField: field('receivables-ageing: the amount field (default amount; a money field is read through its amount)'),
+    paidField: field('receivables-ageing: the paid field (default paidAmount)'),
+    dueField: field('receivables-ageing: the due date field (default dueDate)'),
+    asOf: { type: 'string', maxLength: 40, description: 'receivables-ageing: count ages to this day (default today)' },
+  },
+} as const;
 
 const reportQuery = {
   type: 'object', required: ['pipeline'], additionalProperties: false,
@@ -68,5 +91,17 @@ export default async function pipelineRoutes(app: FastifyInstance) {
         },
       },
     }, async (request) => pipelineReport(app.deps.orm.em.fork(), report, request.query));
+  }
+
+  for (const report of operationsReports) {
+    app.get<{ Querystring: OperationsReportOptions }>(`/api/reports/${report}`, {
+      schema: {
+        tags: ['reports'], querystring: operationsQuery,
+        response: {
+          200: { type: 'object', properties: { rows: { type: 'array', items: { type: 'object', properties: operationsRows[report] } }, generatedAt: { type: 'string', format: 'date-time' } } },
+          ...errors(404, 422),
+        },
+      },
+    }, async (request) => operationsReport(app.deps.orm.em.fork(), report, request.query));
   }
 }

@@ -3,7 +3,7 @@ import { TaskRepository, toTaskDto, type TaskDto, type InboxScope, type InboxFil
 import { DelegationRepository } from '../../db/delegations.js';
 import { UserRepository } from '../../db/users.js';
 import { LockMode } from '@mikro-orm/postgresql';
-import { TaskEntity } from '../../db/entities.js';
+import { TaskEntity, type Task } from '../../db/entities.js';
 import { RecordRepository } from '../../db/records.js';
 import { DomainError } from '../../domain/errors.js';
 import { checkTaskForm } from '../../domain/process/task-form.js';
@@ -48,6 +48,31 @@ const completeBody = {
   },
 } as const;
 
+type CompleteBody = { outcome?: string; data?: Record<string, unknown>; comment?: string };
+
+const bulkBody = {
+  type: 'object', required: ['ids'], additionalProperties: false,
+  properties: {
+    ids: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 200 } },
+    comment: { type: 'string', maxLength: 2000, description: 'The reason kept with every approval' },
+  },
+} as const;
+
+const bulkItem = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, ok: { type: 'boolean' }, status: { type: 'string' }, outcome: { type: ['string', 'null'] },
+    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+  },
+} as const;
+
+/** Bulk approval takes approvals only: a user task's answers are its own form. */
+function approvalsOnly(task: Task): void {
+  if (task.kind !== 'approval' || task.outcomes !== null) {
+    throw new DomainError('VALIDATION_FAILED', `task ${task.id} is not an approval: open it to answer its form`, [{ path: '/ids', message: 'approvals only' }]);
+  }
+}
+
 export default async function taskRoutes(app: FastifyInstance) {
   const tags = ['inbox'];
   const repo = () => new TaskRepository(app.deps.orm.em.fork());
@@ -88,34 +113,65 @@ export default async function taskRoutes(app: FastifyInstance) {
     const record = await records.get(task.entity, task.recordId).catch(() => null);
     return {
       ...inboxItem(task), outcome: task.outcome, decidedBy: task.decidedBy, comment: task.comment, completedAt: task.completedAt,
-      routing: task.routing, formSchema: row.form?.schema ?? formSchema(task.kind), formUi: row.form?.ui ?? null, outcomes: outcomesOf(row), record, history: record ? await records.history(task.entity, task.recordId) : [],
+      routing: task.routing,
+      // A user task answers its own form (none: only an outcome); approvals and reminders the decision form of their kind.
+      userTask: row.outcomes !== null, formSchema: row.form?.schema ?? (row.outcomes !== null ? { type: 'object', properties: {} } : formSchema(task.kind)),
+      formUi: row.form?.ui ?? null, outcomes: outcomesOf(row), record, history: record ? await records.history(task.entity, task.recordId) : [],
     };
   });
 
-  app.post<{ Params: { id: string }; Body: { outcome?: string; data?: Record<string, unknown>; comment?: string } }>('/api/tasks/:id/complete', {
-    schema: { tags, params: idParam, body: completeBody, response: errors(403, 404, 409, 422) },
-  }, async (request) => {
-    const task = await repo().get(request.params.id);
+  /** Decides one task as `actor` (the workflow checks who may decide and applies the chain's rules). */
+  async function complete(id: string, actor: string, body: CompleteBody, only?: (task: Task) => void) {
+    const task = await repo().get(id);
     if (task.status === 'completed' || task.status === 'cancelled') throw new DomainError('TASK_ALREADY_DECIDED', `task ${task.id} is ${task.status}`);
-    if (task.status === 'claimed' && task.assignee !== request.user.username) throw new DomainError('CONFLICT', `task ${task.id} is claimed by ${task.assignee}`);
+    if (task.status === 'claimed' && task.assignee !== actor) throw new DomainError('CONFLICT', `task ${task.id} is claimed by ${task.assignee}`);
+    only?.(task);
     const userTask = task.outcomes !== null;
     const allowed = outcomesOf(task);
-    const outcome = request.body.outcome ?? (userTask ? (allowed.length === 1 ? allowed[0] : undefined) : request.body.data?.outcome as string | undefined);
+    const outcome = body.outcome ?? (userTask ? (allowed.length === 1 ? allowed[0] : undefined) : body.data?.outcome as string | undefined);
     if (!outcome || !allowed.includes(outcome)) {
       throw new DomainError('VALIDATION_FAILED', `this task takes one of: ${allowed.join(', ')}`, [{ path: '/outcome', message: `must be one of ${allowed.join(', ')}` }]);
     }
-    const data = request.body.data ?? {};
+    const data = body.data ?? {};
     if (userTask && task.form) {
       const problems = checkTaskForm(task.form.schema, data);
       if (problems.length) throw new DomainError('VALIDATION_FAILED', 'the form data is invalid', problems);
     }
-    const comment = request.body.comment ?? (userTask ? undefined : request.body.data?.comment as string | undefined);
-    const delegations = await new DelegationRepository(app.deps.orm.em.fork()).activeTo(request.user.username);
+    const comment = body.comment ?? (userTask ? undefined : body.data?.comment as string | undefined);
+    const delegations = await new DelegationRepository(app.deps.orm.em.fork()).activeTo(actor);
     const result = await app.deps.flow.decide(task.workflowId, {
-      taskId: task.id, actor: request.user.username, outcome, comment, ...(userTask ? { data } : {}),
+      taskId: task.id, actor, outcome, comment, ...(userTask ? { data } : {}),
       delegations: delegations.map(({ from, to, startsAt, endsAt }) => ({ from, to, startsAt, endsAt })),
     });
     return { id: task.id, status: result.status, outcome: result.outcome };
+  }
+
+  app.post<{ Params: { id: string }; Body: CompleteBody }>('/api/tasks/:id/complete', {
+    schema: { tags, params: idParam, body: completeBody, response: errors(403, 404, 409, 422) },
+  }, async (request) => complete(request.params.id, request.user.username, request.body));
+
+  /**
+   * Approves several approvals at once (decision 0083): each is decided on its own, as if completed one by one, so a
+   * chain's rules (self-approval, separation of duties, who may decide) still hold per task; the answer lists every
+   * task's result. User tasks and tasks of another kind have their own form and are refused here.
+   */
+  app.post<{ Body: { ids: string[]; comment?: string } }>('/api/tasks/bulk-approve', {
+    schema: {
+      tags, body: bulkBody,
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: bulkItem } } }, ...errors(422) },
+    },
+  }, async (request) => {
+    const ids = [...new Set(request.body.ids)];
+    const items = [];
+    for (const id of ids) {
+      try {
+        items.push({ ...await complete(id, request.user.username, { outcome: 'approve', comment: request.body.comment }, approvalsOnly), ok: true });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        items.push({ id, ok: false, error: { code: error.code, message: error.message } });
+      }
+    }
+    return { items };
   });
 
   app.post<{ Params: { id: string }; Body: { to: string; comment?: string } }>('/api/tasks/:id/delegate', {
