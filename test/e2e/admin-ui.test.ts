@@ -37,7 +37,7 @@ async function decide(page: Page, taskId: string, outcome: string, comment: stri
 }
 
 // Multi-user browser flows: 10-20 s alone, longer when the whole suite shares two cores.
-describe('admin UI in Chromium', { timeout: 60_000 }, () => {
+describe('admin UI in Chromium', { timeout: 180_000 }, () => {
   it('runs a quote from the RJSF create form through two approvals', async () => {
     const sales1 = await signIn('sales1');
     await sales1.getByTestId('nav-records').click();
