@@ -46,4 +46,16 @@ export interface CustomerData {
    * Blacklist reason
    */
   blacklistReason?: string;
+  /**
+   * Credit line (CNY)
+   */
+  creditLine?: number;
+  /**
+   * Credit rating (XAY)
+   */
+  creditRating?: string;
+  /**
+   * Credit application
+   */
+  creditApplicationNo?: string;
 }
