@@ -67,6 +67,32 @@ async function feedOf(user: string, recordId: string) {
   return items.filter((n) => n.link?.recordId === recordId).map((n) => n.title);
 }
 
+/** The longest path's tasks and actions at their simulated minutes: the real run and the simulation must both give these. */
+const longestPathTasks = (t0: number, review: number) => [
+  [m(t0), 'initial-review', 'task-opened'],
+  [m(t0 + hour), 'initial-review', 'task-completed'],
+  [m(t0 + hour), 'feature-scorecard', 'task-opened'],
+  [m(t0 + day), 'feature-scorecard', 'task-completed'],
+  [m(t0 + 2 * day), 'agreement', 'task-opened'],
+  [m(t0 + 3 * day), 'agreement', 'task-completed'],
+  [m(review), 'until-review', 'timer-fired'],
+];
+const longestPathActions = (t0: number, review: number) => [
+  [m(t0 + hour), 'green-channel-ship'], [m(t0 + hour), 'ratios'], [m(t0 + hour), 'short-term-standards'],
+  [m(t0 + day), 'feature-grade'], [m(t0 + day), 'operating-assets'], [m(t0 + day), 'line'], [m(t0 + day), 'rating'],
+  [m(t0 + 3 * day), 'granted'], [m(t0 + 3 * day), 'update-customer'], [m(t0 + 3 * day), 'file-agreement'],
+  [m(review), 'periodic-review'], [m(review), 'reevaluate'], [m(review), 'start-reevaluation'],
+];
+const taskEvents = (timeline: TimelineEntry[]) =>
+  timeline.filter((e) => ['task-opened', 'task-completed', 'timer-fired'].includes(e.event)).map((e) => [at(e), e.step, e.event]);
+const actionEvents = (timeline: TimelineEntry[]) => timeline.filter((e) => e.event === 'done').map((e) => [at(e), e.step]);
+/** Six calendar months after `ms` (P6M on the wall clock). */
+const sixMonthsAfter = (ms: number) => {
+  const d = new Date(ms);
+  d.setUTCMonth(d.getUTCMonth() + 6);
+  return d.getTime();
+};
+
 const statements = statementsForLine(750_000 / 0.8); // operating-asset line 937,500; grade 2 makes it 750,000
 
 describe('credit evaluation (C-01..C-29) on simulated time', () => {
@@ -107,8 +133,7 @@ describe('credit evaluation (C-01..C-29) on simulated time', () => {
     expect(await feedOf('creditmgr', recordId)).toContain('File the credit-sales agreement and open the customer account; the receivable enters tracking (C-29)');
 
     const granted = t0 + 3 * day;
-    const review6 = new Date(granted);
-    review6.setUTCMonth(review6.getUTCMonth() + 6);
+    const review6 = new Date(sixMonthsAfter(granted));
     await sleepUntil(review6.getTime() - day);
     expect((await admin.get(processUrl(processId))).body.status).toBe('running');
     await sleepUntil(review6.getTime() + minute);
@@ -120,16 +145,7 @@ describe('credit evaluation (C-01..C-29) on simulated time', () => {
     const nextReview = await openTaskOf(branchmgr, next[0].id, 'initial-review', 10_000);
     expect(nextReview.assignee).toBe('branchmgr');
 
-    const events = ['task-opened', 'task-completed', 'timer-fired'];
-    expect(ended.timeline.filter((e: TimelineEntry) => events.includes(e.event)).map((e: TimelineEntry) => [at(e), e.step, e.event])).toEqual([
-      [m(t0), 'initial-review', 'task-opened'],
-      [m(t0 + hour), 'initial-review', 'task-completed'],
-      [m(t0 + hour), 'feature-scorecard', 'task-opened'],
-      [m(t0 + day), 'feature-scorecard', 'task-completed'],
-      [m(t0 + 2 * day), 'agreement', 'task-opened'],
-      [m(t0 + 3 * day), 'agreement', 'task-completed'],
-      [m(review6.getTime()), 'until-review', 'timer-fired'],
-    ]);
+    expect(taskEvents(ended.timeline)).toEqual(longestPathTasks(t0, review6.getTime()));
     // Field changes: the audit history says what changed, by whom and in which step; the timeline says when (simulated).
     const history = (await admin.get(`/api/records/credit-application/${recordId}/history`)).body.items as HistoryEntry[];
     const changes = history.filter((h) => h.action === 'update').map((h) => [h.context?.step ?? null, h.actor, Object.keys(h.changes).sort()]);
@@ -148,13 +164,7 @@ describe('credit evaluation (C-01..C-29) on simulated time', () => {
       ['granted', 'system', ['grantedAt', 'status']],
       ['periodic-review', 'system', ['reevaluationReason', 'status']],
     ]);
-    const actions = ended.timeline.filter((e: TimelineEntry) => e.event === 'done').map((e: TimelineEntry) => [at(e), e.step]);
-    expect(actions).toEqual([
-      [m(t0 + hour), 'green-channel-ship'], [m(t0 + hour), 'ratios'], [m(t0 + hour), 'short-term-standards'],
-      [m(t0 + day), 'feature-grade'], [m(t0 + day), 'operating-assets'], [m(t0 + day), 'line'], [m(t0 + day), 'rating'],
-      [m(t0 + 3 * day), 'granted'], [m(t0 + 3 * day), 'update-customer'], [m(t0 + 3 * day), 'file-agreement'],
-      [m(review6.getTime()), 'periodic-review'], [m(review6.getTime()), 'reevaluate'], [m(review6.getTime()), 'start-reevaluation'],
-    ]);
+    expect(actionEvents(ended.timeline)).toEqual(longestPathActions(t0, review6.getTime()));
     expect(ended.tasks.map((t: { step: string; status: string }) => [t.step, t.status])).toEqual([
       ['initial-review', 'completed'], ['feature-scorecard', 'completed'], ['marketing-management', 'completed'], ['agreement', 'completed'],
     ]);
@@ -250,5 +260,44 @@ describe('credit evaluation: a threshold changed in configuration', () => {
     expect(oldRun.configVersion).toBe(version);
     expect(newRun.configVersion).toBeGreaterThan(version);
     for (const { processId } of [before, after]) await admin.post(`${processUrl(processId)}/cancel`, { reason: 'test over' });
+  }, 120_000);
+});
+
+describe('credit evaluation: simulation', () => {
+  it('gives the same timeline through POST /api/config/simulate, weeks in seconds, writing nothing', async () => {
+    const [admin, sales1] = await Promise.all(['admin', 'sales1'].map(as));
+    const customer = await createRecord(sales1, 'customer', { name: 'Simulated dealer' });
+    const t0 = Date.now() + minute;
+    const review = sixMonthsAfter(t0 + 3 * day);
+    const res = await admin.post('/api/config/simulate', {
+      process: 'credit-evaluation', requester: 'sales1', start: new Date(t0).toISOString(), until: 'P7M',
+      record: applicationData(customer, { ...statements, creditTermDays: 60, requestedAmount: 800_000 }),
+      script: {
+        tasks: [
+          { step: 'initial-review', outcome: 'green_channel', after: 'PT1H', data: { note: 'government procurement, urgent' } },
+          { step: 'feature-scorecard', after: 'P1D', data: { answers: answersAll(3) } },
+          { step: 'approve', after: 'P2D' },
+          { step: 'agreement', after: 'P3D', data: { amount: 900_000, termDays: 60, security: 'mortgage', securityValue: 400_000 } },
+        ],
+      },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 800)).toBe(200);
+    expect(res.body, JSON.stringify(res.body.error) + JSON.stringify(res.body.timeline.slice(-4))).toMatchObject({ status: "completed", outcome: "granted" });
+    expect(taskEvents(res.body.timeline)).toEqual(longestPathTasks(t0, review));
+    expect(actionEvents(res.body.timeline)).toEqual(longestPathActions(t0, review));
+    const notes = (res.body.notifications as { at: string; to: string; title: string }[]).map((n) => [at(n), n.to, n.title]);
+    expect(notes).toEqual(expect.arrayContaining([
+      [m(t0 + hour), 'sales1', 'Green channel: the goods may ship first; the credit evaluation follows (C-10)'],
+      [m(t0 + 3 * day), 'creditmgr', 'File the credit-sales agreement and open the customer account; the receivable enters tracking (C-29)'],
+    ]));
+    const changes = res.body.recordChanges as { at: string; entity: string; action: string; set?: Record<string, unknown> }[];
+    expect(changes.find((c) => c.entity === 'customer')).toMatchObject({ set: { creditLine: 750_000, creditRating: '3A2' } });
+    expect(at(changes.find((c) => c.entity === 'customer')!)).toBe(m(t0 + 3 * day));
+    const application = changes.filter((c) => c.entity === 'credit-application' && c.action === 'update').map((c) => [at(c), Object.keys(c.set ?? {}).sort()]);
+    expect(application).toEqual(expect.arrayContaining([
+      [m(t0 + day), ['creditBand', 'creditRating', 'report']],
+      [m(review), ['reevaluationReason', 'status']],
+    ]));
+    expect((await admin.get(`/api/records/customer/${customer}`)).body.data.creditRating).toBeUndefined();
   }, 120_000);
 });
