@@ -127,8 +127,8 @@ describe('credit evaluation (C-01..C-29) on simulated time', () => {
     const agreement = await openTaskOf(sales1, recordId, 'agreement', 10_000);
     await sleepUntil(t0 + 3 * day);
     await complete(sales1, agreement, { data: { amount: 900_000, termDays: 60, security: 'mortgage', securityValue: 400_000 } });
-    await eventually(async () => (await recordOf('customer', customer)).creditRating === '3A2', 10_000);
-    expect(await recordOf('customer', customer)).toMatchObject({ creditLine: 750_000, creditRating: '3A2', creditApplicationNo: evaluated.number });
+    await eventually(async () => (await recordOf('customer', customer)).rating === '3A2', 10_000);
+    expect(await recordOf('customer', customer)).toMatchObject({ creditLine: 750_000, rating: '3A2' });
     expect(await recordOf('credit-application', recordId)).toMatchObject({ status: 'granted', agreedAmount: 750_000, agreedTermDays: 60, securityType: 'mortgage', securityValue: 400_000 });
     expect(await feedOf('creditmgr', recordId)).toContain('File the credit-sales agreement and open the customer account; the receivable enters tracking (C-29)');
 
@@ -230,7 +230,7 @@ describe('credit rating from the published configuration', () => {
     const [creditmgr, sales1] = await Promise.all(['creditmgr', 'sales1'].map(as));
     await complete(creditmgr, await openTaskOf(creditmgr, recordId, undefined, 10_000), { outcome: 'approve' });
     await complete(sales1, await openTaskOf(sales1, recordId, 'agreement', 10_000), { data: { amount: 600_000, termDays: 180, security: 'none' } });
-    await eventually(async () => (await recordOf('customer', customer)).creditRating === expected.rating, 10_000);
+    await eventually(async () => (await recordOf('customer', customer)).rating === expected.rating, 10_000);
     expect((await recordOf('customer', customer)).creditLine).toBe(600_000);
   }, 120_000);
 
@@ -291,13 +291,13 @@ describe('credit evaluation: simulation', () => {
       [m(t0 + 3 * day), 'creditmgr', 'File the credit-sales agreement and open the customer account; the receivable enters tracking (C-29)'],
     ]));
     const changes = res.body.recordChanges as { at: string; entity: string; action: string; set?: Record<string, unknown> }[];
-    expect(changes.find((c) => c.entity === 'customer')).toMatchObject({ set: { creditLine: 750_000, creditRating: '3A2' } });
+    expect(changes.find((c) => c.entity === 'customer')).toMatchObject({ set: { creditLine: 750_000, rating: '3A2' } });
     expect(at(changes.find((c) => c.entity === 'customer')!)).toBe(m(t0 + 3 * day));
     const application = changes.filter((c) => c.entity === 'credit-application' && c.action === 'update').map((c) => [at(c), Object.keys(c.set ?? {}).sort()]);
     expect(application).toEqual(expect.arrayContaining([
       [m(t0 + day), ['creditBand', 'creditRating', 'report']],
       [m(review), ['reevaluationReason', 'status']],
     ]));
-    expect((await admin.get(`/api/records/customer/${customer}`)).body.data.creditRating).toBeUndefined();
+    expect((await admin.get(`/api/records/customer/${customer}`)).body.data.rating).toBeUndefined();
   }, 120_000);
 });

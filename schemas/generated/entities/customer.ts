@@ -39,6 +39,14 @@ export interface CustomerData {
    */
   tier?: string;
   /**
+   * C-23, C-28: the credit-sales amount granted; absent while none is granted
+   */
+  creditLine?: number;
+  /**
+   * C-25: XAY, the line's band and the feature grade, e.g. 3A2
+   */
+  rating?: string;
+  /**
    * Account manager
    */
   owner?: string;
@@ -46,16 +54,4 @@ export interface CustomerData {
    * Blacklist reason
    */
   blacklistReason?: string;
-  /**
-   * Credit line (CNY)
-   */
-  creditLine?: number;
-  /**
-   * Credit rating (XAY)
-   */
-  creditRating?: string;
-  /**
-   * Credit application
-   */
-  creditApplicationNo?: string;
 }
