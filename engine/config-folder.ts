@@ -14,6 +14,8 @@ const kindFolders: Record<string, string> = {
   pipelines: 'pipelines',
   picklists: 'picklists',
   calendars: 'calendars',
+  'decision-tables': 'decisionTables',
+  scorecards: 'scorecards',
 };
 
 /** Kinds that every bundle has, even when their folder is missing. */
@@ -28,7 +30,7 @@ export interface BundleFolder {
 
 /**
  * Reads a configuration folder (bundle.json, roles.json, entities/*.json, approval-chains/*.json, processes/*.json,
- * pipelines/*.json, picklists/*.json) into one bundle object; each item is named after its file without `.json`.
+ * pipelines/*.json, picklists/*.json, calendars/*.json, decision-tables/*.json, scorecards/*.json) into one bundle object; each item is named after its file without `.json`.
  */
 export async function readBundleFolder(dir: string): Promise<BundleFolder> {
   const files = new Map<string, string>();

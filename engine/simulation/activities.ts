@@ -46,6 +46,15 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
     if (!record || record.entity !== entity) throw new DomainError('NOT_FOUND', `${entity} ${recordId} does not exist in this simulation`);
     return record;
   };
+  /** A real record the run reaches (a sub-process's, an updateRecord target) is copied in on first use; writes stay here. */
+  const loaded = async (entity: string, recordId: string) => {
+    if (!store.records.has(recordId)) {
+      const real = await readRecord(entity, recordId);
+      if (!real) throw new DomainError('NOT_FOUND', `${entity} ${recordId} does not exist`);
+      store.records.set(recordId, { entity, data: real });
+    }
+    return recordOf(entity, recordId);
+  };
   const validated = (entity: string, data: Record<string, unknown>) => {
     const problems = store.validators(entity)(data);
     if (problems.length) throw new DomainError('VALIDATION_FAILED', `the ${entity} written by the process is invalid`, problems);
@@ -92,7 +101,7 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
     async updateRecord({ entity, recordId, set, actor, idempotencyKey }) {
       await nonRetryable(async () => {
         if (store.applied.has(idempotencyKey)) return;
-        const record = recordOf(entity, recordId);
+        const record = await loaded(entity, recordId);
         record.data = validated(entity, applyMergePatch(record.data, set as never) as Record<string, unknown>);
         store.applied.add(idempotencyKey);
         store.recordChanges.push({ at: await clock(), recordId, entity, set, action: 'update', actor });
@@ -147,12 +156,7 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
         const entity = runEntity(processDefinition(store.bundle, request.process), request);
         const existing = store.runs.get(businessKey(request.process, entity, request.recordId));
         if (existing?.status === 'running') return { status: 'running' as const, processId: existing.processId };
-        if (!store.records.has(request.recordId)) {
-          const real = await readRecord(entity, request.recordId);
-          if (!real) throw new DomainError('NOT_FOUND', `${entity} ${request.recordId} does not exist`);
-          store.records.set(request.recordId, { entity, data: real });
-        }
-        const input = buildRunInput(store.bundle, 0, request, recordOf(entity, request.recordId).data, { historyLimit });
+        const input = buildRunInput(store.bundle, 0, request, (await loaded(entity, request.recordId)).data, { historyLimit });
         store.runs.set(input.processId, {
           processId: input.processId, process: input.process, entity: input.entity, recordId: input.recordId, status: 'running', outcome: null, timeline: [],
         });

@@ -127,7 +127,7 @@ export type ActionStep = {
    */
   boundary?: Boundary[];
   type: 'action';
-  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score';
+  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score' | 'updateRecord';
   set?: ValueAssignments;
   to?: ChainApproverSpec2;
   message?: LocalizedText;
@@ -137,7 +137,10 @@ export type ActionStep = {
   payload?: ValueAssignments;
   process?: Name;
   record?: CelExpression5;
-  scorecard?: Scorecard;
+  /**
+   * A scorecard of the bundle's scorecards by name, or one written inline.
+   */
+  scorecard?: Name | Scorecard;
   into?: ScoreTargets;
 };
 /**
@@ -158,6 +161,14 @@ export type ChainApproverSpec2 =
  * A CEL expression over record, previous, requester, actor, now and vars.
  */
 export type CelExpression5 = string;
+/**
+ * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
+ */
+export type Name2 = string;
+/**
+ * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
+ */
+export type Name3 = string;
 /**
  * A CEL expression over record, previous, requester, actor, now and vars.
  */
@@ -213,11 +224,11 @@ export type CelExpression11 = string;
 /**
  * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
  */
-export type Name2 = string;
+export type Name4 = string;
 /**
  * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
  */
-export type Name3 = string;
+export type Name5 = string;
 /**
  * A top-level property of the entity schema.
  */
@@ -229,7 +240,7 @@ export type ApproverSpec = UserApprover | RoleApprover | ManagerApprover;
 /**
  * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
  */
-export type Name4 = string;
+export type Name6 = string;
 
 /**
  * The whole configuration as one object: every kind is a map keyed by name.
@@ -266,6 +277,12 @@ export interface Bundle {
    */
   decisionTables?: {
     [k: string]: DecisionTable;
+  };
+  /**
+   * Named scorecards that score steps use by name.
+   */
+  scorecards?: {
+    [k: string]: Scorecard;
   };
   roles?: {
     [k: string]: Role;
@@ -644,9 +661,21 @@ export interface ObjectValue {
   [k: string]: unknown;
 }
 /**
- * Items whose points are added up (each times its weight); the grade is the first band whose minimum the total reaches.
+ * A scorecard (bundle kind `scorecards`, or inline in a score step): items whose points are added up, each times its weight; the grade is the band with the highest minimum the total reaches. Groups (categories, items of a category) only label and subtotal the items.
  */
 export interface Scorecard {
+  /**
+   * The scorecard format this item is written in; the bundle's schemaVersion (1) when left out.
+   */
+  schemaVersion?: 1;
+  label?: LocalizedText;
+  description?: LocalizedText;
+  /**
+   * Labels and subtotals: a group may sit in a parent group (a category holding items holding aspects).
+   *
+   * @maxItems 200
+   */
+  groups?: ScorecardGroup[];
   /**
    * @minItems 1
    * @maxItems 500
@@ -654,9 +683,15 @@ export interface Scorecard {
   items: ScorecardItem[];
   grades?: ScoreGrade[];
 }
+export interface ScorecardGroup {
+  id: Name;
+  label?: LocalizedText;
+  parent?: Name2;
+}
 export interface ScorecardItem {
   id: Name;
   label?: LocalizedText;
+  group?: Name3;
   when?: CelExpression;
   /**
    * A number, or a CEL expression yielding one.
@@ -667,6 +702,7 @@ export interface ScorecardItem {
 export interface ScoreGrade {
   min: number;
   grade: string;
+  label?: LocalizedText;
 }
 /**
  * Record fields that take the score's total, grade and explanation.
@@ -913,7 +949,7 @@ export interface PipelineStage {
    */
   requires?: FieldName[];
   when?: CelExpression11;
-  approval?: Name2;
+  approval?: Name4;
   /**
    * The stages a record may move to from here (default: by transitions and list order).
    */
@@ -926,7 +962,7 @@ export interface PipelineStage {
 }
 export interface StageOnEnter {
   set?: FieldAssignments1;
-  startProcess?: Name3;
+  startProcess?: Name5;
 }
 /**
  * Literal values written into fields of the record.
@@ -955,7 +991,7 @@ export interface PipelineStale {
   after: string;
   remind?: FieldName5;
   escalate?: PipelineEscalation;
-  calendar?: Name4;
+  calendar?: Name6;
 }
 export interface PipelineEscalation {
   /**

@@ -85,6 +85,14 @@ export type ChainApproverSpec1 =
  */
 export type CelExpression4 = string;
 /**
+ * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
+ */
+export type Name1 = string;
+/**
+ * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
+ */
+export type Name2 = string;
+/**
  * A CEL expression over record, previous, requester, actor, now and vars.
  */
 export type CelExpression5 = string;
@@ -298,7 +306,7 @@ export interface ActionStep1 {
    */
   boundary?: Boundary[];
   type: 'action';
-  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score';
+  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score' | 'updateRecord';
   set?: ValueAssignments;
   to?: ChainApproverSpec1;
   message?: LocalizedText;
@@ -308,7 +316,10 @@ export interface ActionStep1 {
   payload?: ValueAssignments;
   process?: Name;
   record?: CelExpression4;
-  scorecard?: Scorecard;
+  /**
+   * A scorecard of the bundle's scorecards by name, or one written inline.
+   */
+  scorecard?: Name | Scorecard;
   into?: ScoreTargets;
 }
 /**
@@ -324,9 +335,21 @@ export interface ObjectValue {
   [k: string]: unknown;
 }
 /**
- * Items whose points are added up (each times its weight); the grade is the first band whose minimum the total reaches.
+ * A scorecard (bundle kind `scorecards`, or inline in a score step): items whose points are added up, each times its weight; the grade is the band with the highest minimum the total reaches. Groups (categories, items of a category) only label and subtotal the items.
  */
 export interface Scorecard {
+  /**
+   * The scorecard format this item is written in; the bundle's schemaVersion (1) when left out.
+   */
+  schemaVersion?: 1;
+  label?: LocalizedText;
+  description?: LocalizedText;
+  /**
+   * Labels and subtotals: a group may sit in a parent group (a category holding items holding aspects).
+   *
+   * @maxItems 200
+   */
+  groups?: ScorecardGroup[];
   /**
    * @minItems 1
    * @maxItems 500
@@ -334,9 +357,15 @@ export interface Scorecard {
   items: ScorecardItem[];
   grades?: ScoreGrade[];
 }
+export interface ScorecardGroup {
+  id: Name;
+  label?: LocalizedText;
+  parent?: Name1;
+}
 export interface ScorecardItem {
   id: Name;
   label?: LocalizedText;
+  group?: Name2;
   when?: CelExpression3;
   /**
    * A number, or a CEL expression yielding one.
@@ -347,6 +376,7 @@ export interface ScorecardItem {
 export interface ScoreGrade {
   min: number;
   grade: string;
+  label?: LocalizedText;
 }
 /**
  * Record fields that take the score's total, grade and explanation.

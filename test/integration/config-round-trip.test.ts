@@ -50,14 +50,15 @@ describe('the bundle GET /api/config returns', () => {
   it('round-trips a process of every step type with its entities, tables and pipelines', async () => {
     const every = JSON.parse(readFileSync(new URL('../fixtures/valid-config/every-step-type.json', import.meta.url), 'utf8'));
     const bundle = (await admin.get('/api/config')).body;
-    for (const key of ['entities', 'approvalChains', 'processes', 'pipelines', 'decisionTables', 'calendars', 'roles']) {
+    for (const key of ['entities', 'approvalChains', 'processes', 'pipelines', 'decisionTables', 'scorecards', 'calendars', 'roles']) {
       bundle[key] = { ...bundle[key], ...every[key] };
     }
     const published = await admin.post('/api/config/publish', bundle);
     expect(published.status, JSON.stringify(published.body)).toBe(201);
     const after = (await admin.get('/api/config')).body;
     expect(after.processes['claim-handling']).toEqual(every.processes['claim-handling']);
-    expect(after.decisionTables).toEqual(every.decisionTables);
+    expect(after.decisionTables).toMatchObject(every.decisionTables);
+    expect(after.scorecards).toEqual(bundle.scorecards);
     expect((await admin.post('/api/config/validate', after)).body).toEqual({ valid: true, errors: [] });
   });
 

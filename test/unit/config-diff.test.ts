@@ -65,11 +65,18 @@ describe('diffBundles', () => {
   it('lists decision tables as items of their own', async () => {
     const { bundle: a } = await readBundleFolder(starterPackDir);
     const b = clone(a) as any;
-    b.decisionTables = { risk: { hitPolicy: 'first', rules: [{ when: 'true', output: 'low' }] } };
+    b.decisionTables = { ...b.decisionTables, risk: { hitPolicy: 'first', rules: [{ when: 'true', output: 'low' }] } };
     const c = clone(b);
     c.decisionTables.risk.rules[0].output = 'high';
     expect(diffBundles(a, b)).toEqual([{ kind: 'decisionTable', name: 'risk', change: 'added', paths: [''] }]);
     expect(diffBundles(b, c)).toEqual([{ kind: 'decisionTable', name: 'risk', change: 'modified', paths: ['/rules/0/output'] }]);
+  });
+
+  it('lists scorecards as items of their own', async () => {
+    const { bundle: a } = await readBundleFolder(starterPackDir);
+    const b = clone(a) as any;
+    b.scorecards['feature-analysis'].grades[1].min = 210;
+    expect(diffBundles(a, b)).toEqual([{ kind: 'scorecard', name: 'feature-analysis', change: 'modified', paths: ['/grades/1/min'] }]);
   });
 
   it('is symmetric in what it names: the reverse diff swaps added and removed', async () => {

@@ -49,3 +49,22 @@ describe('scorecards', () => {
     expect(scoreCard(tenths, () => ({ counted: true, points: 1 })).total).toBe(0.3);
   });
 });
+
+describe('scorecard groups', () => {
+  it('subtotal the weighted points of their items and of their sub-groups, an unknown group counting nowhere', () => {
+    const grouped: Scorecard = {
+      groups: [{ id: 'A' }, { id: 'A1', parent: 'A' }, { id: 'A2', parent: 'A' }, { id: 'B' }],
+      items: [
+        { id: 'a1-1', group: 'A1', points: 3 }, { id: 'a1-2', group: 'A1', points: 2, weight: 2 },
+        { id: 'a2-1', group: 'A2', points: 4 }, { id: 'b-1', group: 'B', points: 1 }, { id: 'loose', points: 5 },
+      ],
+    };
+    const result = scoreCard(grouped, (item) => ({ counted: true, points: Number(item.points) }));
+    expect(result.groups).toEqual({ A: 11, A1: 7, A2: 4, B: 1 });
+    expect(result.total).toBe(17);
+  });
+
+  it('are left out of the result of a scorecard without groups', () => {
+    expect(scoreCard(card, () => ({ counted: true, points: 1 })).groups).toBeUndefined();
+  });
+});

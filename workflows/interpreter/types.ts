@@ -1,6 +1,6 @@
 import type { ApprovalChain } from '../../engine/domain/config/types.js';
 import type { Calendar } from '../../engine/domain/calendar/index.js';
-import type { DecisionTable, ProcessDefinitionV2, ProcessStepV2 } from '../../engine/domain/config/process-types.js';
+import type { DecisionTable, ProcessDefinitionV2, ProcessStepV2, Scorecard } from '../../engine/domain/config/process-types.js';
 import type { TimelineEntry } from '../messages.js';
 
 export interface ProcessInput {
@@ -11,6 +11,8 @@ export interface ProcessInput {
   chains: Record<string, ApprovalChain>;
   calendars?: Record<string, Calendar>;
   decisionTables?: Record<string, DecisionTable>;
+  /** The named scorecards its score steps use (absent in runs from before scorecards were a kind). */
+  scorecards?: Record<string, Scorecard>;
   configVersion: number;
   entity: string;
   recordId: string;

@@ -55,6 +55,10 @@ export const ConfigErrorCode = {
   UNKNOWN_PROCESS: 'UNKNOWN_PROCESS',
   /** A decision step names a decision table missing from `decisionTables`. */
   UNKNOWN_DECISION_TABLE: 'UNKNOWN_DECISION_TABLE',
+  /** A score step names a scorecard missing from `scorecards`. */
+  UNKNOWN_SCORECARD: 'UNKNOWN_SCORECARD',
+  /** A scorecard item or group names a group the scorecard does not have, or groups are each other's parents. */
+  INVALID_SCORECARD: 'INVALID_SCORECARD',
   /** A stage trigger names a pipeline that is not defined, or one of another entity. */
   UNKNOWN_PIPELINE: 'UNKNOWN_PIPELINE',
   /** A schedule trigger's cron expression is not five valid fields or a macro such as @daily. */

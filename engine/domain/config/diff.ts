@@ -1,7 +1,7 @@
 import { joinPointer } from '../errors.js';
 
 /** A kind of named configuration item; `bundle` covers top-level settings such as `locales` and `schemaVersion`. */
-export type ConfigItemKind = 'entity' | 'approvalChain' | 'process' | 'decisionTable' | 'picklist' | 'role' | 'pipeline' | 'bundle';
+export type ConfigItemKind = 'entity' | 'approvalChain' | 'process' | 'decisionTable' | 'scorecard' | 'picklist' | 'role' | 'pipeline' | 'bundle';
 
 export interface ConfigChange {
   kind: ConfigItemKind;
@@ -19,6 +19,7 @@ export const itemKinds: ReadonlyArray<readonly [string, ConfigItemKind]> = [
   ['approvalChains', 'approvalChain'],
   ['processes', 'process'],
   ['decisionTables', 'decisionTable'],
+  ['scorecards', 'scorecard'],
   ['roles', 'role'],
 ];
 

@@ -6,6 +6,7 @@ import commonSchema from '../../../schemas/meta/common.schema.json' with { type:
 import entitySchema from '../../../schemas/meta/entity.schema.json' with { type: 'json' };
 import picklistSchema from '../../../schemas/meta/picklist.schema.json' with { type: 'json' };
 import processSchema from '../../../schemas/meta/process.schema.json' with { type: 'json' };
+import scorecardSchema from '../../../schemas/meta/scorecard.schema.json' with { type: 'json' };
 import { createAjv } from './ajv-support.js';
 
 /** The meta-schemas, by file name; schemas/generated is generated from the same files. */
@@ -15,6 +16,7 @@ export const metaSchemas = {
   'picklist.schema.json': picklistSchema,
   'calendar.schema.json': calendarSchema,
   'approval-chain.schema.json': approvalChainSchema,
+  'scorecard.schema.json': scorecardSchema,
   'process.schema.json': processSchema,
   'bundle.schema.json': bundleSchema,
 } as const;

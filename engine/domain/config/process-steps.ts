@@ -1,6 +1,7 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { joinPointer } from '../errors.js';
 import { allowExtensionKeywords, createAjv, ENTITY_SCHEMA_OPTIONS } from './ajv-support.js';
+import type { CelExpectation } from './cel-check.js';
 import { celTypeOfField, processEnvironment } from './cel-types.js';
 import { approverSpec, checkDuration } from './chain-checks.js';
 import { checkCalendarRef, checkChainRef, checkField, checkRole, report, type BundleContext, type EntityInfo } from './context.js';
@@ -8,6 +9,7 @@ import { entriesOf, fieldSchemas, isObj, itemsOf, type Obj } from './json-readin
 import type { ProcessCheck } from './process-checks.js';
 import type { StepType } from './process-types.js';
 import { checkSchemaSafety } from './schema-limits.js';
+import { checkNamedScorecard, checkScorecard } from './scorecard-checks.js';
 
 /** The checks of one step type; `block` holds the ids of the steps of the step's own block. */
 type StepCheck = (p: ProcessCheck, step: Obj, at: string, block: Set<string>) => void;
@@ -167,7 +169,8 @@ function values(p: ProcessCheck, assignments: unknown, path: string, fieldsOf: E
 }
 
 function checkAction(p: ProcessCheck, step: Obj, at: string): void {
-  values(p, step.set, joinPointer(at, 'set'), p.entity);
+  const other = step.action === 'updateRecord' && typeof step.entity === 'string' ? p.ctx.entities.get(step.entity) : undefined;
+  values(p, step.set, joinPointer(at, 'set'), step.action === 'updateRecord' ? other : p.entity);
   values(p, step.payload, joinPointer(at, 'payload'), undefined);
   if (isObj(step.to)) {
     const to = joinPointer(at, 'to');
@@ -180,33 +183,17 @@ function checkAction(p: ProcessCheck, step: Obj, at: string): void {
     if (!p.ctx.entities.has(step.entity)) report(p.ctx, 'UNKNOWN_ENTITY', entityPath, `entity "${step.entity}" is not defined`);
     values(p, step.data, joinPointer(at, 'data'), p.ctx.entities.get(step.entity));
   }
+  if (step.action === 'updateRecord') p.cel(step.record, joinPointer(at, 'record'), 'id');
   if (step.action === 'startProcess') {
     processRef(p, step, at);
     p.cel(step.record, joinPointer(at, 'record'), 'id');
   }
-  if (isObj(step.scorecard)) checkScorecard(p, step.scorecard, joinPointer(at, 'scorecard'));
+  const cel = (expression: unknown, path: string, expect?: CelExpectation) => void p.cel(expression, path, expect);
+  if (isObj(step.scorecard)) checkScorecard(p.ctx, step.scorecard, joinPointer(at, 'scorecard'), cel);
+  else if (typeof step.scorecard === 'string') checkNamedScorecard(p.ctx, step.scorecard, joinPointer(at, 'scorecard'), cel);
   for (const [key, field] of entriesOf(step.into)) {
     if (typeof field === 'string') checkField(p.ctx, p.entity, field, joinPointer(at, 'into', key));
   }
-}
-
-/** A scorecard's item conditions yield bool, computed points a number; item ids and grade minimums are distinct. */
-function checkScorecard(p: ProcessCheck, card: Obj, at: string): void {
-  const ids = new Set<string>();
-  itemsOf(card.items).forEach((item, i) => {
-    if (!isObj(item)) return;
-    const itemAt = joinPointer(at, 'items', i);
-    p.cel(item.when, joinPointer(itemAt, 'when'), 'bool');
-    if (typeof item.points === 'string') p.cel(item.points, joinPointer(itemAt, 'points'), 'number');
-    if (typeof item.id === 'string' && ids.has(item.id)) report(p.ctx, 'DUPLICATE_VALUE', joinPointer(itemAt, 'id'), `item "${item.id}" appears twice`);
-    if (typeof item.id === 'string') ids.add(item.id);
-  });
-  const minimums = new Set<number>();
-  itemsOf(card.grades).forEach((grade, i) => {
-    if (!isObj(grade) || typeof grade.min !== 'number') return;
-    if (minimums.has(grade.min)) report(p.ctx, 'DUPLICATE_VALUE', joinPointer(at, 'grades', i, 'min'), `two grades start at ${grade.min}`);
-    minimums.add(grade.min);
-  });
 }
 
 function checkDecision(p: ProcessCheck, step: Obj, at: string, block: Set<string>): void {

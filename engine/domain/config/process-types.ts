@@ -79,29 +79,31 @@ export type NotifyTarget = { field: string } | ChainApproverSpec;
 
 export interface ActionStep extends StepBase {
   type: 'action';
-  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score';
-  /** `set`: field -> value. */
+  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score' | 'updateRecord';
+  /** `set`: field -> value (of this record; of the `entity` record `record` names for `updateRecord`). */
   set?: Record<string, ValueSpec>;
   /** `notify` */
   to?: NotifyTarget;
   message?: LocalizedText;
-  /** `createRecord`: the new record's entity and data. */
+  /** `createRecord`: the new record's entity and data; `updateRecord`: the entity of the record written. */
   entity?: string;
   data?: Record<string, ValueSpec>;
   /** `webhook`: the event name delivered to the matching webhook subscriptions, with a payload. */
   event?: string;
   payload?: Record<string, ValueSpec>;
-  /** `startProcess`: a process started without waiting for it, on `record` (a CEL id; default this record). */
+  /** `startProcess`: a process started without waiting for it, on `record` (a CEL id; default this record). `updateRecord`: the record written. */
   process?: string;
   record?: CelExpression;
-  /** `score`: the scorecard; its result lands in `vars.<step>` and, with `into`, in record fields. */
-  scorecard?: Scorecard;
+  /** `score`: the scorecard (by name from the bundle's `scorecards`, or inline); its result lands in `vars.<step>` and, with `into`, in record fields. */
+  scorecard?: Scorecard | string;
   into?: { total?: string; grade?: string; explanation?: string };
 }
 
 export interface ScorecardItem {
   id: string;
   label?: LocalizedText;
+  /** The group the item is subtotalled in. */
+  group?: string;
   /** The item counts only when this holds. */
   when?: CelExpression;
   /** A number, or CEL yielding one. */
@@ -112,8 +114,20 @@ export interface ScorecardItem {
 
 /** Points of items added up (each times its weight); the grade is the first band (highest `min` first) the total reaches. */
 export interface Scorecard {
+  schemaVersion?: 1;
+  label?: LocalizedText;
+  description?: LocalizedText;
+  /** Labels and subtotals only: a category holding items, an item holding aspects. */
+  groups?: ScorecardGroup[];
   items: ScorecardItem[];
-  grades?: { min: number; grade: string }[];
+  grades?: { min: number; grade: string; label?: LocalizedText }[];
+}
+
+export interface ScorecardGroup {
+  id: string;
+  label?: LocalizedText;
+  /** The group this one belongs to. */
+  parent?: string;
 }
 
 export interface DecisionBranch {

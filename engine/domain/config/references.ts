@@ -11,6 +11,7 @@ import {
 import { entriesOf, isObj, itemsOf } from './json-reading.js';
 import { checkDecisionTables, checkProcess } from './process-checks.js';
 import { checkCalendars, checkChainFeatures } from './chain-checks.js';
+import { checkUnusedScorecards } from './scorecard-checks.js';
 
 /**
  * Cross-reference checks of approval chains and processes that a meta-schema cannot express. They read the bundle
@@ -21,6 +22,7 @@ export function checkChainsAndProcesses(ctx: BundleContext): void {
   for (const [name, chain] of entriesOf(ctx.bundle.approvalChains)) checkChain(ctx, name, chain);
   for (const [name, process] of entriesOf(ctx.bundle.processes)) checkProcess(ctx, name, process);
   checkDecisionTables(ctx);
+  checkUnusedScorecards(ctx);
   checkCalendars(ctx);
 }
 

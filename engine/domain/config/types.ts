@@ -18,6 +18,7 @@ import type {
   EndStep,
   ProcessDefinitionV2,
   ProcessStepV2,
+  Scorecard,
   Trigger,
 } from './process-types.js';
 
@@ -164,7 +165,7 @@ export interface ApprovalChain {
 export type ProcessDefinition = ProcessDefinitionV2;
 export type ProcessStep = ProcessStepV2;
 export type ProcessTrigger = Trigger;
-export type { DecisionBranch, DecisionTable, NotifyTarget } from './process-types.js';
+export type { DecisionBranch, DecisionTable, NotifyTarget, Scorecard } from './process-types.js';
 
 export type ApprovalProcessStep = ApprovalStepRef;
 /** A decision by CEL branches: the form the first interpreter runs (a decision by table has no `branches`). */
@@ -187,6 +188,7 @@ export interface Bundle {
   approvalChains: Record<string, ApprovalChain>;
   processes: Record<string, ProcessDefinition>;
   decisionTables?: Record<string, DecisionTable>;
+  scorecards?: Record<string, Scorecard>;
   roles?: Record<string, Role>;
   picklists?: Record<string, Picklist>;
   pipelines?: Record<string, Pipeline>;

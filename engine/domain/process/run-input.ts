@@ -1,6 +1,6 @@
 import { DomainError } from '../errors.js';
 import { evaluateCondition } from '../cel.js';
-import type { ProcessDefinitionV2, ProcessStepV2 } from '../config/process-types.js';
+import type { ProcessDefinitionV2, ProcessStepV2, Scorecard } from '../config/process-types.js';
 import type { Bundle } from '../config/types.js';
 import { stageApprovalDefinition } from '../pipeline/index.js';
 import type { ProcessInput } from '../../../workflows/interpreter/types.js';
@@ -21,6 +21,7 @@ export interface RunBundle {
   approvalChains?: unknown;
   calendars?: unknown;
   decisionTables?: unknown;
+  scorecards?: unknown;
 }
 
 /** Every step of a definition, nested ones (loop bodies, parallel branches) included. */
@@ -54,8 +55,8 @@ export function runEntity(definition: ProcessDefinitionV2, request: RunInputRequ
 }
 
 /**
- * The workflow input of a run, from one configuration version: the definition with the chains, calendars and
- * decision tables it uses. Refuses a record that does not meet the entry criteria of a first approval step. Pure:
+ * The workflow input of a run, from one configuration version: the definition with the chains, calendars,
+ * decision tables and named scorecards it uses. Refuses a record that does not meet the entry criteria of a first approval step. Pure:
  * the caller loads the bundle and the record and writes the run's row.
  */
 export function buildRunInput(
@@ -66,6 +67,9 @@ export function buildRunInput(
   const entity = runEntity(definition, request);
   const chains = (bundle.approvalChains ?? {}) as ProcessInput['chains'];
   const used = Object.fromEntries(allSteps(definition.steps).flatMap((s) => (s.type === 'approval' && chains[s.chain] ? [[s.chain, chains[s.chain]]] : [])));
+  const cards = (bundle.scorecards ?? {}) as Record<string, Scorecard>;
+  const scorecards = Object.fromEntries(allSteps(definition.steps).flatMap((s) =>
+    (s.type === 'action' && typeof s.scorecard === 'string' && Object.hasOwn(cards, s.scorecard) ? [[s.scorecard, cards[s.scorecard]]] : [])));
   const first = definition.steps[0];
   if (first?.type === 'approval' && used[first.chain]?.entry) {
     const chain = used[first.chain];
@@ -77,6 +81,7 @@ export function buildRunInput(
   return {
     processId: businessKey(process, entity, recordId), process, definition, chains: used,
     calendars: (bundle.calendars ?? {}) as ProcessInput['calendars'], decisionTables: (bundle.decisionTables ?? {}) as ProcessInput['decisionTables'],
+    ...(Object.keys(scorecards).length ? { scorecards } : {}),
     configVersion, entity, recordId, requester,
     ...(request.parentId ? { parentId: request.parentId } : {}), ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
   };

@@ -13,6 +13,8 @@ export interface ScoreResult {
   grade: string | null;
   /** Which answers gave which points: stored with the result. */
   items: ScoredItem[];
+  /** Only for scorecards with groups: the weighted points of each group, its sub-groups' items included. */
+  groups?: Record<string, number>;
 }
 
 /**
@@ -27,7 +29,23 @@ export function scoreCard(card: Scorecard, rate: (item: ScorecardItem, index: nu
   });
   const total = round(items.reduce((sum, item) => sum + item.weighted, 0));
   const band = [...(card.grades ?? [])].sort((a, b) => b.min - a.min).find((g) => total >= g.min);
-  return { total, grade: band?.grade ?? null, items };
+  const result: ScoreResult = { total, grade: band?.grade ?? null, items };
+  if (card.groups?.length) result.groups = groupTotals(card, items);
+  return result;
+}
+
+/** Each item's weighted points go to its group and every ancestor of it (a parent cycle is cut where it repeats). */
+function groupTotals(card: Scorecard, items: ScoredItem[]): Record<string, number> {
+  const parent = new Map((card.groups ?? []).map((g) => [g.id, g.parent]));
+  const totals: Record<string, number> = Object.fromEntries((card.groups ?? []).map((g) => [g.id, 0]));
+  card.items.forEach((item, i) => {
+    const seen = new Set<string>();
+    for (let group = item.group; group !== undefined && parent.has(group) && !seen.has(group); group = parent.get(group)) {
+      seen.add(group);
+      totals[group] = round(totals[group] + items[i].weighted);
+    }
+  });
+  return totals;
 }
 
 /** Sums of decimal weights without binary noise (0.1 + 0.2): scores keep 6 decimals. */

@@ -1,4 +1,4 @@
-import type { ActionStep, NotifyTarget } from '../../../engine/domain/config/process-types.js';
+import type { ActionStep, NotifyTarget, Scorecard } from '../../../engine/domain/config/process-types.js';
 import { notify, publish } from '../../events.js';
 import { nowIso } from '../../clock.js';
 import type { StepExecutor } from '../executor.js';
@@ -21,6 +21,15 @@ export const runAction: StepExecutor<ActionStep> = async (step, { run, visit }) 
       const set = resolveValues(run, step.set ?? {}, context, where);
       await activities.updateRecord({ entity, recordId, set, actor: 'system', idempotencyKey: key, context: { processId, step: step.id } });
       run.recordChanged(); // timers elsewhere in the run that read the record follow its new dates
+      break;
+    }
+    case 'updateRecord': {
+      // Another record (the customer of an application, say): its id is CEL, its values are CEL over this run's context.
+      if (!step.entity || !step.record) configFailure('INVALID_STEP', `${where}: updateRecord needs an entity and a record`);
+      const target = String(run.evaluate(step.record, context, `${where} record`));
+      const set = resolveValues(run, step.set ?? {}, context, where);
+      await activities.updateRecord({ entity: step.entity, recordId: target, set, actor: 'system', idempotencyKey: key, context: { processId, step: step.id } });
+      run.vars[step.id] = { entity: step.entity, id: target };
       break;
     }
     case 'notify': {
@@ -50,7 +59,7 @@ export const runAction: StepExecutor<ActionStep> = async (step, { run, visit }) 
     }
     case 'score': {
       if (!step.scorecard) configFailure('INVALID_STEP', `${where}: score needs a scorecard`);
-      const result = scoreCard(step.scorecard, (item, i) => {
+      const result = scoreCard(scorecardOf(run, step.scorecard, where), (item, i) => {
         const counted = !item.when || run.holds(item.when, context, `${where} item ${i}`);
         if (!counted) return { counted, points: 0 };
         const points = typeof item.points === 'number' ? item.points : run.evaluate(item.points, context, `${where} item ${i} points`);
@@ -70,6 +79,14 @@ export const runAction: StepExecutor<ActionStep> = async (step, { run, visit }) 
   run.log(step.id, 'done', { action: step.action });
   return {};
 };
+
+/** An inline scorecard, or one of the run's configuration version by name. */
+function scorecardOf(run: ProcessRun, card: Scorecard | string, where: string): Scorecard {
+  if (typeof card !== 'string') return card;
+  const found = run.input.scorecards?.[card];
+  if (!found) configFailure('UNKNOWN_SCORECARD', `${where}: scorecard "${card}" is not configured`);
+  return found;
+}
 
 async function recipients(run: ProcessRun, to: NotifyTarget | undefined, record: Record<string, unknown>): Promise<string[]> {
   const { requester } = run.input;

@@ -1,0 +1,303 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Stack } from '../support/stack-core.js';
+import { startTimeSkippingStack } from '../support/time-skipping.js';
+import { eventually, type HttpClient } from '../support/http.js';
+import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
+import { answersAll, applicationData, independentRating, statementsForLine, type Bundle } from '../support/credit.js';
+
+const minute = 60_000;
+const hour = 60 * minute;
+const day = 24 * hour;
+
+let env: TestWorkflowEnvironment;
+let stack: Stack;
+let stopAll: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ env, stack, stop: stopAll } = await startTimeSkippingStack());
+}, 120_000);
+
+afterAll(async () => {
+  await stopAll?.();
+});
+
+type Task = { id: string; step: string; kind: string; assignee: string | null; candidates: string[] };
+type TimelineEntry = { step: string; event: string; at: string; detail?: Record<string, unknown> };
+type HistoryEntry = { at: string; action: string; actor: string; changes: Record<string, { after: unknown }>; context?: { step?: string } };
+
+const as = (user: string) => stack.as(user);
+const recordOf = async (entity: string, id: string) => (await (await as('admin')).get(`/api/records/${entity}/${id}`)).body.data;
+const m = (ms: number) => new Date(Math.floor(ms / minute) * minute).toISOString();
+const at = (entry: { at: string }) => m(Date.parse(entry.at));
+
+async function sleepUntil(ms: number) {
+  const left = ms - (await env.currentTimeMs());
+  if (left > 0) await env.sleep(left);
+}
+
+async function complete(client: HttpClient, task: Task, body: Record<string, unknown> = {}) {
+  const res = await client.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, body);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+}
+
+async function newApplication(data: Record<string, unknown>) {
+  const sales1 = await as('sales1');
+  const customer = await createRecord(sales1, 'customer', { name: `Shandong dealer ${Math.random().toString(36).slice(2, 7)}` });
+  const recordId = await createRecord(sales1, 'credit-application', applicationData(customer, data));
+  const processId = `credit-evaluation:credit-application:${recordId}`;
+  await eventually(async () => (await (await as('admin')).get(processUrl(processId))).status === 200, 10_000);
+  return { customer, recordId, processId };
+}
+
+/** Initial review (evaluate) and the analyst's scorecard: up to the approval, whose task is returned. */
+async function toApproval(recordId: string, answers: Record<string, number>, outcome = 'evaluate') {
+  const branchmgr = await as('branchmgr');
+  await complete(branchmgr, await openTaskOf(branchmgr, recordId, 'initial-review', 10_000), { outcome });
+  const credit1 = await as('credit1');
+  await complete(credit1, await openTaskOf(credit1, recordId, 'feature-scorecard', 10_000), { data: { answers } });
+  return eventually(async () => {
+    const rating = (await recordOf('credit-application', recordId)).creditRating as string | undefined;
+    return rating === undefined ? undefined : { rating };
+  }, 10_000).then((r) => r.rating);
+}
+
+async function feedOf(user: string, recordId: string) {
+  const items = (await (await as(user)).get('/api/notifications')).body.items as { title: string; createdAt?: string; at?: string; link?: { recordId?: string } }[];
+  return items.filter((n) => n.link?.recordId === recordId).map((n) => n.title);
+}
+
+/** The longest path's tasks and actions at their simulated minutes: the real run and the simulation must both give these. */
+const longestPathTasks = (t0: number, review: number) => [
+  [m(t0), 'initial-review', 'task-opened'],
+  [m(t0 + hour), 'initial-review', 'task-completed'],
+  [m(t0 + hour), 'feature-scorecard', 'task-opened'],
+  [m(t0 + day), 'feature-scorecard', 'task-completed'],
+  [m(t0 + 2 * day), 'agreement', 'task-opened'],
+  [m(t0 + 3 * day), 'agreement', 'task-completed'],
+  [m(review), 'until-review', 'timer-fired'],
+];
+const longestPathActions = (t0: number, review: number) => [
+  [m(t0 + hour), 'green-channel-ship'], [m(t0 + hour), 'ratios'], [m(t0 + hour), 'short-term-standards'],
+  [m(t0 + day), 'feature-grade'], [m(t0 + day), 'operating-assets'], [m(t0 + day), 'line'], [m(t0 + day), 'rating'],
+  [m(t0 + 3 * day), 'granted'], [m(t0 + 3 * day), 'update-customer'], [m(t0 + 3 * day), 'file-agreement'],
+  [m(review), 'periodic-review'], [m(review), 'reevaluate'], [m(review), 'start-reevaluation'],
+];
+const taskEvents = (timeline: TimelineEntry[]) =>
+  timeline.filter((e) => ['task-opened', 'task-completed', 'timer-fired'].includes(e.event)).map((e) => [at(e), e.step, e.event]);
+const actionEvents = (timeline: TimelineEntry[]) => timeline.filter((e) => e.event === 'done').map((e) => [at(e), e.step]);
+/** Six calendar months after `ms` (P6M on the wall clock). */
+const sixMonthsAfter = (ms: number) => {
+  const d = new Date(ms);
+  d.setUTCMonth(d.getUTCMonth() + 6);
+  return d.getTime();
+};
+
+const statements = statementsForLine(750_000 / 0.8); // operating-asset line 937,500; grade 2 makes it 750,000
+
+describe('credit evaluation (C-01..C-29) on simulated time', () => {
+  it('runs the longest path: green channel, ratios, scorecard, grade, line, band, rating, approval, agreement, customer, and the six-month re-evaluation', async () => {
+    const t0 = await env.currentTimeMs();
+    const { customer, recordId, processId } = await newApplication({ ...statements, creditTermDays: 60, requestedAmount: 800_000 });
+    const [sales1, branchmgr, credit1, creditmgr, admin] = await Promise.all(['sales1', 'branchmgr', 'credit1', 'creditmgr', 'admin'].map(as));
+
+    const review = await openTaskOf(branchmgr, recordId, 'initial-review', 10_000);
+    expect(review).toMatchObject({ assignee: 'branchmgr' });
+    await sleepUntil(t0 + hour);
+    await complete(branchmgr, review, { outcome: 'green_channel', data: { note: 'government procurement, urgent' } });
+    const scorecard = await openTaskOf(credit1, recordId, 'feature-scorecard', 10_000);
+    expect(scorecard.candidates).toEqual(['credit1']);
+    expect(await feedOf('sales1', recordId)).toEqual(['Green channel: the goods may ship first; the credit evaluation follows (C-10)']);
+
+    await sleepUntil(t0 + day);
+    await complete(credit1, scorecard, { data: { answers: answersAll(3) } });
+    const approval = await openTaskOf(creditmgr, recordId, undefined, 10_000);
+    expect(approval.kind).toBe('approval');
+    const evaluated = await recordOf('credit-application', recordId);
+    expect(evaluated).toMatchObject({
+      status: 'pending_approval', termType: 'short', ratioScore: 3, ratioAssessment: 'strong', featureScore: 216, featureGrade: '2',
+      operatingAssets: 3_750_000, operatingAssetLine: 937_500, creditLine: 750_000, creditBand: '3A', creditRating: '3A2',
+    });
+    expect(evaluated.report).toContain('rating 3A2; line 750000 CNY; feature score 216 of 288, grade 2');
+    expect(evaluated.featureExplanation).toHaveLength(72);
+    expect(evaluated.featureExplanation[0]).toEqual({ id: 'a1-1', counted: true, points: 3, weight: 1, weighted: 3 });
+
+    await sleepUntil(t0 + 2 * day);
+    await complete(creditmgr, approval, { outcome: 'approve', comment: 'report reviewed' });
+    const agreement = await openTaskOf(sales1, recordId, 'agreement', 10_000);
+    await sleepUntil(t0 + 3 * day);
+    await complete(sales1, agreement, { data: { amount: 900_000, termDays: 60, security: 'mortgage', securityValue: 400_000 } });
+    await eventually(async () => (await recordOf('customer', customer)).rating === '3A2', 10_000);
+    expect(await recordOf('customer', customer)).toMatchObject({ creditLine: 750_000, rating: '3A2' });
+    expect(await recordOf('credit-application', recordId)).toMatchObject({ status: 'granted', agreedAmount: 750_000, agreedTermDays: 60, securityType: 'mortgage', securityValue: 400_000 });
+    expect(await feedOf('creditmgr', recordId)).toContain('File the credit-sales agreement and open the customer account; the receivable enters tracking (C-29)');
+
+    const granted = t0 + 3 * day;
+    const review6 = new Date(sixMonthsAfter(granted));
+    await sleepUntil(review6.getTime() - day);
+    expect((await admin.get(processUrl(processId))).body.status).toBe('running');
+    await sleepUntil(review6.getTime() + minute);
+    const ended = await processIn(admin, processId, 'completed', 10_000);
+    expect(ended.outcome).toBe('granted');
+    const next = (await admin.get(`/api/records/credit-application?filter=${encodeURIComponent(`record.reevaluationOf == "${evaluated.number}"`)}`)).body.items;
+    expect(next).toHaveLength(1);
+    expect(next[0].data).toMatchObject({ customer, reevaluationReason: 'six-month cycle (C-05)', status: 'submitted', balanceSheet: statements.balanceSheet });
+    const nextReview = await openTaskOf(branchmgr, next[0].id, 'initial-review', 10_000);
+    expect(nextReview.assignee).toBe('branchmgr');
+
+    expect(taskEvents(ended.timeline)).toEqual(longestPathTasks(t0, review6.getTime()));
+    // Field changes: the audit history says what changed, by whom and in which step; the timeline says when (simulated).
+    const history = (await admin.get(`/api/records/credit-application/${recordId}/history`)).body.items as HistoryEntry[];
+    const changes = history.filter((h) => h.action === 'update').map((h) => [h.context?.step ?? null, h.actor, Object.keys(h.changes).sort()]);
+    expect(changes).toEqual([
+      ['initial-review', 'branchmgr', ['customerFeedback', 'reviewNote', 'shipFirst', 'status']],
+      ['ratios', 'system', ['ratios', 'termType']],
+      ['short-term-standards', 'system', ['ratioAssessment', 'ratioExplanation', 'ratioScore']],
+      ['feature-scorecard', 'credit1', ['featureAnswers']],
+      ['feature-grade', 'system', ['featureExplanation', 'featureGrade', 'featureScore']],
+      ['operating-assets', 'system', ['evaluationValue', 'netAssets', 'operatingAssets', 'workingCapital']],
+      ['line', 'system', ['creditLine', 'operatingAssetLine']],
+      ['rating', 'system', ['creditBand', 'creditRating', 'report']],
+      [null, 'system', ['status']], // the approval chain's onSubmit: pending_approval
+      [null, 'system', ['status']], // its onApproved: approved
+      ['agreement', 'sales1', ['agreedAmount', 'agreedTermDays', 'securityType', 'securityValue']],
+      ['granted', 'system', ['grantedAt', 'status']],
+      ['periodic-review', 'system', ['reevaluationReason', 'status']],
+    ]);
+    expect(actionEvents(ended.timeline)).toEqual(longestPathActions(t0, review6.getTime()));
+    expect(ended.tasks.map((t: { step: string; status: string }) => [t.step, t.status])).toEqual([
+      ['initial-review', 'completed'], ['feature-scorecard', 'completed'], ['marketing-management', 'completed'], ['agreement', 'completed'],
+    ]);
+    await (await as('admin')).post(`${processUrl(`credit-evaluation:credit-application:${next[0].id}`)}/cancel`, { reason: 'test over' });
+  }, 240_000);
+  it('re-evaluates at once when a sudden event is reported: both bodies are told and a new application is evaluated (C-06, C-07)', async () => {
+    const { recordId, processId } = await newApplication({ ...statements });
+    await toApproval(recordId, answersAll(3));
+    const [creditmgr, sales1, admin] = await Promise.all(['creditmgr', 'sales1', 'admin'].map(as));
+    await complete(creditmgr, await openTaskOf(creditmgr, recordId, undefined, 10_000), { outcome: 'approve' });
+    await complete(sales1, await openTaskOf(sales1, recordId, 'agreement', 10_000), { data: { amount: 500_000, termDays: 60, security: 'pledge' } });
+    await eventually(async () => (await admin.get(processUrl(processId))).body.listening?.includes('litigation'), 10_000);
+    expect((await admin.get(processUrl(processId))).body.listening).toEqual(expect.arrayContaining([
+      'legal_representative_changed', 'leadership_reshuffled', 'business_manager_changed', 'assets_sold', 'contract_property_transferred',
+      'major_investment', 'restructuring', 'litigation', 'accident', 'external_guarantee',
+    ]));
+    const reported = await sales1.post('/api/events/litigation', { entity: 'credit-application', recordId, payload: { note: 'sued by a supplier' } });
+    expect(reported.status).toBe(202);
+    expect(reported.body.delivered).toEqual([processId]);
+    const ended = await processIn(admin, processId, 'completed', 10_000);
+    expect(ended.timeline.some((e: TimelineEntry) => e.step === 'periodic-review')).toBe(false);
+    expect(await recordOf('credit-application', recordId)).toMatchObject({ status: 'superseded', reevaluationReason: 'sudden event reported (C-06, C-07)' });
+    expect(await feedOf('branchmgr', recordId)).toContain('A sudden event was reported for a customer with credit: adjust the line or decide on credit (C-07)');
+    expect(await feedOf('creditmgr', recordId)).toContain('A sudden event was reported for a customer with credit: adjust the line or decide on credit (C-07)');
+    const number = (await recordOf('credit-application', recordId)).number;
+    const next = (await admin.get(`/api/records/credit-application?filter=${encodeURIComponent(`record.reevaluationOf == "${number}"`)}`)).body.items;
+    expect(next).toHaveLength(1);
+    await openTaskOf(await as('branchmgr'), next[0].id, 'initial-review', 10_000);
+    await admin.post(`${processUrl(`credit-evaluation:credit-application:${next[0].id}`)}/cancel`, { reason: 'test over' });
+  }, 120_000);
+
+  it('rejects at initial review with feedback to the customer (C-09), and refuses credit for grades 5 and 6 (C-20)', async () => {
+    const rejected = await newApplication({ ...statements });
+    const branchmgr = await as('branchmgr');
+    await complete(branchmgr, await openTaskOf(branchmgr, rejected.recordId, 'initial-review', 10_000),
+      { outcome: 'reject', data: { customerFeedback: 'no business licence on file' } });
+    expect((await processIn(await as('admin'), rejected.processId, 'completed', 10_000)).outcome).toBe('rejected');
+    expect(await recordOf('credit-application', rejected.recordId)).toMatchObject({ status: 'rejected', customerFeedback: 'no business licence on file' });
+    expect(await feedOf('sales1', rejected.recordId)).toContain('Credit sales not granted at initial review: tell the customer promptly (C-09)');
+
+    const poor = await newApplication({ ...statements });
+    expect(await toApproval(poor.recordId, answersAll(1))).toBe('');
+    expect((await processIn(await as('admin'), poor.processId, 'completed', 10_000)).outcome).toBe('refused');
+    expect(await recordOf('credit-application', poor.recordId)).toMatchObject({ featureScore: 72, featureGrade: '5', creditLine: 0, creditBand: 'none', status: 'refused' });
+  }, 120_000);
+});
+
+describe('credit rating from the published configuration', () => {
+  it('gives a test customer the rating computed in the test from the configuration JSON alone', async () => {
+    const bundle = (await (await as('admin')).get('/api/config')).body as Bundle;
+    const given = statementsForLine(1_600_000);
+    // A mixed sheet: every financial-credit fact 4, the first aspect of the other items 2, the rest 3 (228 of 288).
+    const pick = (key: string) => (key.startsWith('c') ? 4 : key.endsWith('_1') ? 2 : 3);
+    const answers = answersAll(0, pick);
+    const expected = independentRating(bundle, given, answers);
+    expect(expected).toMatchObject({ featureGrade: '2', band: '4A' });
+    const { recordId, customer } = await newApplication({ ...given, creditTermDays: 180 });
+    expect(await toApproval(recordId, answers)).toBe(expected.rating);
+    expect(await recordOf('credit-application', recordId)).toMatchObject({
+      termType: 'long', featureScore: expected.featureScore, featureGrade: expected.featureGrade, creditLine: expected.creditLine,
+      creditBand: expected.band, operatingAssets: expected.operatingAssets,
+    });
+    const [creditmgr, sales1] = await Promise.all(['creditmgr', 'sales1'].map(as));
+    await complete(creditmgr, await openTaskOf(creditmgr, recordId, undefined, 10_000), { outcome: 'approve' });
+    await complete(sales1, await openTaskOf(sales1, recordId, 'agreement', 10_000), { data: { amount: 600_000, termDays: 180, security: 'none' } });
+    await eventually(async () => (await recordOf('customer', customer)).rating === expected.rating, 10_000);
+    expect((await recordOf('customer', customer)).creditLine).toBe(600_000);
+  }, 120_000);
+
+  it.each([
+    [299_999, '1A'], [300_000, '2A'], [599_999, '2A'], [600_000, '3A'], [1_000_000, '4A'], [1_499_999, '4A'], [1_500_000, '5A'],
+  ])('puts a line of %i CNY in band %s (half-open [lower, upper))', async (line, band) => {
+    const { recordId, processId } = await newApplication({ ...statementsForLine(line) });
+    expect(await toApproval(recordId, answersAll(4))).toBe(`${band}1`);
+    expect(await recordOf('credit-application', recordId)).toMatchObject({ creditLine: line, creditBand: band, featureGrade: '1' });
+    await (await as('admin')).post(`${processUrl(processId)}/cancel`, { reason: 'test over' });
+  }, 60_000);
+});
+
+describe('credit evaluation: a threshold changed in configuration', () => {
+  it('applies a published band threshold to new runs while a running one keeps its version', async () => {
+    const admin = await as('admin');
+    const before = await newApplication({ ...statementsForLine(650_000) });
+    await openTaskOf(await as('branchmgr'), before.recordId, 'initial-review', 10_000);
+    const { version, hash: _hash, ...bundle } = (await admin.get('/api/config')).body;
+    const rules = bundle.decisionTables['credit-bands'].rules as { when: string; output: string }[];
+    rules.find((r) => r.output === '3A')!.when = 'record.creditLine >= 700000.0';
+    expect((await admin.post('/api/config/publish', bundle)).status).toBe(201);
+    const after = await newApplication({ ...statementsForLine(650_000) });
+    expect(await toApproval(after.recordId, answersAll(4))).toBe('2A1');
+    expect(await toApproval(before.recordId, answersAll(4))).toBe('3A1');
+    const [oldRun, newRun] = await Promise.all([before, after].map(async ({ processId }) => (await admin.get(processUrl(processId))).body));
+    expect(oldRun.configVersion).toBe(version);
+    expect(newRun.configVersion).toBeGreaterThan(version);
+    for (const { processId } of [before, after]) await admin.post(`${processUrl(processId)}/cancel`, { reason: 'test over' });
+  }, 120_000);
+});
+
+describe('credit evaluation: simulation', () => {
+  it('gives the same timeline through POST /api/config/simulate, weeks in seconds, writing nothing', async () => {
+    const [admin, sales1] = await Promise.all(['admin', 'sales1'].map(as));
+    const customer = await createRecord(sales1, 'customer', { name: 'Simulated dealer' });
+    const t0 = Date.now() + minute;
+    const review = sixMonthsAfter(t0 + 3 * day);
+    const res = await admin.post('/api/config/simulate', {
+      process: 'credit-evaluation', requester: 'sales1', start: new Date(t0).toISOString(), until: 'P7M',
+      record: applicationData(customer, { ...statements, creditTermDays: 60, requestedAmount: 800_000 }),
+      script: {
+        tasks: [
+          { step: 'initial-review', outcome: 'green_channel', after: 'PT1H', data: { note: 'government procurement, urgent' } },
+          { step: 'feature-scorecard', after: 'P1D', data: { answers: answersAll(3) } },
+          { step: 'approve', after: 'P2D' },
+          { step: 'agreement', after: 'P3D', data: { amount: 900_000, termDays: 60, security: 'mortgage', securityValue: 400_000 } },
+        ],
+      },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 800)).toBe(200);
+    expect(res.body, JSON.stringify(res.body.error) + JSON.stringify(res.body.timeline.slice(-4))).toMatchObject({ status: "completed", outcome: "granted" });
+    expect(taskEvents(res.body.timeline)).toEqual(longestPathTasks(t0, review));
+    expect(actionEvents(res.body.timeline)).toEqual(longestPathActions(t0, review));
+    const notes = (res.body.notifications as { at: string; to: string; title: string }[]).map((n) => [at(n), n.to, n.title]);
+    expect(notes).toEqual(expect.arrayContaining([
+      [m(t0 + hour), 'sales1', 'Green channel: the goods may ship first; the credit evaluation follows (C-10)'],
+      [m(t0 + 3 * day), 'creditmgr', 'File the credit-sales agreement and open the customer account; the receivable enters tracking (C-29)'],
+    ]));
+    const changes = res.body.recordChanges as { at: string; entity: string; action: string; set?: Record<string, unknown> }[];
+    expect(changes.find((c) => c.entity === 'customer')).toMatchObject({ set: { creditLine: 750_000, rating: '3A2' } });
+    expect(at(changes.find((c) => c.entity === 'customer')!)).toBe(m(t0 + 3 * day));
+    const application = changes.filter((c) => c.entity === 'credit-application' && c.action === 'update').map((c) => [at(c), Object.keys(c.set ?? {}).sort()]);
+    expect(application).toEqual(expect.arrayContaining([
+      [m(t0 + day), ['creditBand', 'creditRating', 'report']],
+      [m(review), ['reevaluationReason', 'status']],
+    ]));
+    expect((await admin.get(`/api/records/customer/${customer}`)).body.data.rating).toBeUndefined();
+  }, 120_000);
+});
