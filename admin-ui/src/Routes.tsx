@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Spin } from 'antd';
 import { match, searchParam } from './router';
+import { isEditableKind, type EditableKind } from './pages/admin/config-kinds';
 
 /* Each page is its own chunk: the inbox loads without RJSF, ajv or the date pickers (docs/performance.md). */
 const InboxPage = lazy(() => import('./pages/InboxPage'));
@@ -9,6 +10,8 @@ const RecordsPage = lazy(() => import('./pages/RecordsPage'));
 const RecordPage = lazy(() => import('./pages/RecordPage'));
 const ConfigPage = lazy(() => import('./pages/ConfigPage'));
 const DelegationsPage = lazy(() => import('./pages/DelegationsPage'));
+const ConfigEditorPage = lazy(() => import('./pages/admin/ConfigEditorPage'));
+const SimulatePage = lazy(() => import('./pages/admin/SimulatePage'));
 
 function page(path: string) {
   let params = match('/tasks/:id', path);
@@ -21,6 +24,9 @@ function page(path: string) {
   // Keyed by the sort too: a new sort starts again at the first page.
   if (params) return <RecordsPage key={`${params.entity}?${searchParam(path, 'sort') ?? ''}`} entity={params.entity} path={path} />;
   if (match('/records', path)) return <RecordsPage path={path} />;
+  params = match('/config/edit/:kind/:name', path) ?? match('/config/edit/:kind', path) ?? match('/config/edit', path);
+  if (params) return <ConfigEditorPage key={params.kind ?? 'entities'} kind={isEditableKind(params.kind ?? '') ? params.kind as EditableKind : 'entities'} name={params.name} />;
+  if (match('/config/simulate', path)) return <SimulatePage path={path} />;
   if (match('/config', path)) return <ConfigPage />;
   if (match('/delegations', path)) return <DelegationsPage />;
   return <InboxPage path={path} />;
