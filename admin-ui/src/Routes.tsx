@@ -1,7 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Spin } from 'antd';
 import { match, searchParam } from './router';
-import { isEditableKind, type EditableKind } from './pages/admin/config-kinds';
 
 /* Each page is its own chunk: the inbox loads without RJSF, ajv or the date pickers (docs/performance.md). */
 const InboxPage = lazy(() => import('./pages/InboxPage'));
@@ -25,7 +24,7 @@ function page(path: string) {
   if (params) return <RecordsPage key={`${params.entity}?${searchParam(path, 'sort') ?? ''}`} entity={params.entity} path={path} />;
   if (match('/records', path)) return <RecordsPage path={path} />;
   params = match('/config/edit/:kind/:name', path) ?? match('/config/edit/:kind', path) ?? match('/config/edit', path);
-  if (params) return <ConfigEditorPage key={params.kind ?? 'entities'} kind={isEditableKind(params.kind ?? '') ? params.kind as EditableKind : 'entities'} name={params.name} />;
+  if (params) return <ConfigEditorPage key={params.kind ?? ''} kind={params.kind} name={params.name} />;
   if (match('/config/simulate', path)) return <SimulatePage path={path} />;
   if (match('/config', path)) return <ConfigPage />;
   if (match('/delegations', path)) return <DelegationsPage />;

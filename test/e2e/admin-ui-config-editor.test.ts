@@ -126,6 +126,8 @@ describe('admin configuration editors in Chromium', { timeout: 90_000 }, () => {
     expect(await branch.textContent()).not.toContain('> 10.0');
     await page.getByTestId('editor-validate').click();
     await page.getByTestId('editor-valid').waitFor({ timeout: 10_000 });
+    await page.getByTestId('editor-json-content').click();
+    await page.keyboard.press('ControlOrMeta+Home'); // the JSON from its top, for the picture
     await screenshot(page, 'admin-chain-editor');
 
     // a field that does not exist, two steps down: the server's error lands on the item, its pointer and its line

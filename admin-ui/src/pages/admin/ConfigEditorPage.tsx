@@ -9,7 +9,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { localize, useLocale } from '../../i18n';
 import { Link, navigate } from '../../router';
 import type { EntityDefinition } from '../../types';
-import { draftBundle, editableKinds, placeIssue, type ConfigIssue, type EditableKind, type PlacedIssue } from './config-kinds';
+import { draftBundle, editableKinds, isEditableKind, placeIssue, type ConfigIssue, type EditableKind, type PlacedIssue } from './config-kinds';
 import { diagramOf } from './diagram';
 import { EntityPanel } from './EntityPanel';
 import { setDrafts, useDrafts } from './drafts';
@@ -38,7 +38,8 @@ function parse(text: string): { ok: true; value: unknown } | { ok: false; messag
  * Edits of several items stay as drafts until Validate (the server's full check, errors at their item and line)
  * and Publish (a new version; `GET /api/config` reloads).
  */
-export default function ConfigEditorPage({ kind, name }: { kind: EditableKind; name?: string }) {
+export default function ConfigEditorPage({ kind: asked, name }: { kind?: string; name?: string }) {
+  const kind: EditableKind = asked && isEditableKind(asked) ? asked : 'entities';
   const { t } = useTranslation();
   const locale = useLocale();
   const { reloadConfig } = useSession();

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import './admin.css';
 import type { Diagram, DiagramNode } from './diagram';
 
 type BoxData = { box: DiagramNode; horizontal: boolean };
@@ -25,7 +26,7 @@ export default function FlowDiagram({ diagram, horizontal = false }: { diagram: 
   const { nodes, edges } = useMemo(() => ({
     nodes: diagram.nodes.map((box): Node<BoxData> => ({
       id: box.id, type: 'box', data: { box, horizontal }, draggable: false, connectable: false,
-      position: horizontal ? { x: box.column * 240, y: 0 } : { x: box.column * 320, y: box.row * 140 },
+      position: horizontal ? { x: box.column * 320, y: 0 } : { x: box.column * 320, y: box.row * 170 },
     })),
     edges: diagram.edges.map((e): Edge => ({
       id: e.id, source: e.from, target: e.to, label: e.label, type: 'smoothstep', animated: e.dashed,
@@ -33,7 +34,7 @@ export default function FlowDiagram({ diagram, horizontal = false }: { diagram: 
     })),
   }), [diagram, horizontal]);
   return (
-    <div className="flow-diagram" data-testid="diagram" style={{ height: horizontal ? 260 : Math.max(360, diagram.nodes.length * 140 + 40) }}>
+    <div className="flow-diagram" data-testid="diagram" style={{ height: horizontal ? 260 : Math.max(360, diagram.nodes.length * 170 + 40) }}>
       <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView proOptions={{ hideAttribution: false }} nodesConnectable={false} elementsSelectable={false}>
         <Background />
         <Controls showInteractive={false} />

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { basicSetup, EditorView } from 'codemirror';
 import { json, jsonParseLinter } from '@codemirror/lang-json';
 import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
+import './admin.css';
 import { Annotation, Compartment, EditorState, type Extension } from '@codemirror/state';
 import { locatePointer } from './json-locate';
 import type { ConfigIssue } from './config-kinds';
