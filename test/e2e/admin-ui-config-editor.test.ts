@@ -43,7 +43,8 @@ async function publishedChain(name: string) {
 describe('admin configuration editors in Chromium', { timeout: 90_000 }, () => {
   it('adds a picklist field in the entity editor, previews, publishes; the record form offers it as a select; rollback, refused then forced', async () => {
     const page = await admin('/admin/config/edit/entities/customer');
-    await page.locator('[data-testid=field-row][data-field=name]').waitFor();
+    // the editor's chunks (CodeMirror, RJSF, ajv) load on the first visit: slow on a loaded machine
+    await page.locator('[data-testid=field-row][data-field=name]').waitFor({ timeout: 30_000 });
     await page.getByTestId('add-field').click();
     const form = page.getByTestId('field-form');
     await form.getByTestId('field-name').fill('region');
@@ -115,7 +116,7 @@ describe('admin configuration editors in Chromium', { timeout: 90_000 }, () => {
   it('edits a chain\'s threshold in the JSON and the diagram follows; validate puts a CEL error at its line', async () => {
     const page = await admin('/admin/config/edit/approvalChains/quote-discount');
     const branch = page.locator('[data-testid=diagram-node][data-id=branch]');
-    await branch.waitFor();
+    await branch.waitFor({ timeout: 30_000 });
     expect(await branch.textContent()).toContain('record.discountPercent > 10.0');
     expect(await page.getByTestId('diagram-node').count()).toBe((await publishedChain('quote-discount')).steps.length + 2);
 
@@ -153,12 +154,12 @@ describe('admin configuration editors in Chromium', { timeout: 90_000 }, () => {
 
   it('shows a process as a diagram and simulates it with a script: the timeline of simulated days', async () => {
     const page = await admin('/admin/config/edit/processes/complaint-handling');
-    await page.locator('[data-testid=diagram-node][data-id=k01-route-by-severity]').waitFor();
+    await page.locator('[data-testid=diagram-node][data-id=k01-route-by-severity]').waitFor({ timeout: 30_000 });
     expect(await page.locator('.react-flow__edge').count()).toBeGreaterThan(2);
     await page.getByTestId('editor-simulate').click();
 
     await page.goto(`${stack.url}/admin/config/simulate?process=quote-approval`);
-    await page.getByTestId('simulate-page').waitFor();
+    await page.getByTestId('simulate-page').waitFor({ timeout: 30_000 });
     await replaceJson(page, 'sim-record', pretty({
       customerName: 'Globex Industrial', lines: [{ product: 'Compressor C-9', quantity: 25, unitPrice: 8000 }], discountPercent: 25, total: 200000,
     }));

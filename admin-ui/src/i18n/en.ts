@@ -1,5 +1,3 @@
-import { adminEn } from './admin-en';
-
 /** The app's own English strings; the configuration's labels come from the bundle (`label.en`, `x-label.en`). */
 export const en = {
   app: { brand: 'flowcrm', loading: 'Loading…', signOut: 'Sign out', signedInAs: 'Signed in as {{name}}', language: 'Language' },
@@ -45,7 +43,6 @@ export const en = {
     manager: '{{name}} (my manager)',
   },
   error: { network: 'The server could not be reached' },
-  admin: adminEn,
 };
 
 export type Messages = typeof en;

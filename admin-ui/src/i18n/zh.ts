@@ -1,5 +1,4 @@
 import type { Messages } from './en';
-import { adminZh } from './admin-zh';
 
 /** 应用自身的中文文案；配置中的标签来自配置包（`label.zh`、`x-label.zh`）。 */
 export const zh: Messages = {
@@ -46,5 +45,4 @@ export const zh: Messages = {
     manager: '{{name}}（我的上级）',
   },
   error: { network: '无法连接服务器' },
-  admin: adminZh,
 };

@@ -1,6 +1,7 @@
 import { Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { navigate } from '../../router';
+import './strings';
 
 const tabs = [
   { key: 'versions', to: '/config' },

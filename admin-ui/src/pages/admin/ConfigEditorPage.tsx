@@ -14,6 +14,7 @@ import { diagramOf } from './diagram';
 import { EntityPanel } from './EntityPanel';
 import { setDrafts, useDrafts } from './drafts';
 import { AdminTabs } from './AdminTabs';
+import './strings';
 import { JsonEditor, type JsonEditorHandle } from './JsonEditor';
 import { loadValidators, validateItem } from './meta-validator';
 

@@ -87,7 +87,7 @@ export function EntityPanel({ entity, onChange }: { entity: EntityDefinition; on
   const current = editing === 'new' ? null : editing;
 
   return (
-    <Space direction="vertical" style={{ width: '100%' }} size="middle">
+    <Space orientation="vertical" style={{ width: '100%' }} size="middle">
       <Card size="small" title={t('admin.fields')} extra={<Button icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="add-field">{t('admin.addField')}</Button>}>
         <Table<FieldRow>
           rowKey="name" size="small" dataSource={rows} pagination={false} data-testid="fields-table"

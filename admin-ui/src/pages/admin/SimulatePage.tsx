@@ -11,6 +11,7 @@ import { Link, replace, searchParam } from '../../router';
 import { draftBundle } from './config-kinds';
 import { useDrafts } from './drafts';
 import { AdminTabs } from './AdminTabs';
+import './strings';
 import { JsonEditor } from './JsonEditor';
 import { defaultScript, issuesByInput, offsetText, type SimulationResult } from './simulation';
 
@@ -106,7 +107,7 @@ export default function SimulatePage({ path }: { path: string }) {
 function SimulationView({ result }: { result: SimulationResult }) {
   const { t } = useTranslation();
   return (
-    <Space direction="vertical" style={{ width: '100%' }} size="middle" data-testid="sim-result">
+    <Space orientation="vertical" style={{ width: '100%' }} size="middle" data-testid="sim-result">
       <Descriptions size="small" bordered column={2}>
         <Descriptions.Item label={t('admin.simStatus')}><Tag color={statusColor[result.status]} data-testid="sim-status" data-status={result.status}>{result.status}</Tag></Descriptions.Item>
         <Descriptions.Item label={t('admin.outcome')}><span data-testid="sim-outcome">{result.outcome ?? '—'}</span></Descriptions.Item>

@@ -1,4 +1,4 @@
-import type { adminEn } from './admin-en';
+import type { adminEn } from './strings-en';
 
 /** 管理编辑器的中文文案（配置编辑、模拟、回滚）。 */
 export const adminZh: typeof adminEn = {
