@@ -41,7 +41,7 @@ export function JsonEditor({ value, onChange, issues, testId, handle, minHeight 
 
   useEffect(() => {
     const extensions: Extension[] = [
-      basicSetup, json(), lintGutter(), lints.current.of(issueLinter(latest)),
+      basicSetup, json(), lintGutter(), lints.current.of(issueLinter(latest)), EditorView.lineWrapping,
       EditorView.updateListener.of((u) => {
         if (u.docChanged && !u.transactions.some((tr) => tr.annotation(fromOutside))) latest.current.onChange(u.state.doc.toString());
       }),
