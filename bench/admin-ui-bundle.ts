@@ -32,4 +32,9 @@ for (const page of ['InboxPage', 'RecordsPage', 'ConfigPage', 'DelegationsPage',
   const js = routeJs('admin-ui/dist', `src/pages/${page}.tsx`);
   console.log(`| ${page} | ${js.files.length} | ${kb(js.bytes)} | ${kb(js.gzipBytes)} | ${(js.gzipBytes / baseline.gzipBytes).toFixed(1)} |`);
 }
+// the admin editors; the config editor's diagram (React Flow) loads after it, for chains, processes and pipelines
+for (const page of ['admin/ConfigEditorPage', 'admin/SimulatePage', 'admin/FlowDiagram']) {
+  const js = routeJs('admin-ui/dist', `src/pages/${page}.tsx`);
+  console.log(`| ${page} | ${js.files.length} | ${kb(js.bytes)} | ${kb(js.gzipBytes)} | ${(js.gzipBytes / baseline.gzipBytes).toFixed(1)} |`);
+}
 rmSync(bare, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Spin } from 'antd';
 import { get, getToken, onUnauthorized, query, setToken } from './api';
 import { SessionContext } from './config-context';
@@ -32,9 +32,11 @@ export function App() {
     get<User>('/api/auth/me').then(setUser).catch(() => setToken(null)).finally(() => setChecking(false));
   }, []);
 
+  const [configLoads, setConfigLoads] = useState(0);
   useEffect(() => {
     if (user) get<Config>('/api/config').then(setConfig).catch(() => setConfig(null));
-  }, [user]);
+  }, [user, configLoads]);
+  const reloadConfig = useCallback(() => setConfigLoads((n) => n + 1), []);
 
   // Signed out (or the token expired) anywhere but /login: go to sign-in, remembering the page.
   useEffect(() => {
@@ -66,7 +68,7 @@ export function App() {
   }
   else {
     body = (
-      <SessionContext.Provider value={{ user, config }}>
+      <SessionContext.Provider value={{ user, config, reloadConfig }}>
         <AppLayout path={path} onSignOut={signOut}><Routes path={path} /></AppLayout>
       </SessionContext.Provider>
     );

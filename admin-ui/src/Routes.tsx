@@ -11,6 +11,8 @@ const ConfigPage = lazy(() => import('./pages/ConfigPage'));
 const DelegationsPage = lazy(() => import('./pages/DelegationsPage'));
 const KanbanPage = lazy(() => import('./pages/KanbanPage'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
+const ConfigEditorPage = lazy(() => import('./pages/admin/ConfigEditorPage'));
+const SimulatePage = lazy(() => import('./pages/admin/SimulatePage'));
 
 function page(path: string) {
   let params = match('/tasks/:id', path);
@@ -23,6 +25,9 @@ function page(path: string) {
   // Keyed by the sort too: a new sort starts again at the first page.
   if (params) return <RecordsPage key={`${params.entity}?${searchParam(path, 'sort') ?? ''}`} entity={params.entity} path={path} />;
   if (match('/records', path)) return <RecordsPage path={path} />;
+  params = match('/config/edit/:kind/:name', path) ?? match('/config/edit/:kind', path) ?? match('/config/edit', path);
+  if (params) return <ConfigEditorPage key={params.kind ?? ''} kind={params.kind} name={params.name} />;
+  if (match('/config/simulate', path)) return <SimulatePage path={path} />;
   if (match('/config', path)) return <ConfigPage />;
   if (match('/delegations', path)) return <DelegationsPage />;
   params = match('/pipelines/:name', path);

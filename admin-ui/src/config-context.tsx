@@ -1,7 +1,11 @@
 import { createContext, useContext } from 'react';
 import type { Config, User } from './types';
 
-export interface Session { user: User; config: Config | null }
+export interface Session {
+  user: User; config: Config | null;
+  /** Fetches the published configuration again (after a publish or rollback). */
+  reloadConfig?: () => void;
+}
 
 export const SessionContext = createContext<Session | null>(null);
 

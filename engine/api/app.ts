@@ -12,6 +12,7 @@ import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
 import configRoutes from './routes/config.js';
 import configVersionRoutes from './routes/config-versions.js';
+import configMetaRoutes from './routes/config-meta.js';
 import recordRoutes from './routes/records.js';
 import processRoutes from './routes/processes.js';
 import eventRoutes from './routes/events.js';
@@ -47,6 +48,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(authRoutes);
   await app.register(configRoutes);
   await app.register(configVersionRoutes);
+  await app.register(configMetaRoutes);
   await app.register(recordRoutes);
   await app.register(processRoutes);
   await app.register(eventRoutes);

@@ -40,4 +40,22 @@ describe('admin UI bundle', () => {
     for (const page of ['InboxPage', 'KanbanPage', 'RecordPage', 'TaskPage']) expect(withECharts(`src/pages/${page}.tsx`)).toBe(false);
     expect(withECharts('index.html')).toBe(false);
   });
+
+  it('loads CodeMirror and React Flow only with the admin editors: the editor page waits for the diagram chunk', async () => {
+    await ensureAdminUiBuilt();
+    const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')) as Manifest;
+    const inbox = staticClosure(manifest, 'src/pages/InboxPage.tsx', staticClosure(manifest, 'index.html'));
+    const editor = staticClosure(manifest, 'src/pages/admin/ConfigEditorPage.tsx');
+    const text = (keys: Iterable<string>) => [...keys].map((key) => readFileSync(join(dist, manifest[key].file), 'utf8')).join('\n');
+    expect(manifest['index.html'].dynamicImports ?? []).toEqual(expect.arrayContaining(['src/pages/admin/ConfigEditorPage.tsx', 'src/pages/admin/SimulatePage.tsx']));
+    expect(manifest['src/pages/admin/ConfigEditorPage.tsx'].dynamicImports ?? []).toContain('src/pages/admin/FlowDiagram.tsx');
+    expect(editor.has('src/pages/admin/FlowDiagram.tsx')).toBe(false);
+    for (const key of ['src/pages/admin/ConfigEditorPage.tsx', 'src/pages/admin/SimulatePage.tsx', 'src/pages/admin/FlowDiagram.tsx']) expect(inbox.has(key)).toBe(false);
+    // CodeMirror's and React Flow's class names: in the editor's chunks, in none of the inbox's
+    expect(text(editor)).toContain('cm-content');
+    expect(text(staticClosure(manifest, 'src/pages/admin/FlowDiagram.tsx'))).toContain('react-flow__');
+    const inboxText = text(inbox);
+    expect(inboxText).not.toContain('cm-content');
+    expect(inboxText).not.toContain('react-flow__');
+  });
 });

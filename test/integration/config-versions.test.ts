@@ -54,6 +54,14 @@ async function sql(text: string, params: unknown[] = []) {
 }
 
 describe('configuration versions', () => {
+  it('serves the meta-schemas by file name to signed-in users, as the engine validates with them', async () => {
+    const res = await (await stack.as('sales1')).get('/api/config/meta-schemas');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.schemas)).toEqual(expect.arrayContaining(['common.schema.json', 'entity.schema.json', 'process.schema.json', 'bundle.schema.json']));
+    expect(res.body.schemas['entity.schema.json'].$id).toBe('https://schemas.flowcrm.dev/meta/entity.schema.json');
+    expect((await stack.anonymous().get('/api/config/meta-schemas')).status).toBe(401);
+  });
+
   it('serves one version by number, and 404 for a version that does not exist', async () => {
     const res = await admin.get('/api/config/versions/1');
     expect(res.status).toBe(200);

@@ -1,0 +1,21 @@
+/** The admin editors' English strings (configuration editor, simulation, rollback). */
+export const adminEn = {
+  tabs: { versions: 'Versions', edit: 'Editor', simulate: 'Simulate' },
+  kinds: { entities: 'Entity', approvalChains: 'Approval chain', processes: 'Process', pipelines: 'Pipeline' },
+  editorTitle: 'Configuration editor', kind: 'Kind', item: 'Item', pickItem: 'Choose one…', validate: 'Validate', publish: 'Publish',
+  published: 'Published as version {{version}}.', valid: 'The configuration with your changes is valid.', issues: '{{count}} problems',
+  line: 'line {{line}}', liveIssues: '{{count}} problems against the meta-schema', versions: 'Versions and rollback', simulate: 'Simulate',
+  fields: 'Fields', addField: 'Add field', editField: 'Edit field {{name}}', removeField: 'Remove field {{name}}?', fieldName: 'Name',
+  fieldNameRule: 'letters and digits, starting with a small letter (camelCase)', fieldTaken: 'a field of that name exists',
+  fieldType: 'Type', label: 'Label', labelEn: 'Label (English)', labelZh: 'Label (Chinese)', picklist: 'Picklist', refEntity: 'Referenced entity',
+  required: 'required', readOnly: 'read-only', apply: 'Apply', cancel: 'Cancel', preview: 'Form preview',
+  rollback: 'Roll back', rollbackTo: 'Roll back to version {{version}}', rollbackConfirm: 'Publish version {{version}} again as a new version?',
+  rollbackForce: 'Roll back to version {{version}} anyway', forceConfirm: 'The records listed above will no longer match the configuration. Continue?',
+  rolledBack: 'Version {{republished}} republished as version {{version}}.',
+  simulateTitle: 'Simulate a process', process: 'Process', requester: 'Requester', until: 'Until', useDrafts: 'with unpublished changes',
+  run: 'Run', openInEditor: 'Open in the editor', sampleRecord: 'Sample record {{entity}}', script: 'Script (tasks, events, records)',
+  noSimulation: 'Choose a process, fill in the sample record and run.', notJson: 'not JSON', simStatus: 'Status', outcome: 'Outcome',
+  simulated: 'Simulated time', elapsed: 'Took', waitingFor: 'Stopped waiting for {{what}}', unused: 'Script entries not used: {{entries}}',
+  timeline: 'Timeline', tasks: 'Tasks', step: 'Step', taskTitle: 'Task', decidedBy: 'By', when: 'When', recordChanges: 'Record changes',
+  notifications: 'Notifications',
+};
