@@ -8,6 +8,7 @@ import auditDenials from './plugins/audit-denials.js';
 import jsonBody from './plugins/json-body.js';
 import hygiene from './plugins/hygiene.js';
 import errorResponses from './plugins/error-responses.js';
+import idempotency from './plugins/idempotency.js';
 import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
 import configRoutes from './routes/config.js';
@@ -42,6 +43,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(docs);
   await app.register(auth);
   await app.register(auditDenials);
+  await app.register(idempotency);
   await app.register(adminUi);
   await app.register(healthRoutes);
   await app.register(authRoutes);
