@@ -6,6 +6,8 @@ import { createProcessActivities } from './process-activities.js';
 import { createNotificationActivities, notificationSettingsFromEnv } from './notifications/index.js';
 import { TASK_QUEUE_DEFAULT } from '../workflows/messages.js';
 import { connectTemporal } from '../engine/temporal/client.js';
+import { createLogger } from '../engine/logging.js';
+import { activityMetrics, startMetricsServer } from './metrics.js';
 
 export interface WorkerSettings {
   databaseUrl: string;
@@ -16,6 +18,8 @@ export interface WorkerSettings {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Process runs continue as new after this many history events (default: when Temporal suggests it). */
   processHistoryLimit?: number;
+  /** On shutdown, how long activities in flight may run to their end before they are cancelled (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
 export function settingsFromEnv(env = process.env): WorkerSettings {
@@ -26,6 +30,7 @@ export function settingsFromEnv(env = process.env): WorkerSettings {
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
     ...(env.FLOWCRM_PROCESS_HISTORY_LIMIT ? { processHistoryLimit: Number(env.FLOWCRM_PROCESS_HISTORY_LIMIT) } : {}),
+    ...(env.FLOWCRM_WORKER_SHUTDOWN_GRACE_MS ? { shutdownGraceMs: Number(env.FLOWCRM_WORKER_SHUTDOWN_GRACE_MS) } : {}),
     // A bundle prebuilt by the launcher (scripts/bundle-workflows.ts); without it the worker bundles at start.
     ...(env.FLOWCRM_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: env.FLOWCRM_WORKFLOW_BUNDLE } } : {}),
   };
@@ -47,6 +52,9 @@ export async function createWorker(settings: WorkerSettings) {
       ...createProcessActivities({ orm, historyLimit: settings.processHistoryLimit }),
       ...createNotificationActivities({ orm, ...notificationSettingsFromEnv() }) },
     ...(settings.workflowBundle ? { workflowBundle: settings.workflowBundle } : { workflowsPath }),
+    interceptors: { activity: [activityMetrics] },
+    // shutdown() drains: no new tasks are polled, activities in flight get this long to finish
+    shutdownGraceTime: settings.shutdownGraceMs ?? 10_000,
   });
   const run = async () => {
     try {
@@ -61,11 +69,25 @@ export async function createWorker(settings: WorkerSettings) {
 }
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL ?? 'info').toUpperCase() as LogLevel) });
+  const log = createLogger('worker');
+  const level = (process.env.LOG_LEVEL ?? 'info').toUpperCase() as LogLevel;
+  Runtime.install({ logger: new DefaultLogger(level, ({ level, message, meta }) => log[level.toLowerCase() as Lowercase<LogLevel>](meta ?? {}, message)) });
   const { worker, run } = await createWorker(settingsFromEnv());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
-  console.log('worker running');
-  await run();
+  const metricsPort = process.env.FLOWCRM_WORKER_METRICS_PORT;
+  const metrics = metricsPort ? await startMetricsServer(Number(metricsPort), process.env.FLOWCRM_WORKER_METRICS_HOST) : undefined;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log.info(`${signal}: draining (no new tasks, activities in flight finish)`);
+      worker.shutdown();
+    });
+  }
+  log.info({ taskQueue: worker.options.taskQueue, metricsPort }, 'worker running');
+  try {
+    await run();
+  } finally {
+    metrics?.close();
+  }
+  log.info('worker stopped');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

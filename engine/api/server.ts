@@ -8,6 +8,7 @@ import { ConfigStore } from '../db/config-store.js';
 import { ensureIndexes } from '../db/record-indexes.js';
 import { connectTemporal } from '../temporal/client.js';
 import { buildApp } from './app.js';
+import { logOptions } from '../logging.js';
 import { TASK_QUEUE_DEFAULT } from '../../workflows/messages.js';
 
 async function main() {
@@ -26,10 +27,13 @@ async function main() {
   });
   const jwtSecret = env.FLOWCRM_JWT_SECRET ?? randomBytes(32).toString('base64url');
   const processHistoryLimit = env.FLOWCRM_PROCESS_HISTORY_LIMIT ? Number(env.FLOWCRM_PROCESS_HISTORY_LIMIT) : undefined;
-  const app = await buildApp({ orm, flow, jwtSecret, processHistoryLimit }, { logger: { level: env.LOG_LEVEL ?? 'info' } });
+  const app = await buildApp({ orm, flow, jwtSecret, processHistoryLimit }, { logger: logOptions(env) });
 
-  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+  // Drains: Fastify stops accepting and answers 503 to requests on kept-alive connections (/ready too, so a load
+  // balancer takes the replica out), lets requests in flight finish, then the Temporal connection and the pool close.
+  closeWithGrace({ delay: Number(env.FLOWCRM_SHUTDOWN_GRACE_MS ?? 10_000) }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info(`${signal}: draining`);
     await app.close();
     await flow.close();
     await orm.close();
