@@ -6,6 +6,7 @@ import { createProcessActivities } from './process-activities.js';
 import { createNotificationActivities, notificationSettingsFromEnv } from './notifications/index.js';
 import { TASK_QUEUE_DEFAULT } from '../workflows/messages.js';
 import { connectTemporal } from '../engine/temporal/client.js';
+import { connectionOptions, describeAccess, temporalAccessFromEnv, type TemporalAccess } from '../engine/temporal/connection.js';
 import { createLogger } from '../engine/logging.js';
 import { activityMetrics, startMetricsServer } from './metrics.js';
 
@@ -13,6 +14,9 @@ export interface WorkerSettings {
   databaseUrl: string;
   temporalAddress: string;
   namespace: string;
+  /** TLS and API key for a Temporal cluster or Temporal Cloud (see engine/temporal/connection.ts). */
+  temporalTls?: TemporalAccess['tls'];
+  temporalApiKey?: string;
   taskQueue: string;
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -24,10 +28,13 @@ export interface WorkerSettings {
 
 export function settingsFromEnv(env = process.env): WorkerSettings {
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required');
+  const access = temporalAccessFromEnv(env);
   return {
     databaseUrl: env.DATABASE_URL,
-    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    temporalAddress: access.address,
+    namespace: access.namespace,
+    ...(access.tls ? { temporalTls: access.tls } : {}),
+    ...(access.apiKey ? { temporalApiKey: access.apiKey } : {}),
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
     ...(env.FLOWCRM_PROCESS_HISTORY_LIMIT ? { processHistoryLimit: Number(env.FLOWCRM_PROCESS_HISTORY_LIMIT) } : {}),
     ...(env.FLOWCRM_WORKER_SHUTDOWN_GRACE_MS ? { shutdownGraceMs: Number(env.FLOWCRM_WORKER_SHUTDOWN_GRACE_MS) } : {}),
@@ -41,8 +48,9 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
 /** Creates a worker; `run()` it, and `shutdown()` it to stop. The ORM is closed when the worker stops. */
 export async function createWorker(settings: WorkerSettings) {
   const orm = await createOrm({ databaseUrl: settings.databaseUrl, poolSize: 5 });
-  const connection = await NativeConnection.connect({ address: settings.temporalAddress });
-  const flow = await connectTemporal({ address: settings.temporalAddress, namespace: settings.namespace, taskQueue: settings.taskQueue });
+  const access = { address: settings.temporalAddress, namespace: settings.namespace, tls: settings.temporalTls, apiKey: settings.temporalApiKey };
+  const connection = await NativeConnection.connect(connectionOptions(access));
+  const flow = await connectTemporal({ ...access, taskQueue: settings.taskQueue });
   const worker = await Worker.create({
     connection,
     namespace: settings.namespace,
@@ -81,7 +89,7 @@ async function main() {
       worker.shutdown();
     });
   }
-  log.info({ taskQueue: worker.options.taskQueue, metricsPort }, 'worker running');
+  log.info({ taskQueue: worker.options.taskQueue, temporal: describeAccess(temporalAccessFromEnv()), metricsPort }, 'worker running');
   try {
     await run();
   } finally {

@@ -7,6 +7,7 @@ import { seedDemo } from '../db/seed.js';
 import { ConfigStore } from '../db/config-store.js';
 import { ensureIndexes } from '../db/record-indexes.js';
 import { connectTemporal } from '../temporal/client.js';
+import { describeAccess, temporalAccessFromEnv } from '../temporal/connection.js';
 import { buildApp } from './app.js';
 import { logOptions } from '../logging.js';
 import { TASK_QUEUE_DEFAULT } from '../../workflows/messages.js';
@@ -20,11 +21,8 @@ async function main() {
   if (env.FLOWCRM_DEMO === '1') await seedDemo(orm.em.fork());
   const config = await new ConfigStore(orm.em.fork()).latest();
   if (config) await ensureIndexes(orm.em.fork(), config);
-  const flow = await connectTemporal({
-    address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
-    taskQueue: env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
-  });
+  const temporal = temporalAccessFromEnv(env);
+  const flow = await connectTemporal({ ...temporal, taskQueue: env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT });
   const jwtSecret = env.FLOWCRM_JWT_SECRET ?? randomBytes(32).toString('base64url');
   const processHistoryLimit = env.FLOWCRM_PROCESS_HISTORY_LIMIT ? Number(env.FLOWCRM_PROCESS_HISTORY_LIMIT) : undefined;
   const app = await buildApp({ orm, flow, jwtSecret, processHistoryLimit }, { logger: logOptions(env) });
@@ -41,6 +39,7 @@ async function main() {
   await syncSchedules(app.deps).catch((error) => app.log.error({ err: error }, 'process schedules could not be updated'));
   const port = Number(env.PORT ?? 3000);
   await app.listen({ port, host: env.HOST ?? '127.0.0.1' });
+  app.log.info(`Temporal: ${describeAccess(temporal)}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -4,15 +4,14 @@ import { decideUpdate, reassignUpdate, recallUpdate, recordChangedSignal, proces
 import type { ProcessInput } from '../../workflows/process.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
 import { workflowStarts } from '../metrics.js';
+import { connectionOptions, type TemporalAccess } from './connection.js';
 
-export interface TemporalSettings {
-  address: string;
-  namespace: string;
+export interface TemporalSettings extends TemporalAccess {
   taskQueue: string;
 }
 
 export async function connectTemporal(settings: TemporalSettings): Promise<FlowClient> {
-  const connection = await Connection.connect({ address: settings.address });
+  const connection = await Connection.connect(connectionOptions(settings));
   return new FlowClient(new Client({ connection, namespace: settings.namespace }), settings.taskQueue);
 }
 
