@@ -90,6 +90,8 @@ async function main() {
     });
   }
   log.info({ taskQueue: worker.options.taskQueue, temporal: describeAccess(temporalAccessFromEnv()), metricsPort }, 'worker running');
+  // the line launchers and tests wait for, whatever LOG_LEVEL says
+  if (!log.isLevelEnabled('info')) console.log('worker running');
   try {
     await run();
   } finally {
