@@ -55,7 +55,7 @@ export async function startApiProcess(env: ServiceEnv, port?: number): Promise<S
   await eventually(async () => {
     if (ended) throw new Error(`the API exited: ${service.output().slice(-2000)}`);
     return (await fetch(`${url}/ready`)).status === 200;
-  }, 60_000, 200).catch((error) => {
+  }, 180_000, 200).catch((error) => {
     service.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${service.output().slice(-2000)}`);
   });
@@ -70,6 +70,6 @@ export async function startWorkerProcess(env: ServiceEnv): Promise<Service> {
   await eventually(async () => {
     if (ended) throw new Error(`the worker exited: ${service.output().slice(-2000)}`);
     return service.output().includes('worker running');
-  }, 60_000, 100);
+  }, 180_000, 100);
   return service;
 }
