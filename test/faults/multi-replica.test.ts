@@ -74,9 +74,9 @@ describe('two APIs and two workers share the work', { timeout: 900_000 }, () => 
     killedWorker1At = recordIds.length;
     worker1.kill('SIGKILL');
     await worker1.exited;
+    const t0 = Date.now();
     await submitting;
     if (failure) throw failure;
-    const t0 = Date.now();
     const phase = (what: string) => console.log(`${what} after ${Math.round((Date.now() - t0) / 1000)} s`);
     phase(`${total} submitted`);
 
@@ -90,7 +90,14 @@ describe('two APIs and two workers share the work', { timeout: 900_000 }, () => 
         if (res.status === 200) decided.add(t.recordId);
       }));
       return decided.size === needsApproval.size;
-    }, 300_000, 500);
+    }, 300_000, 500).catch(async (error: Error) => {
+      const diag = new pg.Client(stack.databaseUrl);
+      await diag.connect();
+      const tasks = (await diag.query(`select status, count(*) as n from tasks where record_id = any($1::uuid[]) group by status`, [recordIds])).rows;
+      const runs = (await diag.query(`select status, count(*) as n from process_instances where record_id = any($1::uuid[]) group by status`, [recordIds])).rows;
+      await diag.end();
+      throw new Error(`${error.message}: decided ${decided.size} of ${needsApproval.size}; tasks ${JSON.stringify(tasks)}; runs ${JSON.stringify(runs)}`);
+    });
     phase(`${decided.size} decided`);
 
     const db = new pg.Client(stack.databaseUrl);
