@@ -10,6 +10,7 @@ import type { FlowActivities } from './activity-types.js';
 import type { FlowClient } from '../engine/temporal/client.js';
 import { clockStageMoves, signalStageActivity } from '../engine/temporal/stage-stays.js';
 import { pipelinesOf, STAGE_APPROVAL_PREFIX } from '../engine/domain/pipeline/index.js';
+import { taskLatency } from '../engine/metrics.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 export interface ActivityDeps {
@@ -55,9 +56,11 @@ export function createActivities({ orm, flow }: ActivityDeps): FlowActivities {
     },
 
     async closeTask(closure) {
+      let opened: { kind: string; at: Date } | undefined;
       await em().transactional(async (tx) => {
         const task = await tx.findOne(TaskEntity, { id: closure.taskId });
         if (!task || task.status === 'completed' || task.status === 'cancelled') return;
+        opened = { kind: task.kind, at: task.createdAt };
         task.status = closure.status;
         task.outcome = closure.outcome ?? null;
         task.decidedBy = closure.actor ?? null;
@@ -74,6 +77,10 @@ export function createActivities({ orm, flow }: ActivityDeps): FlowActivities {
         }
         await tx.flush();
       });
+      // once per task: a retried close finds it closed
+      if (opened && closure.status === 'completed') {
+        taskLatency.observe({ kind: opened.kind, outcome: closure.outcome ?? 'done' }, Math.max(0, Date.parse(closure.at) - opened.at.getTime()) / 1000);
+      }
     },
 
     async reassignTask(change) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { uuidFromKey } from '../engine/db/uuid-from-key.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { RecordEntity, TaskEntity } from '../engine/db/entities.js';
 import { closeOpenWork, finalizeRun } from '../engine/db/process-final.js';
@@ -11,12 +11,6 @@ import { nonRetryableOnDomainError } from './activities.js';
 export interface ProcessActivityDeps {
   orm: MikroORM;
   historyLimit?: number;
-}
-
-/** A UUID derived from an idempotency key: a retried createRecord finds the record it made the first time. */
-function uuidFromKey(key: string): string {
-  const h = createHash('sha256').update(key).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 const openStatuses = ['open', 'claimed'];

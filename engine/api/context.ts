@@ -12,6 +12,8 @@ export interface AppDeps {
   processHistoryLimit?: number;
   /** Browser origins allowed by CORS; absent: `FLOWCRM_CORS_ORIGINS`; empty: CORS off. */
   corsOrigins?: string[];
+  /** A bearer token `/metrics` asks of scrapers; absent: `FLOWCRM_METRICS_TOKEN`; empty: open. */
+  metricsToken?: string;
   /** `POST /api/config/simulate`: the test server, the workflow bundle, the budgets. */
   simulation?: SimulationSettings;
 }

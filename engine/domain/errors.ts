@@ -49,6 +49,10 @@ export const ErrorCode = {
   SIMULATION_BUSY: 'SIMULATION_BUSY',
   /** The simulation did not finish within its wall-clock budget. */
   SIMULATION_TIMEOUT: 'SIMULATION_TIMEOUT',
+  /** An `Idempotency-Key` already used by the caller for another request (method, path or body). */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** The first request with this `Idempotency-Key` is still running (longer than a retry waits for it). */
+  IDEMPOTENCY_KEY_IN_PROGRESS: 'IDEMPOTENCY_KEY_IN_PROGRESS',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -83,6 +87,8 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   SIMULATION_UNAVAILABLE: 503,
   SIMULATION_BUSY: 503,
   SIMULATION_TIMEOUT: 504,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_KEY_IN_PROGRESS: 409,
 };
 
 export function httpStatusOf(code: string): number {

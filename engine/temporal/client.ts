@@ -3,15 +3,15 @@ import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } f
 import { decideUpdate, reassignUpdate, recallUpdate, recordChangedSignal, processStateQuery, approvalStateQuery, businessEventSignal, claimUpdate, releaseUpdate, deliverEventUpdate, type ClaimInput, type DecisionInput, type DecisionResult, type ReassignInput, type RecallInput, type ProcessState, type ApprovalState } from '../../workflows/messages.js';
 import type { ProcessInput } from '../../workflows/process.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
+import { workflowStarts } from '../metrics.js';
+import { connectionOptions, type TemporalAccess } from './connection.js';
 
-export interface TemporalSettings {
-  address: string;
-  namespace: string;
+export interface TemporalSettings extends TemporalAccess {
   taskQueue: string;
 }
 
 export async function connectTemporal(settings: TemporalSettings): Promise<FlowClient> {
-  const connection = await Connection.connect({ address: settings.address });
+  const connection = await Connection.connect(connectionOptions(settings));
   return new FlowClient(new Client({ connection, namespace: settings.namespace }), settings.taskQueue);
 }
 
@@ -36,15 +36,21 @@ export class FlowClient {
 
   /** Starts a process under its business-key id; a retried start of a running one is a no-op. */
   async startProcess(input: ProcessInput, memo: Record<string, unknown>): Promise<string> {
-    const handle = await this.client.workflow.start('processWorkflow', {
-      taskQueue: this.taskQueue,
-      workflowId: input.processId,
-      args: [input],
-      memo,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    });
-    return handle.firstExecutionRunId;
+    try {
+      const handle = await this.client.workflow.start('processWorkflow', {
+        taskQueue: this.taskQueue,
+        workflowId: input.processId,
+        args: [input],
+        memo,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      });
+      workflowStarts.inc({ result: 'started' });
+      return handle.firstExecutionRunId;
+    } catch (error) {
+      workflowStarts.inc({ result: 'failed' });
+      throw error;
+    }
   }
 
   /** Sends a human decision; the workflow's validator answers synchronously. */

@@ -3,7 +3,7 @@ import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 
-const publicRoutes = new Set(['/health', '/ready', '/api/auth/login', '/openapi.json']);
+const publicRoutes = new Set(['/health', '/ready', '/metrics', '/api/auth/login', '/openapi.json']);
 
 /** Routes (or paths) that need no bearer token. */
 export function isPublic(url: string): boolean {

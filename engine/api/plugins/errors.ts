@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DomainError, httpStatusOf, type ErrorDetail } from '../../domain/errors.js';
 import { RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../../db/unavailable.js';
 import { sqlState } from '../../db/record-sql.js';
+import { isTemporalUnavailable } from '../../temporal/unavailable.js';
 
 interface ErrorBody {
   error: { code: string; message: string; details: ErrorDetail[] };
@@ -33,6 +34,13 @@ export default fp(async function errors(app: FastifyInstance) {
         return { path: missing ? `${base}/${missing}` : base || '/', message: v.message ?? 'invalid' };
       });
       return reply.status(422).send(body('VALIDATION_FAILED', 'the request is invalid', details));
+    }
+    if (isTemporalUnavailable(error)) {
+      request.log.warn({ err: error }, 'Temporal unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send(body('UNAVAILABLE', 'the process engine is unavailable; retry shortly'));
     }
     if (isDatabaseUnavailable(error)) {
       // A connection-level failure, not a bug: the client may retry (a write cut off during its COMMIT may have landed).

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { RecordRepository, type RecordDto } from '../../db/records.js';
-import { importJob, importRows, startImportJob, type ImportMode } from '../../db/record-import.js';
+import { importJob, importRows, resumeImportJobs, startImportJob, type ImportMode } from '../../db/record-import.js';
 import { csvLine, csvToData, parseCsv } from '../../domain/records/csv.js';
 import { DomainError } from '../../domain/errors.js';
 import { errorSchema, errors } from './schemas.js';
@@ -26,6 +26,15 @@ export default async function recordBulkRoutes(app: FastifyInstance) {
   const repo = () => new RecordRepository(app.deps.orm.em.fork());
   const tags = ['records'];
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  // Imported deals get their stale clocks; they start no onEnter processes (docs/pipelines.md).
+  const afterImport = (moves: Parameters<typeof clockStageMoves>[1]) => clockStageMoves(app.deps.flow, moves);
+  // background imports whose API died are resumed by a replica that lives (record-import.ts)
+  const resume = () => void resumeImportJobs(app.deps.orm.em.fork(), (entity) => repo().context(entity), afterImport)
+    .catch((err: unknown) => app.log.warn({ err }, 'import jobs not resumed'));
+  const resumer = setInterval(resume, 5000);
+  resumer.unref();
+  app.addHook('onReady', async () => resume());
+  app.addHook('onClose', async () => clearInterval(resumer));
 
   app.post<{ Params: EntityParams; Querystring: { mode: ImportMode }; Body: unknown }>('/api/records/:entity/import', {
     bodyLimit: 20 * 1024 * 1024,
@@ -46,10 +55,8 @@ export default async function recordBulkRoutes(app: FastifyInstance) {
     if (!Array.isArray(rows)) throw new DomainError('VALIDATION_FAILED', 'the import is a JSON array of records or CSV with a header row', [{ path: '/body', message: 'not an array' }]);
     if (rows.length > MAX_IMPORT_ROWS) throw new DomainError('VALIDATION_FAILED', `at most ${MAX_IMPORT_ROWS} rows per import`, [{ path: '/body', message: `${rows.length} rows` }]);
     const mode = request.query.mode ?? 'all-or-nothing';
-    // Imported deals get their stale clocks; they start no onEnter processes (docs/pipelines.md).
-    const afterImport = (moves: Parameters<typeof clockStageMoves>[1]) => clockStageMoves(app.deps.flow, moves);
     if (rows.length > BACKGROUND_IMPORT_ROWS) {
-      const job = startImportJob(app.deps.orm.em.fork(), ctx, rows, request.user.username, mode, afterImport);
+      const job = await startImportJob(app.deps.orm.em.fork(), ctx, rows, request.user.username, mode, afterImport);
       return reply.status(202).header('location', `/api/records/${ctx.entity}/import/${job.id}`).send({ job: job.id, total: job.total, status: job.status });
     }
     const result = await importRows(app.deps.orm.em.fork(), ctx, rows, request.user.username, mode, undefined, afterImport);
@@ -72,7 +79,7 @@ export default async function recordBulkRoutes(app: FastifyInstance) {
       response: errors(404),
     },
   }, async (request) => {
-    const { id, total, processed, imported, failed, status, errors: rowErrors, mode } = importJob(request.params.job, request.params.entity, request.user);
+    const { id, total, processed, imported, failed, status, errors: rowErrors, mode } = await importJob(app.deps.orm.em.fork(), request.params.job, request.params.entity, request.user);
     return { id, mode, total, processed, imported, failed, status, errors: rowErrors };
   });
 

@@ -4,6 +4,8 @@ import { PendingApprovals } from '../../db/pending-approvals.js';
 import { afterRecordWrite } from '../services/record-events.js';
 import { hasTrigger } from '../services/triggers.js';
 import { errors } from './schemas.js';
+import { idempotentId } from '../plugins/idempotency.js';
+import { DomainError } from '../../domain/errors.js';
 import { entityParams, ifMatch, listQueryProperties, recordParams, recordWithReviewSchema as recordSchema, recordWriteSchema, type EntityParams, type RecordParams } from './records-shared.js';
 import recordBulkRoutes from './records-bulk.js';
 import { afterWrites } from '../services/stage-effects.js';
@@ -43,7 +45,10 @@ export default async function recordRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const { data, prefix } = unwrap(request.body);
     const records = repo();
-    const record = await records.create(request.params.entity, data, request.user.username, prefix);
+    // under an Idempotency-Key the id comes from the key: a re-run after a crash finds the record the first run made
+    const id = idempotentId(request, 'record');
+    const made = id ? await records.get(request.params.entity, id).catch((error) => (error instanceof DomainError && error.code === 'NOT_FOUND' ? null : Promise.reject(error))) : null;
+    const record = made ?? await records.create(request.params.entity, data, request.user.username, prefix, id);
     await afterWrites(app.deps, records);
     await afterRecordWrite(app.deps, request.log, request.params.entity, record, { on: 'create', record: record.data }, request.user.username);
     return reply.status(201).header('etag', String(record.version)).send(record);
