@@ -4,7 +4,7 @@ import { DomainError } from '../../domain/errors.js';
 import { WEBHOOK_EVENTS, parseAllowlist, type Allowlist } from '../../domain/net/index.js';
 import { resolveWebhookTarget, WebhookTargetError } from '../../net/webhook-target.js';
 import { requireRole } from '../plugins/auth.js';
-import { errors, idParam } from './schemas.js';
+import { errors, idParam, noContent } from './schemas.js';
 
 const subscriptionSchema = {
   type: 'object',
@@ -69,7 +69,7 @@ export default async function webhookRoutes(app: FastifyInstance) {
   });
 
   app.delete<{ Params: { id: string } }>('/api/webhooks/:id', {
-    schema: { tags, params: idParam, response: errors(403, 404) },
+    schema: { tags, params: idParam, response: { 204: noContent, ...errors(403, 404) } },
   }, async (request, reply) => {
     requireRole(request, 'admin');
     await repo().remove(request.params.id, request.user.username);
