@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppDeps } from './context.js';
-import errors, { frameworkError } from './plugins/errors.js';
+import errors, { clientError, frameworkError } from './plugins/errors.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
 import adminUi from './plugins/admin-ui.js';
@@ -36,6 +36,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     // task ids carry the workflow id and run id: longer than Fastify's default of 100
     routerOptions: { maxParamLength: 500 },
     frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
     ...options,
   });
   app.decorate('deps', deps);

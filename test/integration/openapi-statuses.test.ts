@@ -7,10 +7,11 @@ interface Operation { parameters?: { in: string; name: string }[]; requestBody?:
 
 let app: FastifyInstance;
 let operations: [string, Operation][];
+let doc: { paths: Record<string, Record<string, Operation>> };
 beforeAll(async () => {
   // the document is built from the route schemas alone: no database or Temporal is touched
   app = await buildApp({ orm: {} as AppDeps['orm'], flow: {} as AppDeps['flow'], jwtSecret: 'openapi-test' });
-  const doc = (await app.inject('/openapi.json')).json() as { paths: Record<string, Record<string, Operation>> };
+  doc = (await app.inject('/openapi.json')).json() as typeof doc;
   operations = Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.entries(item).filter(([m]) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map(([m, op]) => [`${m.toUpperCase()} ${path}`, op] as [string, Operation]));
 });
@@ -42,6 +43,28 @@ describe('the OpenAPI document declares the statuses each operation can answer',
   it('404 wherever the path names something, 413 and 415 wherever a body is taken', () => {
     expect(missing((_, op) => !!op.parameters?.some((p) => p.in === 'path'), '404')).toEqual([]);
     expect([...missing((_, op) => !!op.requestBody, '413'), ...missing((_, op) => !!op.requestBody, '415')]).toEqual([]);
+  });
+
+  it('414 and 431 wherever a query string is taken (query length limit, request line over the header limit)', () => {
+    const takesQuery = (_: string, op: Operation) => !!op.parameters?.some((p) => p.in === 'query');
+    expect([...missing(takesQuery, '414'), ...missing(takesQuery, '431')]).toEqual([]);
+  });
+
+  it('204 on every delete, which answers without a body', () => {
+    expect(missing((name) => name.startsWith('DELETE '), '204')).toEqual([]);
+  });
+
+  it('links that resolve to operations of the document', () => {
+    const paths = doc.paths as Record<string, Record<string, unknown>>;
+    const links = operations.flatMap(([name, op]) => Object.values(op.responses).flatMap((r) => Object.entries((r as { links?: Record<string, { operationRef: string }> }).links ?? {})
+      .map(([link, { operationRef }]) => ({ name: `${name} ${link}`, operationRef }))));
+    expect(links.length).toBeGreaterThan(20);
+    const unresolved = links.filter(({ operationRef }) => {
+      const [, pointer] = /^#\/paths\/([^/]+)\/(get|post|patch|delete)$/.exec(operationRef) ?? [];
+      const method = operationRef.split('/').pop()!;
+      return !pointer || !paths[pointer.replace(/~1/g, '/').replace(/~0/g, '~')]?.[method];
+    });
+    expect(unresolved.map((l) => l.name)).toEqual([]);
   });
 
   it('a success status on every operation', () => {

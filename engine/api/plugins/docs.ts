@@ -2,8 +2,9 @@ import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import type { FastifyInstance } from 'fastify';
+import { withLinks } from '../openapi-links.js';
 
-/** OpenAPI 3 generated from the route schemas, and a reference page at /docs. */
+/** OpenAPI 3 generated from the route schemas (with the links of openapi-links.ts), and a reference page at /docs. */
 export default fp(async function docs(app: FastifyInstance) {
   await app.register(swagger, {
     openapi: {
@@ -12,6 +13,7 @@ export default fp(async function docs(app: FastifyInstance) {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    transformObject: (document) => ('openapiObject' in document ? withLinks(document.openapiObject as never) : document.swaggerObject),
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json' } });

@@ -9,7 +9,8 @@ type Schema = Record<string, unknown> & { response?: Record<string, unknown>; hi
  * The statuses every route can answer because of the plugins in front of it, declared on its response schemas
  * (so the OpenAPI document lists them): 401 without a valid token (all but the public routes); 400 and 422 when
  * parameters, query or body are validated (malformed input, schema violations); 404 when the path names something
- * (an unknown id or entity); 413 and 415 for routes that take a body. Route-specific statuses (403, 404, 409, 412, ...) stay with the route's own `errors(...)`.
+ * (an unknown id or entity); 413 and 415 for routes that take a body; 414 (the query length limit of the hygiene
+ * plugin) and 431 (Node's limit on the request line and headers) for routes that take a query string. Route-specific statuses (403, 404, 409, 412, ...) stay with the route's own `errors(...)`.
  */
 export function standardErrorStatuses(route: Pick<RouteOptions, 'method' | 'url'> & { schema?: Schema }): number[] {
   const schema = route.schema ?? {};
@@ -22,6 +23,7 @@ export function standardErrorStatuses(route: Pick<RouteOptions, 'method' | 'url'
     ...(hasPathParams ? [404] : []),
     ...(isPublic(route.url) ? [] : [401]),
     ...(takesBody ? [413, 415] : []),
+    ...(schema.querystring ? [414, 431] : []),
   ];
 }
 

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, httpStatusOf, type ErrorDetail } from '../../domain/errors.js';
@@ -16,6 +17,25 @@ function body(code: string, message: string, details: ErrorDetail[] = []): Error
 /** Errors the router raises before any hook (a path parameter over `maxParamLength`, a bad URL): same envelope. */
 export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   void reply.status(400).send(body('BAD_REQUEST', error.message.slice(0, 200), [{ path: '/params', message: error.code ?? 'invalid' }]));
+}
+
+const clientErrors: Record<string, [number, string, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', 'the request line and headers are larger than the server accepts'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'the request did not arrive in time'],
+};
+
+/**
+ * Errors Node's HTTP parser meets before Fastify sees a request (a URL or headers over `maxHeaderSize`: 431, a
+ * malformed request line: 400): written to the socket in the same envelope, then the connection is closed.
+ */
+export function clientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, code, message] = clientErrors[error.code ?? ''] ?? [400, 'Bad Request', 'BAD_REQUEST', 'the request is malformed'];
+  const payload = JSON.stringify(body(code, message));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${payload}`);
+  }
+  socket.destroy(error);
 }
 
 /** The methods a known path is probed for, to answer another method with 405 and `Allow` instead of 404. */

@@ -1,47 +1,45 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
 import { ConfigStore } from '../../db/config-store.js';
 import { compatibilityOf, publishConfig } from '../../db/config-publish.js';
 import { diffBundles } from '../../domain/config/diff.js';
 import { requireRole } from '../plugins/auth.js';
-import { errors } from './schemas.js';
-import { publishResponse } from './config.js';
+import { AnyObject, errors, StringEnum } from './schemas.js';
+import { bundleResponse, publishResponse } from './config.js';
 
-const versionNumber = { type: 'integer', minimum: 1, maximum: 2147483647 } as const;
+const versionNumber = Type.Integer({ minimum: 1, maximum: 2147483647 });
 const tags = ['config'];
 
-const changeSchema = {
-  type: 'object',
-  properties: {
-    kind: { type: 'string' }, name: { type: 'string' }, change: { type: 'string', enum: ['added', 'removed', 'modified'] },
-    paths: { type: 'array', items: { type: 'string' } },
-  },
-} as const;
+const changeSchema = Type.Object({
+  kind: Type.String(), name: Type.String(), change: StringEnum(['added', 'removed', 'modified']), paths: Type.Array(Type.String()),
+});
 
-const issueSchema = {
-  type: 'object',
-  properties: {
-    entity: { type: 'string' }, path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' },
-    records: { type: 'integer' }, checked: { type: 'integer' }, sampled: { type: 'boolean' },
-  },
-} as const;
+const issueSchema = Type.Object({
+  entity: Type.String(), path: Type.String(), code: Type.String(), message: Type.String(),
+  records: Type.Optional(Type.Integer()), checked: Type.Optional(Type.Integer()), sampled: Type.Optional(Type.Boolean()),
+});
 
-interface RollbackBody { version: number; force?: boolean; backfill?: Record<string, Record<string, unknown>> }
+const rollbackBody = Type.Object({
+  version: versionNumber, force: Type.Optional(Type.Boolean()), backfill: Type.Optional(Type.Record(Type.String(), AnyObject())),
+}, { additionalProperties: false });
 
 /** Published versions one by one, diffs between them, the compatibility check and rollback (= republish). */
-export default async function configVersionRoutes(app: FastifyInstance) {
+export default async function configVersionRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const store = () => new ConfigStore(app.deps.orm.em.fork());
 
-  app.get<{ Params: { version: number } }>('/api/config/versions/:version', {
-    schema: { tags, params: { type: 'object', required: ['version'], properties: { version: versionNumber } }, response: errors(404) },
+  app.get('/api/config/versions/:version', {
+    schema: { tags, params: Type.Object({ version: versionNumber }), response: { 200: bundleResponse, ...errors(404) } },
   }, async (request) => {
     const config = await store().get(request.params.version);
     return { ...config.bundle, version: config.version, hash: config.hash };
   });
 
-  app.get<{ Params: { a: number; b: number } }>('/api/config/versions/:a/diff/:b', {
+  app.get('/api/config/versions/:a/diff/:b', {
     schema: {
-      tags, params: { type: 'object', required: ['a', 'b'], properties: { a: versionNumber, b: versionNumber } },
-      response: { 200: { type: 'object', properties: { from: { type: 'integer' }, to: { type: 'integer' }, changes: { type: 'array', items: changeSchema } } }, ...errors(404) },
+      tags, params: Type.Object({ a: versionNumber, b: versionNumber }),
+      response: { 200: Type.Object({ from: Type.Integer(), to: Type.Integer(), changes: Type.Array(changeSchema) }), ...errors(404) },
     },
   }, async (request) => {
     const configs = store();
@@ -49,10 +47,10 @@ export default async function configVersionRoutes(app: FastifyInstance) {
     return { from: a.version, to: b.version, changes: diffBundles(a.bundle, b.bundle) };
   });
 
-  app.post<{ Body: Record<string, unknown> }>('/api/config/compatibility', {
+  app.post('/api/config/compatibility', {
     schema: {
-      tags, body: { type: 'object', additionalProperties: true },
-      response: { 200: { type: 'object', properties: { compatible: { type: 'boolean' }, issues: { type: 'array', items: issueSchema } } }, ...errors(403, 422) },
+      tags, body: AnyObject(),
+      response: { 200: Type.Object({ compatible: Type.Boolean(), issues: Type.Array(issueSchema) }), ...errors(403, 422) },
     },
   }, async (request) => {
     requireRole(request, 'admin');
@@ -60,14 +58,10 @@ export default async function configVersionRoutes(app: FastifyInstance) {
     return compatibilityOf(app.deps.orm.em.fork(), bundle);
   });
 
-  app.post<{ Body: RollbackBody }>('/api/config/rollback', {
+  app.post('/api/config/rollback', {
     schema: {
-      tags,
-      body: {
-        type: 'object', required: ['version'], additionalProperties: false,
-        properties: { version: versionNumber, force: { type: 'boolean' }, backfill: { type: 'object', additionalProperties: { type: 'object' } } },
-      },
-      response: { 201: { ...publishResponse, properties: { ...publishResponse.properties, republished: { type: 'integer' } } }, ...errors(403, 404, 422) },
+      tags, body: rollbackBody,
+      response: { 201: Type.Object({ ...publishResponse.properties, republished: Type.Integer() }), ...errors(403, 404, 422) },
     },
   }, async (request, reply) => {
     requireRole(request, 'admin');

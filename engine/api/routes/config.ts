@@ -1,41 +1,47 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
 import { ConfigStore } from '../../db/config-store.js';
 import { publishConfig } from '../../db/config-publish.js';
 import { withoutDecoration } from '../../domain/config/decoration.js';
 import { validateBundle } from '../../domain/config/validate-bundle.js';
 import { requireRole } from '../plugins/auth.js';
-import { errors } from './schemas.js';
+import { AnyObject, errors, itemsOf, OpaqueObject } from './schemas.js';
 import { syncSchedules } from '../services/schedules.js';
 
-const bundleBody = { type: 'object', additionalProperties: true } as const;
-const forceQuery = { type: 'object', properties: { force: { type: 'boolean', default: false } }, additionalProperties: false } as const;
+const bundleBody = AnyObject();
+const forceQuery = Type.Object({ force: Type.Boolean({ default: false }) }, { additionalProperties: false });
 
 /** What a publish reports besides the version: records backfilled and the issues accepted with `force`. */
-export const publishResponse = {
-  type: 'object',
-  properties: {
-    version: { type: 'integer' },
-    hash: { type: 'string' },
-    backfilled: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'integer' } } },
-    forcedIssues: { type: 'array', items: { type: 'object', additionalProperties: true } },
-  },
-} as const;
+export const publishResponse = Type.Object({
+  version: Type.Integer(),
+  hash: Type.String(),
+  backfilled: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer())),
+  forcedIssues: Type.Array(OpaqueObject()),
+});
 
-export default async function configRoutes(app: FastifyInstance) {
+/** The published bundle with its `version` and `hash`. */
+export const bundleResponse = OpaqueObject({ properties: { version: Type.Integer(), hash: Type.String() } });
+
+const validation = Type.Object({ valid: Type.Boolean(), errors: Type.Array(OpaqueObject()) }, { additionalProperties: true });
+const versionSummary = OpaqueObject({ properties: { version: Type.Integer(), hash: Type.String() } });
+
+export default async function configRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const store = () => new ConfigStore(app.deps.orm.em.fork());
 
-  app.get('/api/config', { schema: { tags: ['config'], response: errors(404) } }, async () => {
+  app.get('/api/config', { schema: { tags: ['config'], response: { 200: bundleResponse, ...errors(404) } } }, async () => {
     const config = await store().current();
     return { ...config.bundle, version: config.version, hash: config.hash };
   });
 
-  app.get('/api/config/versions', { schema: { tags: ['config'] } }, async () => ({ items: await store().list() }));
+  app.get('/api/config/versions', { schema: { tags: ['config'], response: { 200: itemsOf(versionSummary) } } }, async () => ({ items: await store().list() }));
 
-  app.post<{ Body: Record<string, unknown> }>('/api/config/validate', { schema: { tags: ['config'], body: bundleBody } }, async (request) => {
+  app.post('/api/config/validate', { schema: { tags: ['config'], body: bundleBody, response: { 200: validation } } }, async (request) => {
     return validateBundle(withoutDecoration(request.body));
   });
 
-  app.post<{ Body: Record<string, unknown>; Querystring: { force: boolean } }>('/api/config/publish', {
+  app.post('/api/config/publish', {
     schema: { tags: ['config'], body: bundleBody, querystring: forceQuery, response: { 201: publishResponse, ...errors(403, 422) } },
   }, async (request, reply) => {
     requireRole(request, 'admin');

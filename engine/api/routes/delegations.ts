@@ -1,34 +1,42 @@
 import type { FastifyInstance } from 'fastify';
-import { DelegationRepository, type DelegationInput } from '../../db/delegations.js';
-import { errors, idParam } from './schemas.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { DelegationRepository } from '../../db/delegations.js';
+import { errors, idParam, itemsOf, noContent, Nullable } from './schemas.js';
 
-const delegationBody = {
-  type: 'object', required: ['to', 'startsAt', 'endsAt'], additionalProperties: false,
-  properties: {
-    from: { type: 'string', minLength: 1, maxLength: 100 },
-    to: { type: 'string', minLength: 1, maxLength: 100 },
-    startsAt: { type: 'string', format: 'date-time' },
-    endsAt: { type: 'string', format: 'date-time' },
-    reason: { type: 'string', maxLength: 500 },
-  },
-} as const;
+const user = Type.String({ minLength: 1, maxLength: 100 });
+
+const delegationBody = Type.Object({
+  from: Type.Optional(user),
+  to: user,
+  startsAt: Type.String({ format: 'date-time' }),
+  endsAt: Type.String({ format: 'date-time' }),
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+}, { additionalProperties: false });
+
+const delegationSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }), from: Type.String(), to: Type.String(),
+  startsAt: Type.String({ format: 'date-time' }), endsAt: Type.String({ format: 'date-time' }),
+  reason: Nullable(Type.String()), createdBy: Type.String(), revokedAt: Nullable(Type.String()),
+});
 
 /** Out-of-office delegation: while current, the delegate sees and may decide the delegator's approvals. */
-export default async function delegationRoutes(app: FastifyInstance) {
+export default async function delegationRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['inbox'];
   const repo = () => new DelegationRepository(app.deps.orm.em.fork());
 
-  app.post<{ Body: Omit<DelegationInput, 'from'> & { from?: string } }>('/api/delegations', {
-    schema: { tags, body: delegationBody, response: errors(403, 422) },
+  app.post('/api/delegations', {
+    schema: { tags, body: delegationBody, response: { 201: delegationSchema, ...errors(403, 422) } },
   }, async (request, reply) => {
     const created = await repo().create({ ...request.body, from: request.body.from ?? request.user.username }, request.user);
     return reply.status(201).send(created);
   });
 
-  app.get('/api/delegations', { schema: { tags } }, async (request) => ({ items: await repo().listFor(request.user.username) }));
+  app.get('/api/delegations', { schema: { tags, response: { 200: itemsOf(delegationSchema) } } }, async (request) => ({ items: await repo().listFor(request.user.username) }));
 
-  app.delete<{ Params: { id: string } }>('/api/delegations/:id', { schema: { tags, params: idParam, response: errors(403, 404) } }, async (request, reply) => {
+  app.delete('/api/delegations/:id', { schema: { tags, params: idParam, response: { 204: noContent, ...errors(403, 404) } } }, async (request, reply) => {
     await repo().revoke(request.params.id, request.user);
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 }

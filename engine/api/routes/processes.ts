@@ -1,42 +1,37 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
 import { ProcessInstanceEntity } from '../../db/entities.js';
 import { DomainError } from '../../domain/errors.js';
 import { startProcessRun } from '../services/process-start.js';
 import { processView, reconcile } from '../services/process-view.js';
 import { assertRunAccess, visibleRunsCondition } from '../policy/process-access.js';
 import { finalizeRun } from '../../db/process-final.js';
-import { errors, idParam } from './schemas.js';
+import { AnyObject, errors, idParam, Nullable, OpaqueObject, page, processStatusSchema, processSummarySchema, StringEnum, taskSchema } from './schemas.js';
 
-interface StartBody { process: string; entity: string; recordId: string; input?: Record<string, unknown> }
+const processName = Type.String({ minLength: 1, maxLength: 100 });
+const entityName = Type.String({ minLength: 1, maxLength: 63 });
+const comment = Type.String({ maxLength: 2000 });
 
-const startBody = {
-  type: 'object', required: ['process', 'entity', 'recordId'], additionalProperties: false,
-  properties: {
-    process: { type: 'string', minLength: 1, maxLength: 100 },
-    entity: { type: 'string', minLength: 1, maxLength: 63 },
-    recordId: { type: 'string', format: 'uuid' },
-    input: { type: 'object', additionalProperties: true },
-  },
-} as const;
+const startBody = Type.Object({
+  process: processName, entity: entityName, recordId: Type.String({ format: 'uuid' }), input: Type.Optional(AnyObject()),
+}, { additionalProperties: false });
 
-interface ListQuery { entity?: string; recordId?: string; process?: string; status?: string; limit?: number; cursor?: string }
+const listQuery = Type.Object({
+  entity: Type.Optional(Type.String({ maxLength: 63 })), recordId: Type.Optional(Type.String({ format: 'uuid' })),
+  process: Type.Optional(Type.String({ maxLength: 100 })), status: Type.Optional(StringEnum(['running', 'completed', 'failed', 'cancelled'])),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })), cursor: Type.Optional(Type.String({ maxLength: 500 })),
+}, { additionalProperties: false });
 
-const listQuery = {
-  type: 'object', additionalProperties: false,
-  properties: {
-    entity: { type: 'string', maxLength: 63 }, recordId: { type: 'string', format: 'uuid' }, process: { type: 'string', maxLength: 100 },
-    status: { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled'] },
-    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, cursor: { type: 'string', maxLength: 500 },
-  },
-} as const;
-
-const summary = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' }, process: { type: 'string' }, entity: { type: 'string' }, recordId: { type: 'string' }, status: { type: 'string' },
-    outcome: { type: ['string', 'null'] }, configVersion: { type: 'integer' }, startedBy: { type: 'string' }, startedAt: { type: 'string' }, endedAt: { type: ['string', 'null'] },
-  },
-} as const;
+/** The contract's process run: its summary, the live steps, the timeline and its tasks (services/process-view.ts). */
+const processRunSchema = Type.Object({
+  ...processSummarySchema.properties,
+  configHash: Type.String(), parentId: Nullable(Type.String()), error: Type.Unsafe<unknown>({ type: ['object', 'null'], additionalProperties: true }),
+  currentStep: Nullable(Type.String()), currentSteps: Type.Array(Type.String()), listening: Type.Array(Type.Unknown()),
+  variables: OpaqueObject(), timeline: Type.Array(OpaqueObject()), tasks: Type.Array(OpaqueObject()), openTasks: Type.Array(taskSchema),
+}, { additionalProperties: true });
+const cancelBody = Type.Unsafe<{ reason?: string } | null>({ type: ['object', 'null'], additionalProperties: false, properties: { reason: comment } });
+const recallBody = Type.Object({ comment: Type.Optional(comment) }, { additionalProperties: false });
 
 /** Cursor of the list, newest first: the last item's start time and id. */
 const encodeCursor = (at: Date, id: string) => Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
@@ -48,7 +43,8 @@ function decodeCursor(cursor: string): [string, string] {
   throw new DomainError('VALIDATION_FAILED', 'invalid cursor', [{ path: '/cursor', message: 'not a cursor of this list' }]);
 }
 
-export default async function processRoutes(app: FastifyInstance) {
+export default async function processRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['processes'];
   const load = async (id: string) => {
     const em = app.deps.orm.em.fork();
@@ -57,16 +53,16 @@ export default async function processRoutes(app: FastifyInstance) {
     return { em, instance };
   };
 
-  app.post<{ Body: StartBody }>('/api/processes', {
-    schema: { tags, body: startBody, response: { 201: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } }, ...errors(404, 409, 422) } },
+  app.post('/api/processes', {
+    schema: { tags, body: startBody, response: { 201: processStatusSchema, ...errors(404, 409, 422) } },
   }, async (request, reply) => {
     const { process, entity, recordId, input } = request.body;
     const started = await startProcessRun(app.deps, { process, entity, recordId, input, requester: request.user.username });
     return reply.status(201).send(started);
   });
 
-  app.get<{ Querystring: ListQuery }>('/api/processes', {
-    schema: { tags, querystring: listQuery, response: { 200: { type: 'object', properties: { items: { type: 'array', items: summary }, nextCursor: { type: ['string', 'null'] } } }, ...errors(422) } },
+  app.get('/api/processes', {
+    schema: { tags, querystring: listQuery, response: { 200: page(OpaqueObject({ properties: processSummarySchema.properties })), ...errors(422) } },
   }, async (request) => {
     const q = request.query;
     const limit = q.limit ?? 50;
@@ -97,14 +93,14 @@ export default async function processRoutes(app: FastifyInstance) {
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.started_at as string), last.id as string) : null };
   });
 
-  app.get<{ Params: { id: string } }>('/api/processes/:id', { schema: { tags, params: idParam, response: errors(403, 404) } }, async (request) => {
+  app.get('/api/processes/:id', { schema: { tags, params: idParam, response: { 200: processRunSchema, ...errors(403, 404) } } }, async (request) => {
     const { em, instance } = await load(request.params.id);
     await assertRunAccess(em, request.user, instance);
     return processView(app.deps, em, await reconcile(app.deps, em, instance));
   });
 
-  app.post<{ Params: { id: string }; Body: { reason?: string } }>('/api/processes/:id/cancel', {
-    schema: { tags, params: idParam, body: { type: ['object', 'null'], additionalProperties: false, properties: { reason: { type: 'string', maxLength: 2000 } } }, response: errors(403, 404, 409) },
+  app.post('/api/processes/:id/cancel', {
+    schema: { tags, params: idParam, body: cancelBody, response: { 200: processStatusSchema, ...errors(403, 404, 409) } },
   }, async (request) => {
     const { em, instance } = await load(request.params.id);
     await assertRunAccess(em, request.user, instance);
@@ -119,8 +115,8 @@ export default async function processRoutes(app: FastifyInstance) {
     return { id: instance.id, status: ended?.status ?? 'cancelled' };
   });
 
-  app.post<{ Params: { id: string }; Body: { comment?: string } }>('/api/processes/:id/recall', {
-    schema: { tags, params: idParam, body: { type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 2000 } } }, response: errors(403, 404, 409) },
+  app.post('/api/processes/:id/recall', {
+    schema: { tags, params: idParam, body: recallBody, response: { 200: AnyObject({ description: 'The recalled approval' }), ...errors(403, 404, 409) } },
   }, async (request) => {
     const { instance } = await load(request.params.id);
     if (instance.startedBy !== request.user.username) throw new DomainError('FORBIDDEN', 'only the requester can recall a request');

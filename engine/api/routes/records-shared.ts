@@ -1,33 +1,28 @@
 import type { FastifyRequest } from 'fastify';
+import Type, { type Static } from 'typebox';
 import { DomainError } from '../../domain/errors.js';
-import { recordSchema } from './schemas.js';
+import { Nullable, recordSchema, StringEnum } from './schemas.js';
 
-export interface EntityParams { entity: string }
-export interface RecordParams { entity: string; id: string }
+const entityName = Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_-]{0,62}$' });
+export const entityParams = Type.Object({ entity: entityName });
+export const recordParams = Type.Object({ entity: entityName, id: Type.String({ maxLength: 100 }) });
+export type EntityParams = Static<typeof entityParams>;
+export type RecordParams = Static<typeof recordParams>;
 
-export const entityParams = { type: 'object', required: ['entity'], properties: { entity: { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9_-]{0,62}$' } } } as const;
-export const recordParams = { type: 'object', required: ['entity', 'id'], properties: { entity: entityParams.properties.entity, id: { type: 'string', maxLength: 100 } } } as const;
-
-const nullableString = { type: ['string', 'null'] } as const;
+const nullableString = Nullable(Type.String());
 
 /** A record as the API returns it; `review` only for entities with maker-checker review. */
-export const recordWithReviewSchema = {
-  ...recordSchema,
-  properties: {
-    ...recordSchema.properties,
-    review: {
-      type: 'object',
-      properties: {
-        state: { type: 'string', enum: ['unreviewed', 'first_reviewed', 'reviewed'] },
-        firstReviewer: nullableString, firstReviewedAt: nullableString, secondReviewer: nullableString, secondReviewedAt: nullableString,
-      },
-    },
-    pendingStage: {
-      type: 'object', description: 'Present while a stage move awaits its approval (POST /api/records/:entity/:id/stage answered 202)',
-      properties: { to: { type: 'string' }, processId: { type: 'string' } },
-    },
-  },
-} as const;
+export const recordWithReviewSchema = Type.Object({
+  ...recordSchema.properties,
+  review: Type.Optional(Type.Object({
+    state: StringEnum(['unreviewed', 'first_reviewed', 'reviewed']),
+    firstReviewer: nullableString, firstReviewedAt: nullableString, secondReviewer: nullableString, secondReviewedAt: nullableString,
+  })),
+  pendingStage: Type.Optional(Type.Object(
+    { to: Type.String(), processId: Type.String() },
+    { description: 'Present while a stage move awaits its approval (POST /api/records/:entity/:id/stage answered 202)' },
+  )),
+});
 
 /** The answer to a create or an update: the record, plus the warnings of the entity's rules when any fired. */
 export const recordWriteSchema = {
@@ -49,10 +44,10 @@ export const recordWriteSchema = {
 
 /** The list's filter and sort, shared by the list and the export. */
 export const listQueryProperties = {
-  sort: { type: 'string', maxLength: 200 },
-  filter: { type: 'string', maxLength: 4000 },
-  review: { type: 'string', maxLength: 40 },
-} as const;
+  sort: Type.Optional(Type.String({ maxLength: 200 })),
+  filter: Type.Optional(Type.String({ maxLength: 4000 })),
+  review: Type.Optional(Type.String({ maxLength: 40 })),
+};
 
 export function ifMatch(request: FastifyRequest): number | undefined {
   const header = request.headers['if-match'];

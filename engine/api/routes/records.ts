@@ -3,7 +3,7 @@ import { RecordRepository } from '../../db/records.js';
 import { PendingApprovals } from '../../db/pending-approvals.js';
 import { afterRecordWrite } from '../services/record-events.js';
 import { hasTrigger } from '../services/triggers.js';
-import { errors } from './schemas.js';
+import { errors, noContent } from './schemas.js';
 import { idempotentId } from '../plugins/idempotency.js';
 import { DomainError } from '../../domain/errors.js';
 import { entityParams, ifMatch, listQueryProperties, recordParams, recordWithReviewSchema as recordSchema, recordWriteSchema, type EntityParams, type RecordParams } from './records-shared.js';
@@ -100,7 +100,7 @@ export default async function recordRoutes(app: FastifyInstance) {
   });
 
   app.delete<{ Params: RecordParams }>('/api/records/:entity/:id', {
-    schema: { tags, params: recordParams, response: errors(404, 412) },
+    schema: { tags, params: recordParams, response: { 204: noContent, ...errors(404, 412) } },
   }, async (request, reply) => {
     await repo().softDelete(request.params.entity, request.params.id, request.user.username, ifMatch(request));
     return reply.status(204).send();

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { TaskRepository, toTaskDto, type TaskDto, type InboxScope, type InboxFilter } from '../../db/tasks.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type, { type Static } from 'typebox';
+import { TaskRepository, toTaskDto, type TaskDto } from '../../db/tasks.js';
 import { DelegationRepository } from '../../db/delegations.js';
 import { UserRepository } from '../../db/users.js';
 import { LockMode } from '@mikro-orm/postgresql';
@@ -7,7 +9,7 @@ import { TaskEntity, type Task } from '../../db/entities.js';
 import { RecordRepository } from '../../db/records.js';
 import { DomainError } from '../../domain/errors.js';
 import { checkTaskForm } from '../../domain/process/task-form.js';
-import { errors, idParam, taskSchema } from './schemas.js';
+import { AnyObject, errors, idParam, Nullable, OpaqueObject, StringEnum, taskSchema } from './schemas.js';
 
 /** The contract's inbox item / task shape. */
 export function inboxItem(t: TaskDto) {
@@ -39,32 +41,52 @@ function outcomesOf(task: { kind: string; outcomes?: string[] | null }): string[
   return task.outcomes ?? outcomesByKind[task.kind] ?? outcomesByKind.approval;
 }
 
-const completeBody = {
-  type: 'object', additionalProperties: false,
-  properties: {
-    outcome: { type: 'string', minLength: 1, maxLength: 100 },
-    data: { type: 'object', additionalProperties: true },
-    comment: { type: 'string', maxLength: 2000 },
-  },
-} as const;
+const comment = Type.String({ maxLength: 2000 });
 
-type CompleteBody = { outcome?: string; data?: Record<string, unknown>; comment?: string };
+const completeBody = Type.Object({
+  outcome: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  data: Type.Optional(AnyObject()),
+  comment: Type.Optional(comment),
+}, { additionalProperties: false });
 
-const bulkBody = {
-  type: 'object', required: ['ids'], additionalProperties: false,
-  properties: {
-    ids: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 200 } },
-    comment: { type: 'string', maxLength: 2000, description: 'The reason kept with every approval' },
-  },
-} as const;
+const delegateBody = Type.Object({ to: Type.String({ minLength: 1, maxLength: 100 }), comment: Type.Optional(comment) }, { additionalProperties: false });
 
-const bulkItem = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' }, ok: { type: 'boolean' }, status: { type: 'string' }, outcome: { type: ['string', 'null'] },
-    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
-  },
-} as const;
+const inboxQuery = Type.Object({
+  scope: Type.Optional(StringEnum(['mine', 'candidate', 'delegated', 'all'], { default: 'mine' })),
+  process: Type.Optional(Type.String({ maxLength: 100 })), entity: Type.Optional(Type.String({ maxLength: 63 })),
+  overdue: Type.Optional(Type.Boolean()), dueBefore: Type.Optional(Type.String({ format: 'date-time' })),
+  sort: Type.Optional(StringEnum(['createdAt', '-createdAt', 'dueAt', '-dueAt'])),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+}, { additionalProperties: false });
+
+const inboxResponse = Type.Object({
+  items: Type.Array(taskSchema),
+  counts: Type.Object({ mine: Type.Integer(), candidate: Type.Integer(), delegated: Type.Integer(), overdue: Type.Integer() }),
+});
+
+/** One task as its page shows it: the inbox item, its decision, its form and the record with its history. */
+const taskDetail = Type.Object({
+  ...taskSchema.properties,
+  userTask: Type.Boolean({ description: 'a process user task: answered with its own form and outcomes' }),
+  formSchema: AnyObject(), formUi: Nullable(Type.Object({}, { additionalProperties: true })), outcomes: Type.Array(Type.String()),
+  record: Type.Unsafe<unknown>({ type: ['object', 'null'], additionalProperties: true }),
+  history: Type.Array(OpaqueObject()),
+});
+
+const decided = Type.Object({ id: Type.String(), status: Type.String(), outcome: Type.Optional(Nullable(Type.String())) });
+const delegated = Type.Object({ id: Type.String(), candidates: Type.Array(Type.String()) });
+
+type CompleteBody = Static<typeof completeBody>;
+
+const bulkBody = Type.Object({
+  ids: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 100 }),
+  comment: Type.Optional(Type.String({ maxLength: 2000, description: 'The reason kept with every approval' })),
+}, { additionalProperties: false });
+
+const bulkItem = Type.Object({
+  id: Type.String(), ok: Type.Boolean(), status: Type.Optional(Type.String()), outcome: Type.Optional(Nullable(Type.String())),
+  error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+});
 
 /** Bulk approval takes approvals only: a user task's answers are its own form. */
 function approvalsOnly(task: Task): void {
@@ -73,25 +95,13 @@ function approvalsOnly(task: Task): void {
   }
 }
 
-export default async function taskRoutes(app: FastifyInstance) {
+export default async function taskRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['inbox'];
   const repo = () => new TaskRepository(app.deps.orm.em.fork());
 
-  app.get<{ Querystring: Omit<InboxFilter, 'scope'> & { scope?: InboxScope } }>('/api/inbox', {
-    schema: {
-      tags,
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: {
-          scope: { type: 'string', enum: ['mine', 'candidate', 'delegated', 'all'], default: 'mine' },
-          process: { type: 'string', maxLength: 100 }, entity: { type: 'string', maxLength: 63 },
-          overdue: { type: 'boolean' }, dueBefore: { type: 'string', format: 'date-time' },
-          sort: { type: 'string', enum: ['createdAt', '-createdAt', 'dueAt', '-dueAt'] },
-          limit: { type: 'integer', minimum: 1, maximum: 500 },
-        },
-      },
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: taskSchema }, counts: { type: 'object', additionalProperties: { type: 'integer' } } } }, ...errors(403, 422) },
-    },
+  app.get('/api/inbox', {
+    schema: { tags, querystring: inboxQuery, response: { 200: inboxResponse, ...errors(403, 422) } },
   }, async (request) => {
     const scope = request.query.scope ?? 'mine';
     if (scope === 'all' && !request.user.roles.includes('admin')) throw new DomainError('FORBIDDEN', 'scope=all is for admins');
@@ -102,7 +112,7 @@ export default async function taskRoutes(app: FastifyInstance) {
     return { items: items.map((t) => inboxItem(toTaskDto(t))), counts: await tasks.counts(request.user.username, delegators) };
   });
 
-  app.get<{ Params: { id: string } }>('/api/tasks/:id', { schema: { tags, params: idParam, response: errors(403, 404) } }, async (request) => {
+  app.get('/api/tasks/:id', { schema: { tags, params: idParam, response: { 200: taskDetail, ...errors(403, 404) } } }, async (request) => {
     const em = app.deps.orm.em.fork();
     const task = toTaskDto(await new TaskRepository(em).get(request.params.id));
     const me = request.user.username;
@@ -146,8 +156,8 @@ export default async function taskRoutes(app: FastifyInstance) {
     return { id: task.id, status: result.status, outcome: result.outcome };
   }
 
-  app.post<{ Params: { id: string }; Body: CompleteBody }>('/api/tasks/:id/complete', {
-    schema: { tags, params: idParam, body: completeBody, response: errors(403, 404, 409, 422) },
+  app.post('/api/tasks/:id/complete', {
+    schema: { tags, params: idParam, body: completeBody, response: { 200: decided, ...errors(403, 404, 409, 422) } },
   }, async (request) => complete(request.params.id, request.user.username, request.body));
 
   /**
@@ -155,11 +165,8 @@ export default async function taskRoutes(app: FastifyInstance) {
    * chain's rules (self-approval, separation of duties, who may decide) still hold per task; the answer lists every
    * task's result. User tasks and tasks of another kind have their own form and are refused here.
    */
-  app.post<{ Body: { ids: string[]; comment?: string } }>('/api/tasks/bulk-approve', {
-    schema: {
-      tags, body: bulkBody,
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: bulkItem } } }, ...errors(422) },
-    },
+  app.post('/api/tasks/bulk-approve', {
+    schema: { tags, body: bulkBody, response: { 200: Type.Object({ items: Type.Array(bulkItem) }), ...errors(422) } },
   }, async (request) => {
     const ids = [...new Set(request.body.ids)];
     const items = [];
@@ -174,12 +181,8 @@ export default async function taskRoutes(app: FastifyInstance) {
     return { items };
   });
 
-  app.post<{ Params: { id: string }; Body: { to: string; comment?: string } }>('/api/tasks/:id/delegate', {
-    schema: {
-      tags, params: idParam,
-      body: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: { type: 'string', minLength: 1, maxLength: 100 }, comment: { type: 'string', maxLength: 2000 } } },
-      response: errors(403, 404, 409, 422),
-    },
+  app.post('/api/tasks/:id/delegate', {
+    schema: { tags, params: idParam, body: delegateBody, response: { 200: delegated, ...errors(403, 404, 409, 422) } },
   }, async (request) => {
     const em = app.deps.orm.em.fork();
     const task = await new TaskRepository(em).get(request.params.id);
@@ -192,7 +195,7 @@ export default async function taskRoutes(app: FastifyInstance) {
   });
 
   for (const action of ['claim', 'release'] as const) {
-    app.post<{ Params: { id: string } }>(`/api/tasks/:id/${action}`, { schema: { tags, params: idParam, response: errors(403, 404, 409) } }, async (request) => {
+    app.post(`/api/tasks/:id/${action}`, { schema: { tags, params: idParam, response: { 200: taskSchema, ...errors(403, 404, 409) } } }, async (request) => {
       const em = app.deps.orm.em.fork();
       const owned = await em.findOne(TaskEntity, { id: request.params.id });
       if (owned?.outcomes) {

@@ -1,34 +1,31 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
 import { WebhookRepository } from '../../db/notifications-webhooks.js';
 import { DomainError } from '../../domain/errors.js';
 import { WEBHOOK_EVENTS, parseAllowlist, type Allowlist } from '../../domain/net/index.js';
 import { resolveWebhookTarget, WebhookTargetError } from '../../net/webhook-target.js';
 import { requireRole } from '../plugins/auth.js';
-import { errors, idParam } from './schemas.js';
+import { errors, idParam, itemsOf, noContent, Nullable, StringEnum } from './schemas.js';
 
-const subscriptionSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    url: { type: 'string' },
-    events: { type: 'array', items: { type: 'string' } },
-    description: { type: ['string', 'null'] },
-    active: { type: 'boolean' },
-    createdBy: { type: 'string' },
-    createdAt: { type: 'string' },
-  },
-} as const;
+const subscriptionSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  description: Nullable(Type.String()),
+  active: Type.Boolean(),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+});
 
-const createBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['url', 'events'],
-  properties: {
-    url: { type: 'string', minLength: 1, maxLength: 2048 },
-    events: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', enum: [...WEBHOOK_EVENTS, '*'] } },
-    description: { type: 'string', maxLength: 500 },
-  },
-} as const;
+const createBody = Type.Object({
+  url: Type.String({ minLength: 1, maxLength: 2048 }),
+  events: Type.Array(StringEnum([...WEBHOOK_EVENTS, '*']), { minItems: 1, maxItems: 50 }),
+  description: Type.Optional(Type.String({ maxLength: 500 })),
+}, { additionalProperties: false });
+
+/** The creation answer: the subscription and, this once, its signing secret. */
+const createdSchema = Type.Object({ ...subscriptionSchema.properties, secret: Type.String() });
 
 /** Rejects URLs the worker would refuse anyway; delivery time checks again, since DNS answers can change. */
 async function checkTarget(url: string, allowlist: Allowlist): Promise<void> {
@@ -43,16 +40,14 @@ async function checkTarget(url: string, allowlist: Allowlist): Promise<void> {
 }
 
 /** Outbound webhook subscriptions; admin only. The signing secret is shown once, in the creation answer. */
-export default async function webhookRoutes(app: FastifyInstance) {
+export default async function webhookRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['webhooks'];
   const allowlist = parseAllowlist(process.env.FLOWCRM_WEBHOOK_ALLOWLIST);
   const repo = () => new WebhookRepository(app.deps.orm.em.fork());
 
-  app.post<{ Body: { url: string; events: string[]; description?: string } }>('/api/webhooks', {
-    schema: {
-      tags, body: createBody,
-      response: { 201: { type: 'object', properties: { ...subscriptionSchema.properties, secret: { type: 'string' } } }, ...errors(403, 422) },
-    },
+  app.post('/api/webhooks', {
+    schema: { tags, body: createBody, response: { 201: createdSchema, ...errors(403, 422) } },
   }, async (request, reply) => {
     requireRole(request, 'admin');
     const { url, events, description } = request.body;
@@ -62,17 +57,17 @@ export default async function webhookRoutes(app: FastifyInstance) {
   });
 
   app.get('/api/webhooks', {
-    schema: { tags, response: { 200: { type: 'object', properties: { items: { type: 'array', items: subscriptionSchema } } }, ...errors(403) } },
+    schema: { tags, response: { 200: itemsOf(subscriptionSchema), ...errors(403) } },
   }, async (request) => {
     requireRole(request, 'admin');
     return { items: await repo().list() };
   });
 
-  app.delete<{ Params: { id: string } }>('/api/webhooks/:id', {
-    schema: { tags, params: idParam, response: errors(403, 404) },
+  app.delete('/api/webhooks/:id', {
+    schema: { tags, params: idParam, response: { 204: noContent, ...errors(403, 404) } },
   }, async (request, reply) => {
     requireRole(request, 'admin');
     await repo().remove(request.params.id, request.user.username);
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 }
