@@ -15,6 +15,15 @@ export interface ListOptions {
   total?: boolean;
   /** Maker-checker state to match; only for entities that require review. */
   review?: string;
+  /** The caller's record scope and hidden fields (engine/api/policy); absent: every record, every field. */
+  access?: ListAccess;
+}
+
+export interface ListAccess {
+  /** A SQL condition on the `records` row; `add` binds a parameter and answers its placeholder. */
+  condition: (add: (value: unknown) => string) => string;
+  /** Fields the caller may not see: not returned, and unknown to filters and sorts. */
+  hidden: readonly string[];
 }
 
 export interface RecordRow {
@@ -101,6 +110,7 @@ function conditions(target: ListTarget, options: ListOptions, params: SqlParams)
     }
     where.push(`review->>'state' = ${params.add(options.review)}`);
   }
+  if (options.access) where.push(options.access.condition((value) => params.add(value)));
   return where;
 }
 

@@ -13,6 +13,8 @@ import { ensureIndexesOnce } from './record-indexes.js';
 import { sqlState } from './record-sql.js';
 import { PendingApprovals } from './pending-approvals.js';
 import type { Bundle } from '../domain/config/types.js';
+import type { FieldCatalog } from '../domain/query/fields.js';
+import { redactData } from '../domain/access/permissions.js';
 import { pipelinesOf } from '../domain/pipeline/index.js';
 import { StageStays } from './stage-stays.js';
 import { guardStageWrite, pendingStageApproval, type StageMove, type StageRequest } from './stage-guard.js';
@@ -197,8 +199,11 @@ export class RecordRepository {
 
   async list(entity: string, options: ListOptions): Promise<{ items: RecordDto[]; nextCursor: string | null; total?: number }> {
     const ctx = await this.context(entity, READ_STALENESS_MS);
-    const { rows, nextCursor, total } = await listRows(this.em, { entity, catalog: ctx.catalog, reviewRequired: ctx.features.reviewRequired }, options);
-    return { items: rows.map((r) => toRecordDto(r, ctx.features.reviewRequired)), nextCursor, ...(total !== undefined ? { total } : {}) };
+    const hidden = options.access?.hidden ?? [];
+    const catalog = visibleCatalog(ctx.catalog, hidden);
+    const { rows, nextCursor, total } = await listRows(this.em, { entity, catalog, reviewRequired: ctx.features.reviewRequired }, options);
+    const items = rows.map((r) => toRecordDto(r, ctx.features.reviewRequired)).map((r) => (hidden.length ? { ...r, data: redactData(r.data, hidden) } : r));
+    return { items, nextCursor, ...(total !== undefined ? { total } : {}) };
   }
 
   async history(entity: string, id: string) {
@@ -239,6 +244,22 @@ export class RecordRepository {
 /** What the audit entry of a stage move records beside the field changes. */
 function stageContext(move: StageMove): Record<string, unknown> {
   return { stage: { pipeline: move.pipeline, from: move.from, to: move.to, ...(move.stay.reason ? { reason: move.stay.reason } : {}) } };
+}
+
+const visibleCatalogs = new WeakMap<FieldCatalog, Map<string, FieldCatalog>>();
+
+/** The catalog without hidden fields, so that a filter or sort on one is refused as an unknown field (memoised). */
+function visibleCatalog(catalog: FieldCatalog, hidden: readonly string[]): FieldCatalog {
+  if (!hidden.length) return catalog;
+  const key = [...hidden].sort().join('\u0000');
+  let byKey = visibleCatalogs.get(catalog);
+  if (!byKey) visibleCatalogs.set(catalog, byKey = new Map());
+  let visible = byKey.get(key);
+  if (!visible) {
+    visible = Object.fromEntries(Object.entries(catalog).filter(([field]) => !hidden.includes(field)));
+    byKey.set(key, visible);
+  }
+  return visible;
 }
 
 function checkVersion(record: CrmRecord, ifMatch: number | undefined): void {
