@@ -15,7 +15,7 @@ export interface Reach {
   units: string[];
 }
 
-/** Adds a bind parameter and answers its placeholder (`$n` for runSql, `?` for MikroORM's execute). */
+/** Adds a bind parameter and answers its placeholder (`$n` for runSql, `?` for MikroORM's execute: so no array parameters). */
 export type AddParam = (value: unknown) => string;
 
 /** What one signed-in user may do, by entity; built once per request from the published configuration. */
@@ -61,8 +61,11 @@ export class AccessPolicy {
       case null: return 'false';
       case 'all': return 'true';
       case 'own': return `${owner} = ${add(this.reach.username)}`;
-      case 'team': return `${owner} = any(${add(this.reach.team)}::text[])`;
-      case 'branch': return `(${owner} = ${add(this.reach.username)} or exists (select 1 from users scope_u where scope_u.username = ${owner} and scope_u.unit = any(${add(this.reach.units)}::text[])))`;
+      case 'team': return `${owner} in (${this.reach.team.map(add).join(', ')})`;
+      case 'branch': {
+        const units = this.reach.units.length ? ` or exists (select 1 from users scope_u where scope_u.username = ${owner} and scope_u.unit in (${this.reach.units.map(add).join(', ')}))` : '';
+        return `(${owner} = ${add(this.reach.username)}${units})`;
+      }
     }
   }
 
