@@ -16,7 +16,7 @@ export interface EntityGrant {
   fields: Record<string, FieldAccess>;
 }
 
-interface RoleLike { permissions?: Permissions }
+interface RoleLike { label?: unknown; permissions?: Permissions }
 
 const unrestricted = (): EntityGrant => ({ actions: Object.fromEntries(actions.map((a) => [a, 'all'])) as Record<Action, Scope>, fields: {} });
 
