@@ -9,7 +9,5 @@ export class Migration0040UserUnits extends Migration {
     // Demo users carried their branch or region as attributes before units existed.
     this.addSql(`update users set unit = coalesce(attributes->>'branch', attributes->>'region') where unit is null`);
     this.addSql('create index users_unit_idx on users (unit)');
-    // Scopes look records up by owner: the owner field, else the creator.
-    this.addSql(`create index records_owner_idx on records (entity, (coalesce(nullif(data->>'owner', ''), created_by)))`);
   }
 }
