@@ -154,3 +154,19 @@ async function outOfRangeAs422<T>(query: Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+const visibleCatalogs = new WeakMap<FieldCatalog, Map<string, FieldCatalog>>();
+
+/** The catalog without hidden fields, so that a filter or sort on one is refused as an unknown field (memoised). */
+export function visibleCatalog(catalog: FieldCatalog, hidden: readonly string[]): FieldCatalog {
+  if (!hidden.length) return catalog;
+  const key = [...hidden].sort().join('\u0000');
+  let byKey = visibleCatalogs.get(catalog);
+  if (!byKey) visibleCatalogs.set(catalog, byKey = new Map());
+  let visible = byKey.get(key);
+  if (!visible) {
+    visible = Object.fromEntries(Object.entries(catalog).filter(([field]) => !hidden.includes(field)));
+    byKey.set(key, visible);
+  }
+  return visible;
+}

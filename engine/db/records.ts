@@ -8,12 +8,11 @@ import { applyReview, unreviewed, type ReviewStage, type ReviewState } from '../
 import { DomainError } from '../domain/errors.js';
 import { READ_STALENESS_MS } from './config-store.js';
 import { currentConfig, entityContext, prepareData, type EntityContext } from './record-write.js';
-import { listRows, type ListOptions, type RecordRow } from './record-list.js';
+import { listRows, visibleCatalog, type ListOptions, type RecordRow } from './record-list.js';
 import { ensureIndexesOnce } from './record-indexes.js';
 import { sqlState } from './record-sql.js';
 import { PendingApprovals } from './pending-approvals.js';
 import type { Bundle } from '../domain/config/types.js';
-import type { FieldCatalog } from '../domain/query/fields.js';
 import { redactData } from '../domain/access/permissions.js';
 import { pipelinesOf } from '../domain/pipeline/index.js';
 import { StageStays } from './stage-stays.js';
@@ -244,22 +243,6 @@ export class RecordRepository {
 /** What the audit entry of a stage move records beside the field changes. */
 function stageContext(move: StageMove): Record<string, unknown> {
   return { stage: { pipeline: move.pipeline, from: move.from, to: move.to, ...(move.stay.reason ? { reason: move.stay.reason } : {}) } };
-}
-
-const visibleCatalogs = new WeakMap<FieldCatalog, Map<string, FieldCatalog>>();
-
-/** The catalog without hidden fields, so that a filter or sort on one is refused as an unknown field (memoised). */
-function visibleCatalog(catalog: FieldCatalog, hidden: readonly string[]): FieldCatalog {
-  if (!hidden.length) return catalog;
-  const key = [...hidden].sort().join('\u0000');
-  let byKey = visibleCatalogs.get(catalog);
-  if (!byKey) visibleCatalogs.set(catalog, byKey = new Map());
-  let visible = byKey.get(key);
-  if (!visible) {
-    visible = Object.fromEntries(Object.entries(catalog).filter(([field]) => !hidden.includes(field)));
-    byKey.set(key, visible);
-  }
-  return visible;
 }
 
 function checkVersion(record: CrmRecord, ifMatch: number | undefined): void {

@@ -175,6 +175,18 @@ describe('the authorization matrix of the demo organisation', () => {
           const csv = await client.get(`/api/records/${entity}/export?format=csv`);
           for (const field of hiddenFor(username, entity)) check(!String(csv.body).includes(field) && !String(csv.body).includes('fraud'), `csv export ${entity} as ${username} names ${field}`);
         }
+        if (entity === 'opportunity') {
+          const board = await client.get('/api/pipelines/opportunity-sales/board?limit=200');
+          if (expected === null) check(board.status === 403, `board as ${username}: ${board.status}`);
+          else {
+            const onBoard = board.body.columns.flatMap((c: { items: { id: string }[] }) => c.items);
+            check(board.status === 200 && JSON.stringify(fixtureIds(onBoard, entity)) === JSON.stringify(expected), `board as ${username}`);
+            const counted = board.body.columns.reduce((n: number, c: { count: number }) => n + c.count, 0);
+            check(counted === expected.length, `board counts ${counted} records for ${username}, ${expected.length} in scope`);
+          }
+          const funnel = await client.get('/api/reports/funnel?pipeline=opportunity-sales');
+          check(expected === null ? funnel.status === 403 : funnel.status === 200, `funnel as ${username}: ${funnel.status}`);
+        }
         if (entity !== 'customer' || expected === null) continue;
         // a filter on the hidden field must not tell which records hold which value
         const filtered = await client.get(`/api/records/customer?filter=${encodeURIComponent('record.blacklistReason == "fraud"')}`);

@@ -15,6 +15,8 @@ interface RouteRule {
   record?: boolean;
   /** The record is named by the body's `entity` and `recordId` (process starts, business events). */
   recordInBody?: boolean;
+  /** The entity is the one of the pipeline named by the path (`name`) or the query (`pipeline`): boards and reports. */
+  pipeline?: 'params' | 'query';
   body?: 'data' | 'import';
   output?: 'record' | 'history' | 'task' | 'simulation';
 }
@@ -36,6 +38,8 @@ export const routeRules: Record<string, RouteRule> = {
   'GET /api/records/:entity/:id/stages': { action: 'read', record: true },
   'POST /api/processes': { action: 'read', recordInBody: true },
   'POST /api/events/:name': { action: 'read', recordInBody: true },
+  'GET /api/pipelines/:name/board': { action: 'read', pipeline: 'params' },
+  'GET /api/reports/*': { action: 'read', pipeline: 'query' },
   'GET /api/tasks/:id': { output: 'task' },
   'POST /api/config/simulate': { output: 'simulation' },
 };
@@ -60,7 +64,17 @@ export function listAccessOf(request: FastifyRequest): ListAccess | undefined {
   return listAccesses.get(request);
 }
 
-const ruleOf = (request: FastifyRequest): RouteRule | undefined => routeRules[`${request.method} ${request.routeOptions.url ?? ''}`];
+function ruleOf(request: FastifyRequest): RouteRule | undefined {
+  const url = request.routeOptions.url ?? '';
+  return routeRules[`${request.method} ${url}`] ?? (url.startsWith('/api/reports/') ? routeRules[`${request.method} /api/reports/*`] : undefined);
+}
+
+/** The entity of the pipeline a board or report names; null when there is no such pipeline (the route answers 404). */
+async function pipelineEntity(app: FastifyInstance, request: FastifyRequest, rule: RouteRule): Promise<string | null> {
+  const name = rule.pipeline === 'params' ? (request.params as { name?: unknown }).name : (request.query as { pipeline?: unknown }).pipeline;
+  const pipelines = ((await currentConfig(app.deps.orm.em.fork(), READ_STALENESS_MS)).bundle as unknown as Bundle).pipelines ?? {};
+  return typeof name === 'string' && Object.hasOwn(pipelines, name) ? pipelines[name].entity : null;
+}
 
 /** The record data of a write body: the body itself or its `data` member, with the pointer prefix of error paths. */
 export function recordBody(body: Record<string, unknown>): { data: Record<string, unknown>; prefix: string } {
@@ -138,7 +152,7 @@ export default fp(async function policyHook(app: FastifyInstance) {
     const rule = ruleOf(request);
     if (!rule?.action || !request.user) return;
     const named = (rule.recordInBody ? request.body : request.params) as { entity?: unknown; id?: unknown; recordId?: unknown } | null;
-    const entity = typeof named?.entity === 'string' ? named.entity : null;
+    const entity = rule.pipeline ? await pipelineEntity(app, request, rule) : typeof named?.entity === 'string' ? named.entity : null;
     const id = rule.recordInBody ? named?.recordId : named?.id;
     if (entity === null) return;
     const policy = await policyOf(app, request);

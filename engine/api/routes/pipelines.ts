@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { pipelineBoard } from '../../db/pipeline-board.js';
 import { pipelineReport, pipelineReports, type PipelineReport, type ReportOptions } from '../../db/pipeline-reports.js';
 import { recordSchema, errors } from './schemas.js';
+import { listAccessOf } from '../policy/hook.js';
 
 const num = { type: 'number' } as const;
 const int = { type: 'integer' } as const;
@@ -56,7 +57,7 @@ export default async function pipelineRoutes(app: FastifyInstance) {
       },
       response: { 200: { type: 'object', properties: { pipeline: str, entity: str, columns: { type: 'array', items: columnSchema } } }, ...errors(404, 422) },
     },
-  }, async (request) => pipelineBoard(app.deps.orm.em.fork(), request.params.name, { ...request.query, limit: request.query.limit ?? 20 }));
+  }, async (request) => pipelineBoard(app.deps.orm.em.fork(), request.params.name, { ...request.query, limit: request.query.limit ?? 20, access: listAccessOf(request) }));
 
   for (const report of pipelineReports) {
     app.get<{ Querystring: ReportOptions }>(`/api/reports/${report}`, {
@@ -67,6 +68,6 @@ export default async function pipelineRoutes(app: FastifyInstance) {
           ...errors(404, 422),
         },
       },
-    }, async (request) => pipelineReport(app.deps.orm.em.fork(), report, request.query));
+    }, async (request) => pipelineReport(app.deps.orm.em.fork(), report, request.query, listAccessOf(request)));
   }
 }
