@@ -3,6 +3,7 @@ import { UserRepository } from '../../db/users.js';
 import { DomainError } from '../../domain/errors.js';
 import { errors } from './schemas.js';
 import { recordAuditEvent } from '../../db/audit.js';
+import { isLockedOut, LOCKOUT_MINUTES } from '../../db/lockout.js';
 
 export default async function authRoutes(app: FastifyInstance) {
   app.post<{ Body: { username: string; password: string } }>('/api/auth/login', {
@@ -13,9 +14,13 @@ export default async function authRoutes(app: FastifyInstance) {
         type: 'object', required: ['username', 'password'], additionalProperties: false,
         properties: { username: { type: 'string', minLength: 1, maxLength: 100 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
       },
-      response: { 401: errors(401)[401] },
+      response: { 401: errors(401)[401], ...errors(429) },
     },
   }, async (request) => {
+    if (await isLockedOut(app.deps.orm.em.fork(), request.body.username)) {
+      await recordAuditEvent(app.deps.orm.em, { entity: 'session', action: 'login_locked', actor: request.body.username, context: { ip: request.ip } });
+      throw new DomainError('ACCOUNT_LOCKED', `too many failed logins: try again in ${LOCKOUT_MINUTES} minutes`);
+    }
     const user = await new UserRepository(app.deps.orm.em.fork()).authenticate(request.body.username, request.body.password);
     await recordAuditEvent(app.deps.orm.em, {
       entity: 'session', action: user ? 'login' : 'login_failed', actor: request.body.username, context: { ip: request.ip },

@@ -9,5 +9,7 @@ export class Migration0040UserUnits extends Migration {
     // Demo users carried their branch or region as attributes before units existed.
     this.addSql(`update users set unit = coalesce(attributes->>'branch', attributes->>'region') where unit is null`);
     this.addSql('create index users_unit_idx on users (unit)');
+    // Lockout counts a user's recent failed logins in the audit log.
+    this.addSql(`create index audit_entries_sessions_idx on audit_entries (actor, at) where entity = 'session'`);
   }
 }
