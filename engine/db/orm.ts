@@ -11,6 +11,7 @@ import { Migration0006ProcessInterpreter } from './migrations/0006-process-inter
 import { Migration0020AuditChain } from './migrations/0020-audit-chain.js';
 import { Migration0030StageStays } from './migrations/0030-stage-stays.js';
 import { Migration0040UserUnits } from './migrations/0040-user-units.js';
+import { Migration0043Sessions } from './migrations/0043-sessions.js';
 
 export type Orm = MikroORM;
 
@@ -41,6 +42,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
         { name: '0020-audit-chain', class: Migration0020AuditChain },
         { name: '0030-stage-stays', class: Migration0030StageStays },
         { name: '0040-user-units', class: Migration0040UserUnits },
+        { name: '0043-sessions', class: Migration0043Sessions },
       ],
       transactional: true,
       allOrNothing: true,
