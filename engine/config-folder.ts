@@ -29,7 +29,7 @@ export interface BundleFolder {
 }
 
 /**
- * Reads a configuration folder (bundle.json, roles.json, entities/*.json, approval-chains/*.json, processes/*.json,
+ * Reads a configuration folder (bundle.json, roles.json, org.json, entities/*.json, approval-chains/*.json, processes/*.json,
  * pipelines/*.json, picklists/*.json, calendars/*.json, decision-tables/*.json, scorecards/*.json) into one bundle object; each item is named after its file without `.json`.
  */
 export async function readBundleFolder(dir: string): Promise<BundleFolder> {
@@ -41,11 +41,12 @@ export async function readBundleFolder(dir: string): Promise<BundleFolder> {
   files.set('', bundleFile);
   for (const kind of requiredKinds) bundle[kind] ??= {};
 
-  const rolesFile = join(dir, 'roles.json');
-  const roles = await readJson(rolesFile, true);
-  if (roles !== undefined) {
-    bundle.roles = roles;
-    files.set('/roles', rolesFile);
+  for (const kind of ['roles', 'org']) {
+    const file = join(dir, `${kind}.json`);
+    const content = await readJson(file, true);
+    if (content === undefined) continue;
+    bundle[kind] = content;
+    files.set(`/${kind}`, file);
   }
 
   for (const [folder, kind] of Object.entries(kindFolders)) {

@@ -5,6 +5,7 @@ import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
 import adminUi from './plugins/admin-ui.js';
 import auditDenials from './plugins/audit-denials.js';
+import policyHook from './policy/hook.js';
 import jsonBody from './plugins/json-body.js';
 import hygiene from './plugins/hygiene.js';
 import errorResponses from './plugins/error-responses.js';
@@ -49,6 +50,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(metrics);
   await app.register(auth);
   await app.register(auditDenials);
+  await app.register(policyHook);
   await app.register(idempotency);
   await app.register(adminUi);
   await app.register(healthRoutes);

@@ -21,6 +21,8 @@ export interface AppDeps {
 export interface AuthUser {
   username: string;
   roles: string[];
+  /** The token's id (`jti`) and expiry (seconds since the epoch): what logout revokes. */
+  session?: { id?: string; expires?: number };
 }
 
 declare module 'fastify' {
@@ -32,7 +34,7 @@ declare module 'fastify' {
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string; roles: string[] };
+    payload: { sub: string; roles: string[]; jti?: string; exp?: number };
     user: AuthUser;
   }
 }

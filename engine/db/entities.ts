@@ -9,6 +9,8 @@ export const UserEntity = defineEntity({
     displayName: p.string(),
     roles: p.json<string[]>(),
     manager: p.string().nullable(),
+    /** The org unit (configuration `org.units`) the user belongs to. */
+    unit: p.string().nullable(),
     passwordHash: p.string().hidden(),
     attributes: p.json<Record<string, unknown>>(),
     active: p.boolean(),

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../domain/errors.js';
 import { recordColumns, type RecordRow } from './record-list.js';
 import { toRecordDto, type RecordDto } from './records.js';
+import type { ListAccess } from './record-list.js';
 import { filterSql, pipelineQuery, querySql, SqlParams, staysOf, type PipelineQuery } from './pipeline-sql.js';
 
 export interface BoardColumn {
@@ -23,6 +24,8 @@ export interface BoardOptions {
   stage?: string;
   cursor?: string;
   locale?: string;
+  /** The caller's record scope and hidden fields (engine/api/policy). */
+  access?: ListAccess;
 }
 
 /** A column is paged newest stay first: the cursor is the last item's (enteredAt, recordId). */
@@ -95,7 +98,7 @@ async function columnItems(em: EntityManager, query: PipelineQuery, stages: stri
 
 /** GET /api/pipelines/:name/board. */
 export async function pipelineBoard(em: EntityManager, name: string, options: BoardOptions): Promise<{ pipeline: string; entity: string; columns: BoardColumn[] }> {
-  const query = await pipelineQuery(em, name);
+  const query = await pipelineQuery(em, name, options.access);
   const all = query.pipeline.stages;
   if (options.stage && !all.some((s) => s.id === options.stage)) {
     throw new DomainError('VALIDATION_FAILED', `pipeline "${name}" has no stage "${options.stage}"`, [{ path: '/query/stage', message: 'unknown stage' }]);

@@ -3,6 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { isClosed } from '../domain/pipeline/index.js';
 import { openStays, stageTotals } from './pipeline-board.js';
 import { pipelineQuery, querySql, SqlParams, staysOf, type PipelineQuery } from './pipeline-sql.js';
+import type { ListAccess } from './record-list.js';
 
 export const pipelineReports = ['funnel', 'forecast', 'conversion', 'stage-duration', 'win-rate', 'lost-reasons'] as const;
 export type PipelineReport = (typeof pipelineReports)[number];
@@ -131,7 +132,7 @@ const runners: Record<PipelineReport, (em: EntityManager, q: PipelineQuery, opti
 };
 
 /** GET /api/reports/:report for the pipeline reports: rows computed in SQL, never by loading records. */
-export async function pipelineReport(em: EntityManager, report: PipelineReport, options: ReportOptions): Promise<{ rows: Row[]; generatedAt: string }> {
-  const q = await pipelineQuery(em, options.pipeline);
+export async function pipelineReport(em: EntityManager, report: PipelineReport, options: ReportOptions, access?: ListAccess): Promise<{ rows: Row[]; generatedAt: string }> {
+  const q = await pipelineQuery(em, options.pipeline, access);
   return { rows: await runners[report](em, q, options), generatedAt: new Date().toISOString() };
 }

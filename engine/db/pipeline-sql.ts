@@ -8,6 +8,7 @@ import { SqlParams } from '../domain/query/sql-params.js';
 import { currentConfig, entityContext, type EntityContext } from './record-write.js';
 import { READ_STALENESS_MS } from './config-store.js';
 import { runSql, sqlState } from './record-sql.js';
+import { visibleCatalog, type ListAccess } from './record-list.js';
 
 /** What the board and the reports of one pipeline need: its entity, fields and the SQL expressions reading them. */
 export interface PipelineQuery {
@@ -19,9 +20,11 @@ export interface PipelineQuery {
   amountSql: string;
   ownerSql: string;
   closeDateSql: string;
+  /** The caller's record scope and hidden fields: boards and reports count and show only records in scope. */
+  access?: ListAccess;
 }
 
-export async function pipelineQuery(em: EntityManager, name: string): Promise<PipelineQuery> {
+export async function pipelineQuery(em: EntityManager, name: string, access?: ListAccess): Promise<PipelineQuery> {
   const config = await currentConfig(em, READ_STALENESS_MS);
   const pipelines = (config.bundle.pipelines ?? {}) as Record<string, Pipeline>;
   const pipeline = Object.hasOwn(pipelines, name) ? pipelines[name] : undefined;
@@ -32,13 +35,15 @@ export async function pipelineQuery(em: EntityManager, name: string): Promise<Pi
   const amountSql = amount?.kind === 'object' && amount.properties?.amount ? fieldExpression([fields.amount, 'amount'], 'number') : fieldExpression([fields.amount], 'number');
   return {
     name, pipeline, ctx, fields, amountSql,
-    ownerSql: fieldExpression([fields.owner], 'text'), closeDateSql: fieldExpression([fields.closeDate], 'text'),
+    ownerSql: fieldExpression([fields.owner], 'text'), closeDateSql: fieldExpression([fields.closeDate], 'text'), access,
   };
 }
 
-/** `and <filter>` over records.data for a CEL records filter, or nothing. */
+/** `and <filter>` over records.data for a CEL records filter (hidden fields unknown to it), and the caller's scope. */
 export function filterSql(query: PipelineQuery, filter: string | undefined, params: SqlParams): string {
-  return filter ? ` and (${translateFilter(filter, query.ctx.catalog, params).sql})` : '';
+  const catalog = visibleCatalog(query.ctx.catalog, query.access?.hidden ?? []);
+  const translated = filter ? ` and (${translateFilter(filter, catalog, params).sql})` : '';
+  return query.access ? `${translated} and ${query.access.condition((value) => params.add(value))}` : translated;
 }
 
 /**
@@ -47,7 +52,7 @@ export function filterSql(query: PipelineQuery, filter: string | undefined, para
  */
 export function staysOf(query: PipelineQuery, params: SqlParams, filter?: string): { from: string; where: string } {
   const where = `s.pipeline = ${params.add(query.name)} and not s.record_deleted`;
-  if (!filter) return { from: 'stage_stays s', where };
+  if (!filter && !query.access) return { from: 'stage_stays s', where };
   return {
     from: 'stage_stays s join records on records.id = s.record_id',
     where: `${where} and records.entity = ${params.add(query.ctx.entity)} and records.deleted_at is null${filterSql(query, filter, params)}`,

@@ -15,6 +15,15 @@ export interface ListOptions {
   total?: boolean;
   /** Maker-checker state to match; only for entities that require review. */
   review?: string;
+  /** The caller's record scope and hidden fields (engine/api/policy); absent: every record, every field. */
+  access?: ListAccess;
+}
+
+export interface ListAccess {
+  /** A SQL condition on the `records` row; `add` binds a parameter and answers its placeholder. */
+  condition: (add: (value: unknown) => string) => string;
+  /** Fields the caller may not see: not returned, and unknown to filters and sorts. */
+  hidden: readonly string[];
 }
 
 export interface RecordRow {
@@ -101,6 +110,7 @@ function conditions(target: ListTarget, options: ListOptions, params: SqlParams)
     }
     where.push(`review->>'state' = ${params.add(options.review)}`);
   }
+  if (options.access) where.push(options.access.condition((value) => params.add(value)));
   return where;
 }
 
@@ -143,4 +153,20 @@ async function outOfRangeAs422<T>(query: Promise<T>): Promise<T> {
     }
     throw error;
   }
+}
+
+const visibleCatalogs = new WeakMap<FieldCatalog, Map<string, FieldCatalog>>();
+
+/** The catalog without hidden fields, so that a filter or sort on one is refused as an unknown field (memoised). */
+export function visibleCatalog(catalog: FieldCatalog, hidden: readonly string[]): FieldCatalog {
+  if (!hidden.length) return catalog;
+  const key = [...hidden].sort().join('\u0000');
+  let byKey = visibleCatalogs.get(catalog);
+  if (!byKey) visibleCatalogs.set(catalog, byKey = new Map());
+  let visible = byKey.get(key);
+  if (!visible) {
+    visible = Object.fromEntries(Object.entries(catalog).filter(([field]) => !hidden.includes(field)));
+    byKey.set(key, visible);
+  }
+  return visible;
 }

@@ -8,11 +8,12 @@ import { applyReview, unreviewed, type ReviewStage, type ReviewState } from '../
 import { DomainError } from '../domain/errors.js';
 import { READ_STALENESS_MS } from './config-store.js';
 import { currentConfig, entityContext, prepareData, type EntityContext } from './record-write.js';
-import { listRows, type ListOptions, type RecordRow } from './record-list.js';
+import { listRows, visibleCatalog, type ListOptions, type RecordRow } from './record-list.js';
 import { ensureIndexesOnce } from './record-indexes.js';
 import { sqlState } from './record-sql.js';
 import { PendingApprovals } from './pending-approvals.js';
 import type { Bundle } from '../domain/config/types.js';
+import { redactData } from '../domain/access/permissions.js';
 import { pipelinesOf } from '../domain/pipeline/index.js';
 import { StageStays } from './stage-stays.js';
 import { guardStageWrite, pendingStageApproval, type StageMove, type StageRequest } from './stage-guard.js';
@@ -203,8 +204,11 @@ export class RecordRepository {
 
   async list(entity: string, options: ListOptions): Promise<{ items: RecordDto[]; nextCursor: string | null; total?: number }> {
     const ctx = await this.context(entity, READ_STALENESS_MS);
-    const { rows, nextCursor, total } = await listRows(this.em, { entity, catalog: ctx.catalog, reviewRequired: ctx.features.reviewRequired }, options);
-    return { items: rows.map((r) => toRecordDto(r, ctx.features.reviewRequired)), nextCursor, ...(total !== undefined ? { total } : {}) };
+    const hidden = options.access?.hidden ?? [];
+    const catalog = visibleCatalog(ctx.catalog, hidden);
+    const { rows, nextCursor, total } = await listRows(this.em, { entity, catalog, reviewRequired: ctx.features.reviewRequired }, options);
+    const items = rows.map((r) => toRecordDto(r, ctx.features.reviewRequired)).map((r) => (hidden.length ? { ...r, data: redactData(r.data, hidden) } : r));
+    return { items, nextCursor, ...(total !== undefined ? { total } : {}) };
   }
 
   async history(entity: string, id: string) {

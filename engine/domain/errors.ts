@@ -35,6 +35,7 @@ export const ErrorCode = {
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   QUERY_TOO_LONG: 'QUERY_TOO_LONG',
+  ACCOUNT_LOCKED: 'ACCOUNT_LOCKED',
   /** A stage move whose target stage's requirements are unmet: one detail per requirement. */
   STAGE_GATE_FAILED: 'STAGE_GATE_FAILED',
   /** A stage move the pipeline's transition rules forbid (skip, back, closed stage, needs its approval). */
@@ -80,6 +81,7 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
   QUERY_TOO_LONG: 414,
+  ACCOUNT_LOCKED: 429,
   STAGE_GATE_FAILED: 422,
   TRANSITION_NOT_ALLOWED: 409,
   SIMULATION_LIMIT: 422,

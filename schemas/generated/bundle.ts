@@ -190,6 +190,14 @@ export type CelExpression9 = string;
  */
 export type Block = ProcessStep[];
 /**
+ * Which records an action reaches, by the record's owner: own (the user), team (the user's unit and the users reporting to them), branch (the user's unit and every unit below it), all.
+ */
+export type Scope = 'own' | 'team' | 'branch' | 'all';
+/**
+ * hidden: never returned, filtered, sorted or written; read: returned, not written; write: the default.
+ */
+export type FieldAccess = 'hidden' | 'read' | 'write';
+/**
  * [start, end] in local time HH:MM; end is excluded and may be 24:00.
  *
  * @minItems 2
@@ -287,6 +295,7 @@ export interface Bundle {
   roles?: {
     [k: string]: Role;
   };
+  org?: Org;
   /**
    * Business calendars named by step timeouts.
    */
@@ -870,6 +879,44 @@ export interface EndStep {
   outcome?: Name;
 }
 export interface Role {
+  label: LocalizedText;
+  permissions?: Permissions;
+}
+/**
+ * Per entity name, or "*" for every entity not listed. A role without permissions is not restricted.
+ */
+export interface Permissions {
+  [k: string]: EntityPermission;
+}
+/**
+ * An absent action is not allowed. For create and import any scope allows the action.
+ */
+export interface EntityPermission {
+  create?: Scope;
+  read?: Scope;
+  update?: Scope;
+  delete?: Scope;
+  export?: Scope;
+  import?: Scope;
+  fields?: {
+    [k: string]: FieldAccess;
+  };
+}
+/**
+ * Org units keyed by name; users belong to one unit (users.unit).
+ */
+export interface Org {
+  schemaVersion: 1;
+  units: {
+    [k: string]: OrgUnit;
+  };
+}
+export interface OrgUnit {
+  /**
+   * A group has no parent; a region's parent is a group; a branch's parent is a region.
+   */
+  kind: 'group' | 'region' | 'branch';
+  parent?: Name;
   label: LocalizedText;
 }
 /**

@@ -23,18 +23,19 @@ const DAY = 86_400_000;
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 
 let stack: Stack;
-let sales1: HttpClient;
+// the branch manager reaches the deals of both sales reps (starter-pack permissions: branch scope)
+let manager: HttpClient;
 beforeAll(async () => {
   stack = await startStack({ worker: false });
-  sales1 = await stack.as('sales1');
-  const refs = await customerAndQuote(sales1);
+  manager = await stack.as('branchmgr');
+  const refs = await customerAndQuote(manager);
   for (const deal of deals) {
-    const created = await sales1.post('/api/records/opportunity', { name: `Deal ${deal.i}`, ...readyForQuote(refs, deal.amount, deal.owner), closeDate: deal.closeDate });
+    const created = await manager.post('/api/records/opportunity', { name: `Deal ${deal.i}`, ...readyForQuote(refs, deal.amount, deal.owner), closeDate: deal.closeDate });
     expect(created.status).toBe(201);
     deal.id = created.body.id;
     for (const to of deal.path.slice(1)) {
       const reason = to === 'lost' ? deal.lostReason : to === 'won' ? 'fit' : undefined;
-      const moved = await sales1.post(`/api/records/opportunity/${deal.id}/stage`, { to, ...(reason ? { reason } : {}) });
+      const moved = await manager.post(`/api/records/opportunity/${deal.id}/stage`, { to, ...(reason ? { reason } : {}) });
       expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     }
     // Give the real stays known lengths: stay k lasts days[k] days from a per-deal start.
@@ -52,7 +53,7 @@ afterAll(async () => {
 });
 
 const report = async (name: string, query = '') => {
-  const res = await sales1.get(`/api/reports/${name}?pipeline=opportunity-sales${query}`);
+  const res = await manager.get(`/api/reports/${name}?pipeline=opportunity-sales${query}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   expect(Date.parse(res.body.generatedAt)).toBeGreaterThan(0);
   return res.body.rows as any[];
@@ -62,7 +63,7 @@ const inStage = (stage: string, owner?: string) => deals.filter((d) => final(d) 
 
 describe('board', () => {
   it('counts, sums and weights every column, and pages one column with its cursor', async () => {
-    const res = await sales1.get('/api/pipelines/opportunity-sales/board?limit=2');
+    const res = await manager.get('/api/pipelines/opportunity-sales/board?limit=2');
     expect(res.status).toBe(200);
     expect(res.body.columns.map((c: { stage: string }) => c.stage)).toEqual(order);
     for (const column of res.body.columns) {
@@ -78,7 +79,7 @@ describe('board', () => {
     const ids = lead.items.map((r: { id: string }) => r.id);
     let cursor = lead.nextCursor;
     while (cursor) {
-      const page = await sales1.get(`/api/pipelines/opportunity-sales/board?limit=2&stage=lead&cursor=${encodeURIComponent(cursor)}`);
+      const page = await manager.get(`/api/pipelines/opportunity-sales/board?limit=2&stage=lead&cursor=${encodeURIComponent(cursor)}`);
       expect(page.body.columns).toHaveLength(1);
       ids.push(...page.body.columns[0].items.map((r: { id: string }) => r.id));
       cursor = page.body.columns[0].nextCursor;
@@ -89,13 +90,13 @@ describe('board', () => {
 
   it('filters with the records CEL filter, labels in a locale, and refuses bad input', async () => {
     const filter = encodeURIComponent('record.owner == "sales2"');
-    const res = await sales1.get(`/api/pipelines/opportunity-sales/board?filter=${filter}&locale=zh`);
+    const res = await manager.get(`/api/pipelines/opportunity-sales/board?filter=${filter}&locale=zh`);
     for (const column of res.body.columns) expect(column.count).toBe(inStage(column.stage, 'sales2').length);
     expect(res.body.columns[0].label).toBe('线索');
-    expect((await sales1.get('/api/pipelines/nope/board')).status).toBe(404);
-    expect((await sales1.get(`/api/pipelines/opportunity-sales/board?filter=${encodeURIComponent('record.nope == 1')}`)).status).toBe(422);
-    expect((await sales1.get('/api/pipelines/opportunity-sales/board?cursor=abc')).status).toBe(422);
-    expect((await sales1.get('/api/pipelines/opportunity-sales/board?stage=lead&cursor=abc')).status).toBe(422);
+    expect((await manager.get('/api/pipelines/nope/board')).status).toBe(404);
+    expect((await manager.get(`/api/pipelines/opportunity-sales/board?filter=${encodeURIComponent('record.nope == 1')}`)).status).toBe(422);
+    expect((await manager.get('/api/pipelines/opportunity-sales/board?cursor=abc')).status).toBe(422);
+    expect((await manager.get('/api/pipelines/opportunity-sales/board?stage=lead&cursor=abc')).status).toBe(422);
   });
 });
 
@@ -177,27 +178,27 @@ describe('reports', () => {
   });
 
   it('answers 422 for a bad date or filter and 404 for an unknown pipeline', async () => {
-    expect((await sales1.get('/api/reports/funnel?pipeline=opportunity-sales&since=yesterday')).status).toBe(422);
-    expect((await sales1.get('/api/reports/funnel?pipeline=nope')).status).toBe(404);
-    expect((await sales1.get('/api/reports/funnel')).status).toBe(422);
+    expect((await manager.get('/api/reports/funnel?pipeline=opportunity-sales&since=yesterday')).status).toBe(422);
+    expect((await manager.get('/api/reports/funnel?pipeline=nope')).status).toBe(404);
+    expect((await manager.get('/api/reports/funnel')).status).toBe(422);
   });
 
   it('a soft-deleted deal leaves the board and the funnel, and comes back on restore', async () => {
     const deal = deals.find((d) => final(d) === 'quote')!;
-    const quoteColumn = async () => (await sales1.get('/api/pipelines/opportunity-sales/board?limit=1')).body.columns[3];
+    const quoteColumn = async () => (await manager.get('/api/pipelines/opportunity-sales/board?limit=1')).body.columns[3];
     const before = await quoteColumn();
-    expect((await sales1.delete(`/api/records/opportunity/${deal.id}`)).status).toBe(204);
+    expect((await manager.delete(`/api/records/opportunity/${deal.id}`)).status).toBe(204);
     expect(await quoteColumn()).toMatchObject({ count: before.count - 1, amount: before.amount - deal.amount });
     expect((await report('funnel'))[0].reached).toBe(deals.length - 1);
-    expect((await sales1.post(`/api/records/opportunity/${deal.id}/restore`)).status).toBe(200);
+    expect((await manager.post(`/api/records/opportunity/${deal.id}/restore`)).status).toBe(200);
     expect(await quoteColumn()).toMatchObject({ count: before.count, amount: before.amount });
   });
 
   it('keeps the board amount in step with an edited deal', async () => {
     const deal = deals.find((d) => final(d) === 'negotiation')!;
-    const column = async () => (await sales1.get('/api/pipelines/opportunity-sales/board?limit=1')).body.columns[4];
+    const column = async () => (await manager.get('/api/pipelines/opportunity-sales/board?limit=1')).body.columns[4];
     const before = await column();
-    expect((await sales1.patch(`/api/records/opportunity/${deal.id}`, { amount: { amount: deal.amount + 500, currency: 'CNY' } })).status).toBe(200);
+    expect((await manager.patch(`/api/records/opportunity/${deal.id}`, { amount: { amount: deal.amount + 500, currency: 'CNY' } })).status).toBe(200);
     expect((await column()).amount).toBeCloseTo(before.amount + 500);
     expect((await column()).weightedAmount).toBeCloseTo(before.weightedAmount + 500 * 0.8);
   });

@@ -90,14 +90,16 @@ describe('quote approval end to end over HTTP', () => {
 
   it('rejects an invalid quote with 422 and a JSON-pointer path, writing nothing', async () => {
     const sales1 = await stack.as('sales1');
-    const before = await sales1.get('/api/records/quote?limit=500');
+    // the admin counts: sales reps see only their own quotes (starter-pack permissions)
+    const admin = await stack.as('admin');
+    const before = await admin.get('/api/records/quote?limit=500');
     const bad = { ...quoteData(150, 1000), lines: [{ product: 'X', quantity: 'ten', unitPrice: 1 }] };
     const res = await sales1.post('/api/records/quote', bad);
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     const paths = res.body.error.details.map((d: { path: string }) => d.path).sort();
     expect(paths).toEqual(['/discountPercent', '/lines/0/quantity']);
-    const after = await sales1.get('/api/records/quote?limit=500');
+    const after = await admin.get('/api/records/quote?limit=500');
     expect(after.body.items.length).toBe(before.body.items.length);
     const audit = await stack.orm.em.fork().getConnection().execute(`select count(*)::int as n from audit_entries where action = 'create'`);
     expect(audit[0].n).toBe(after.body.items.length);

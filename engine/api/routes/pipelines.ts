@@ -3,6 +3,7 @@ import { pipelineBoard } from '../../db/pipeline-board.js';
 import { pipelineReport, pipelineReports, type PipelineReport, type ReportOptions } from '../../db/pipeline-reports.js';
 import { operationsReport, operationsReports, type OperationsReport, type OperationsReportOptions } from '../../db/operations-reports.js';
 import { recordSchema, errors } from './schemas.js';
+import { listAccessOf } from '../policy/hook.js';
 
 const num = { type: 'number' } as const;
 const int = { type: 'integer' } as const;
@@ -79,7 +80,7 @@ export default async function pipelineRoutes(app: FastifyInstance) {
       },
       response: { 200: { type: 'object', properties: { pipeline: str, entity: str, columns: { type: 'array', items: columnSchema } } }, ...errors(404, 422) },
     },
-  }, async (request) => pipelineBoard(app.deps.orm.em.fork(), request.params.name, { ...request.query, limit: request.query.limit ?? 20 }));
+  }, async (request) => pipelineBoard(app.deps.orm.em.fork(), request.params.name, { ...request.query, limit: request.query.limit ?? 20, access: listAccessOf(request) }));
 
   for (const report of pipelineReports) {
     app.get<{ Querystring: ReportOptions }>(`/api/reports/${report}`, {
@@ -90,7 +91,7 @@ export default async function pipelineRoutes(app: FastifyInstance) {
           ...errors(404, 422),
         },
       },
-    }, async (request) => pipelineReport(app.deps.orm.em.fork(), report, request.query));
+    }, async (request) => pipelineReport(app.deps.orm.em.fork(), report, request.query, listAccessOf(request)));
   }
 
   for (const report of operationsReports) {

@@ -6,6 +6,7 @@ import { DomainError } from '../../domain/errors.js';
 import { startProcessRun } from '../services/process-start.js';
 import { processView, reconcile } from '../services/process-view.js';
 import { assertRunAccess, visibleRunsCondition } from '../policy/process-access.js';
+import { policyOf } from '../policy/hook.js';
 import { finalizeRun } from '../../db/process-final.js';
 import { AnyObject, errors, idParam, Nullable, OpaqueObject, page, processStatusSchema, processSummarySchema, StringEnum, taskSchema } from './schemas.js';
 
@@ -79,7 +80,7 @@ export default async function processRoutes(fastify: FastifyInstance) {
       where.push('(p.started_at, p.id) < (?, ?)');
       params.push(at, id);
     }
-    const visible = visibleRunsCondition(request.user);
+    const visible = visibleRunsCondition(request.user, await policyOf(app, request));
     where.push(visible.sql);
     params.push(...visible.params);
     const rows = await app.deps.orm.em.fork().getConnection().execute<Record<string, unknown>[]>(
@@ -95,7 +96,7 @@ export default async function processRoutes(fastify: FastifyInstance) {
 
   app.get('/api/processes/:id', { schema: { tags, params: idParam, response: { 200: processRunSchema, ...errors(403, 404) } } }, async (request) => {
     const { em, instance } = await load(request.params.id);
-    await assertRunAccess(em, request.user, instance);
+    await assertRunAccess(em, request.user, instance, await policyOf(app, request));
     return processView(app.deps, em, await reconcile(app.deps, em, instance));
   });
 

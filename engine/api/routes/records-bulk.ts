@@ -7,6 +7,7 @@ import { DomainError } from '../../domain/errors.js';
 import { errorSchema, errors } from './schemas.js';
 import { clockStageMoves } from '../../temporal/stage-stays.js';
 import { entityParams, listQueryProperties, type EntityParams } from './records-shared.js';
+import { listAccessOf } from '../policy/hook.js';
 
 /** Imports with more rows run in the background: 202 and a job to poll. */
 export const BACKGROUND_IMPORT_ROWS = 200;
@@ -94,8 +95,9 @@ export default async function recordBulkRoutes(app: FastifyInstance) {
     const { entity } = request.params;
     const ctx = await records.context(entity);
     const { format, sort, filter, review } = request.query;
-    const first = await records.list(entity, { sort, filter, review, limit: EXPORT_PAGE });
-    const fields = Object.keys(ctx.catalog).sort();
+    const access = listAccessOf(request);
+    const first = await records.list(entity, { sort, filter, review, limit: EXPORT_PAGE, access });
+    const fields = Object.keys(ctx.catalog).filter((f) => !access?.hidden.includes(f)).sort();
     const reviewed = ctx.features.reviewRequired;
     const line = (r: RecordDto) => csvLine([r.id, r.version, r.createdAt, r.updatedAt, r.createdBy, r.updatedBy,
       ...(reviewed ? [r.review?.state] : []), ...fields.map((f) => r.data[f])]);
@@ -107,7 +109,7 @@ export default async function recordBulkRoutes(app: FastifyInstance) {
       for (;;) {
         for (const item of page.items) yield format === 'csv' ? line(item) : `${index++ ? ',' : ''}\n${JSON.stringify(item)}`;
         if (!page.nextCursor) break;
-        page = await records.list(entity, { sort, filter, review, limit: EXPORT_PAGE, cursor: page.nextCursor });
+        page = await records.list(entity, { sort, filter, review, limit: EXPORT_PAGE, cursor: page.nextCursor, access });
       }
       if (format !== 'csv') yield '\n]\n';
     }

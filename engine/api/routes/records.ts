@@ -9,6 +9,7 @@ import { DomainError } from '../../domain/errors.js';
 import { entityParams, ifMatch, listQueryProperties, recordParams, recordWithReviewSchema as recordSchema, recordWriteSchema, type EntityParams, type RecordParams } from './records-shared.js';
 import recordBulkRoutes from './records-bulk.js';
 import { afterWrites } from '../services/stage-effects.js';
+import { listAccessOf, recordBody as unwrap } from '../policy/hook.js';
 
 const dataBody = { type: 'object', additionalProperties: true } as const;
 
@@ -26,15 +27,6 @@ const recordReadSchema = {
 
 /** An approval's workflow id is `<processId>:<step>`; the lock names the process, which `GET /api/processes/:id` reads. */
 const processIdOf = (approvalWorkflowId: string) => approvalWorkflowId.slice(0, approvalWorkflowId.lastIndexOf(':'));
-
-/** The body is the record's data, or `{data: {...}}`; error paths point into the body as sent. */
-function unwrap(body: Record<string, unknown>): { data: Record<string, unknown>; prefix: string } {
-  const keys = Object.keys(body);
-  if (keys.length === 1 && keys[0] === 'data' && body.data && typeof body.data === 'object' && !Array.isArray(body.data)) {
-    return { data: body.data as Record<string, unknown>, prefix: '/data' };
-  }
-  return { data: body, prefix: '' };
-}
 
 export default async function recordRoutes(app: FastifyInstance) {
   const repo = () => new RecordRepository(app.deps.orm.em.fork());
@@ -71,7 +63,7 @@ export default async function recordRoutes(app: FastifyInstance) {
     },
   }, async (request) => {
     const { limit, cursor, sort, filter, total, review } = request.query;
-    return repo().list(request.params.entity, { limit: limit ?? 50, cursor, sort, filter, total, review });
+    return repo().list(request.params.entity, { limit: limit ?? 50, cursor, sort, filter, total, review, access: listAccessOf(request) });
   });
 
   app.get<{ Params: RecordParams }>('/api/records/:entity/:id', {

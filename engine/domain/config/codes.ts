@@ -78,6 +78,10 @@ export const ConfigErrorCode = {
   PROCESS_ENTITY_MISMATCH: 'PROCESS_ENTITY_MISMATCH',
   /** A stage's `onEnter.set` writes the pipeline's stage field (stages move only through the gate). */
   INVALID_STAGE_ACTION: 'INVALID_STAGE_ACTION',
+  /** An org unit's parent is not a unit of `org.units`. */
+  UNKNOWN_UNIT: 'UNKNOWN_UNIT',
+  /** An org unit breaks the group -> region -> branch order: a group with a parent, a region not under a group, a branch not under a region. */
+  INVALID_ORG_UNIT: 'INVALID_ORG_UNIT',
 } as const;
 export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode];
 

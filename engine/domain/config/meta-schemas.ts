@@ -1,4 +1,5 @@
 import type { ValidateFunction } from 'ajv/dist/2020.js';
+import accessSchema from '../../../schemas/meta/access.schema.json' with { type: 'json' };
 import approvalChainSchema from '../../../schemas/meta/approval-chain.schema.json' with { type: 'json' };
 import bundleSchema from '../../../schemas/meta/bundle.schema.json' with { type: 'json' };
 import calendarSchema from '../../../schemas/meta/calendar.schema.json' with { type: 'json' };
@@ -15,6 +16,7 @@ export const metaSchemas = {
   'entity.schema.json': entitySchema,
   'picklist.schema.json': picklistSchema,
   'calendar.schema.json': calendarSchema,
+  'access.schema.json': accessSchema,
   'approval-chain.schema.json': approvalChainSchema,
   'scorecard.schema.json': scorecardSchema,
   'process.schema.json': processSchema,

@@ -1,3 +1,4 @@
+import type { Org, Permissions } from '../../../schemas/generated/access.js';
 /**
  * The configuration model as the engine uses it. schemas/meta/*.schema.json are the source of truth for validation;
  * test/unit/generated-types.test.ts checks that these types and the generated ones agree.
@@ -175,6 +176,7 @@ export type EndProcessStep = EndStep;
 
 export interface Role {
   label: LocalizedText;
+  permissions?: Permissions;
 }
 
 export interface Bundle {
@@ -190,6 +192,7 @@ export interface Bundle {
   decisionTables?: Record<string, DecisionTable>;
   scorecards?: Record<string, Scorecard>;
   roles?: Record<string, Role>;
+  org?: Org;
   picklists?: Record<string, Picklist>;
   pipelines?: Record<string, Pipeline>;
   calendars?: Record<string, unknown>;

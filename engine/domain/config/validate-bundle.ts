@@ -1,4 +1,5 @@
 import type { ConfigError } from './codes.js';
+import { checkOrg, checkPermissions } from './access-checks.js';
 import { bundleContext } from './context.js';
 import { checkEntities } from './entity-checks.js';
 import { checkEntitySchemas } from './entity-schema-check.js';
@@ -40,6 +41,8 @@ export function validateBundle(bundle: unknown): BundleValidation {
     checkChainsAndProcesses(ctx);
     checkPipelines(ctx);
     checkPicklists(ctx);
+    checkOrg(ctx);
+    checkPermissions(ctx);
     errors.push(...ctx.errors);
   }
   return { valid: errors.length === 0, errors: dedupe(errors) };

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { entityGrant, inScope, recordOwner, redactData, subtreeOf, teamOf, type Member, type Scope } from '../../engine/domain/access/permissions.js';
+import type { Org } from '../../engine/domain/access/permissions.js';
+
+const org: Org = {
+  schemaVersion: 1,
+  units: {
+    group: { kind: 'group', label: { en: 'G' } },
+    east: { kind: 'region', parent: 'group', label: { en: 'E' } },
+    'east-1': { kind: 'branch', parent: 'east', label: { en: 'E1' } },
+    'east-2': { kind: 'branch', parent: 'east', label: { en: 'E2' } },
+    west: { kind: 'region', parent: 'group', label: { en: 'W' } },
+  },
+};
+
+const directory: Member[] = [
+  { username: 'dir', unit: 'east', manager: null },
+  { username: 'mgr', unit: 'east-1', manager: 'dir' },
+  { username: 'rep1', unit: 'east-1', manager: 'mgr' },
+  { username: 'rep2', unit: 'east-1', manager: 'mgr' },
+  { username: 'rep3', unit: 'east-2', manager: 'dir' },
+  { username: 'loner', unit: null, manager: null },
+];
+
+const roles = {
+  rep: { label: { en: 'Rep' }, permissions: { '*': { read: 'own' as Scope, create: 'all' as Scope }, deal: { read: 'branch' as Scope, update: 'own' as Scope, fields: { margin: 'hidden' as const, code: 'read' as const } } } },
+  auditor: { label: { en: 'Auditor' }, permissions: { deal: { read: 'all' as Scope, export: 'team' as Scope, fields: { margin: 'read' as const } } } },
+  legacy: { label: { en: 'Old role' } },
+};
+
+describe('grants', () => {
+  const table: [string, string[], string, Record<string, Scope | null>, Record<string, string>][] = [
+    ['the entity entry replaces "*"', ['rep'], 'deal', { read: 'branch', update: 'own', create: null, delete: null }, { margin: 'hidden', code: 'read' }],
+    ['"*" for entities not listed', ['rep'], 'quote', { read: 'own', create: 'all', update: null }, {}],
+    ['roles add up: widest scope, widest field access (a field a role does not list is writable for it)', ['rep', 'auditor'], 'deal', { read: 'all', update: 'own', export: 'team' }, { margin: 'read' }],
+    ['a role without permissions is unrestricted', ['legacy'], 'deal', { read: 'all', delete: 'all', import: 'all' }, {}],
+    ['admin is unrestricted', ['admin', 'rep'], 'deal', { read: 'all', delete: 'all' }, {}],
+    ['an undefined role grants nothing', ['ghost'], 'deal', { read: null, create: null }, {}],
+    ['no entry for the entity and no "*": nothing', ['auditor'], 'quote', { read: null, export: null }, {}],
+  ];
+  it.each(table)('%s', (_name, userRoles, entity, actions, fields) => {
+    const grant = entityGrant(roles, userRoles, entity);
+    for (const [action, scope] of Object.entries(actions)) expect(grant.actions[action as keyof typeof grant.actions]).toBe(scope);
+    expect(grant.fields).toEqual(fields);
+  });
+});
+
+describe('the org tree', () => {
+  it.each([
+    ['group', ['group', 'east', 'west', 'east-1', 'east-2']],
+    ['east', ['east', 'east-1', 'east-2']],
+    ['east-1', ['east-1']],
+    ['nowhere', ['nowhere']],
+  ] as const)('the subtree of %s', (unit, expected) => {
+    expect(subtreeOf(org, unit).sort()).toEqual([...expected].sort());
+  });
+
+  it.each([
+    ['rep1', ['rep1', 'rep2', 'mgr']],
+    ['mgr', ['mgr', 'rep1', 'rep2']],
+    ['dir', ['dir', 'mgr', 'rep1', 'rep2', 'rep3']],
+    ['loner', ['loner']],
+  ] as const)('the team of %s', (user, expected) => {
+    expect(teamOf(directory, user)).toEqual([...expected].sort());
+  });
+});
+
+describe('scopes', () => {
+  const reachOf = (user: string) => ({ username: user, team: teamOf(directory, user), units: subtreeOf(org, directory.find((m) => m.username === user)?.unit ?? null) });
+  const unitOf = (user: string) => directory.find((m) => m.username === user)?.unit ?? null;
+  const table: [Scope | null, string, string, boolean][] = [
+    ['own', 'rep1', 'rep1', true], ['own', 'rep1', 'rep2', false],
+    ['team', 'rep1', 'rep2', true], ['team', 'rep1', 'rep3', false], ['team', 'dir', 'rep1', true],
+    ['branch', 'mgr', 'rep2', true], ['branch', 'mgr', 'rep3', false], ['branch', 'dir', 'rep3', true], ['branch', 'loner', 'rep1', false],
+    ['branch', 'loner', 'loner', true], ['all', 'loner', 'rep3', true], [null, 'dir', 'dir', false],
+  ];
+  it.each(table)('%s: %s reaches a record of %s: %s', (scope, user, owner, expected) => {
+    expect(inScope(scope, owner, reachOf(user), unitOf(owner))).toBe(expected);
+  });
+
+  it('owns a record by its owner field, else by its creator', () => {
+    expect(recordOwner({ owner: 'rep2' }, 'rep1')).toBe('rep2');
+    expect(recordOwner({ owner: '' }, 'rep1')).toBe('rep1');
+    expect(recordOwner({ owner: 7 }, 'rep1')).toBe('rep1');
+    expect(recordOwner({}, 'rep1')).toBe('rep1');
+  });
+});
+
+describe('redaction', () => {
+  it('never returns a hidden field and keeps every other one (property)', () => {
+    fc.assert(fc.property(
+      fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue()),
+      fc.uniqueArray(fc.string({ minLength: 1, maxLength: 8 })),
+      (data, hidden) => {
+        const redacted = redactData(data, hidden);
+        for (const field of hidden) expect(Object.hasOwn(redacted, field)).toBe(false);
+        for (const field of Object.keys(data).filter((f) => !hidden.includes(f))) expect(redacted[field]).toEqual(data[field]);
+        expect(Object.keys(data).length - Object.keys(redacted).length).toBe(hidden.filter((f) => Object.hasOwn(data, f)).length);
+      },
+    ), { numRuns: 500 });
+  });
+});
