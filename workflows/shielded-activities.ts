@@ -7,7 +7,9 @@ export function activitiesFinishBeforeCancel(): boolean {
 
 /**
  * Local activities of this proxy are not cancelled while they run: a scope cancelled meanwhile (a boundary that
- * fires, a losing parallel branch) lets the call finish and is refused at the next await. Cancelling a local activity
+ * fires, a losing parallel branch) lets the call finish and takes effect at the next condition or timer. Calls are never refused for a
+ * cancellation that arrived meanwhile: that would depend on the order of concurrent completions, which replay need not
+ * repeat. Cancelling a local activity
  * that is still running in the same workflow task fails that task with "Nondeterminism error: Invalid transition in
  * state machine" (see docs/decisions/0059-local-activities-finish-before-cancellation.md); behind a patch so that runs
  * recorded before it replay as they ran.
@@ -17,8 +19,7 @@ export function shielded<T extends object>(proxy: T): T {
     get(target, name, receiver) {
       const call = Reflect.get(target, name, receiver) as (...args: unknown[]) => Promise<unknown>;
       return (...args: unknown[]) => {
-        // a call made in a scope already cancelled is refused at once, as before
-        if (CancellationScope.current().consideredCancelled || !activitiesFinishBeforeCancel()) return call(...args);
+        if (!activitiesFinishBeforeCancel()) return call(...args);
         return CancellationScope.nonCancellable(() => call(...args));
       };
     },

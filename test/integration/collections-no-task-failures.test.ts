@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
 import { startStack, type Stack } from '../support/stack.js';
 import { createRecord, openTaskOf } from '../support/processes.js';
 
@@ -30,5 +31,8 @@ describe('collections escalation on a receivable whose early rungs have passed',
     expect(failed).toEqual([]);
     const open = (await collector.get('/api/inbox')).body.items.filter((t: { recordId: string }) => t.recordId === recordId);
     expect(open.map((t: { step: string }) => t.step)).toEqual(['r03-agree-payment-date']);
+    // and the run as recorded replays on the same code
+    const current = await stack.flow.client.workflow.getHandle(`collections-escalation:receivable:${recordId}`).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, current, `collections-escalation:receivable:${recordId}`);
   }, 120_000);
 });
