@@ -7,12 +7,11 @@ export function activitiesFinishBeforeCancel(): boolean {
 
 /**
  * Local activities of this proxy are not cancelled while they run: a scope cancelled meanwhile (a boundary that
- * fires, a losing parallel branch) lets the call finish and takes effect at the next condition or timer. Calls are never refused for a
- * cancellation that arrived meanwhile: that would depend on the order of concurrent completions, which replay need not
- * repeat. Cancelling a local activity
- * that is still running in the same workflow task fails that task with "Nondeterminism error: Invalid transition in
- * state machine" (see docs/decisions/0059-local-activities-finish-before-cancellation.md); behind a patch so that runs
- * recorded before it replay as they ran.
+ * fires, a losing parallel branch) lets the call finish and takes effect at the next condition or timer. Cancelling a
+ * local activity that is still running in the same workflow task fails that task with "Nondeterminism error: Invalid
+ * transition in state machine". Calls are never refused for a cancellation that arrived meanwhile: that would depend
+ * on the order of concurrent completions, which replay need not repeat. See docs/decisions/0059; behind a patch so
+ * that runs recorded before it replay as they ran.
  */
 export function shielded<T extends object>(proxy: T): T {
   return new Proxy(proxy, {
