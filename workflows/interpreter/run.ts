@@ -4,12 +4,13 @@ import type { ProcessActivities } from '../../worker/process-activity-types.js';
 import { evaluate, type CelContext } from '../../engine/domain/cel.js';
 import type { TimelineEntry, ProcessState } from '../messages.js';
 import { nowIso } from '../clock.js';
+import { shielded } from '../shielded-activities.js';
 import type { CarriedState, ProcessInput } from './types.js';
 
-export const activities = proxyLocalActivities<FlowActivities & ProcessActivities>({
+export const activities = shielded(proxyLocalActivities<FlowActivities & ProcessActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-});
+}));
 
 /** Fails the run at once: a configuration error does not get better by retrying the workflow task. */
 export function configFailure(code: string, message: string): never {

@@ -6,6 +6,7 @@ import { notify } from '../../events.js';
 import type { StepExecutor } from '../executor.js';
 import { activities, configFailure, type ProcessRun, type UserTask } from '../run.js';
 import { deadlineAfter } from '../timers.js';
+import { activitiesFinishBeforeCancel } from '../../shielded-activities.js';
 
 const DEFAULT_OUTCOMES = ['complete'];
 
@@ -31,8 +32,11 @@ export const runTask: StepExecutor<TaskStep> = async (step, { run, visit }) => {
     form: step.form ?? null, outcomes: task.outcomes,
   });
   run.log(step.id, 'task-opened', { task: task.id, assignee: task.assignee, candidates: task.candidates, dueAt });
-  await announce(run, task, visit);
+  // the task is open from here: a cancellation while it is announced closes it too (behind the patch)
+  const announcedInside = activitiesFinishBeforeCancel();
+  if (!announcedInside) await announce(run, task, visit);
   try {
+    if (announcedInside) await announce(run, task, visit);
     await awaitAnswer(run, step, task, ranking, visit);
   } catch (error) {
     if (isCancellation(error) && task.status !== 'completed') {
