@@ -10,6 +10,7 @@ import { Migration0005PendingApprovals } from './migrations/0005-pending-approva
 import { Migration0006ProcessInterpreter } from './migrations/0006-process-interpreter.js';
 import { Migration0020AuditChain } from './migrations/0020-audit-chain.js';
 import { Migration0030StageStays } from './migrations/0030-stage-stays.js';
+import { Migration0044StageTotals } from './migrations/0044-stage-totals.js';
 
 export type Orm = MikroORM;
 
@@ -39,6 +40,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
         { name: '0006-process-interpreter', class: Migration0006ProcessInterpreter },
         { name: '0020-audit-chain', class: Migration0020AuditChain },
         { name: '0030-stage-stays', class: Migration0030StageStays },
+        { name: '0044-stage-totals', class: Migration0044StageTotals },
       ],
       transactional: true,
       allOrNothing: true,
