@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ProcessInstanceEntity } from '../../db/entities.js';
 import { DomainError } from '../../domain/errors.js';
-import { startProcessRun } from '../services/process-start.js';
+import { startProcessRun } from '../../temporal/process-start.js';
 import { processView, reconcile } from '../services/process-view.js';
 import { assertRunAccess, visibleRunsCondition } from '../policy/process-access.js';
 import { finalizeRun } from '../../db/process-final.js';

@@ -5,7 +5,7 @@ import { importJob, importRows, startImportJob, type ImportMode } from '../../db
 import { csvLine, csvToData, parseCsv } from '../../domain/records/csv.js';
 import { DomainError } from '../../domain/errors.js';
 import { errorSchema, errors } from './schemas.js';
-import { clockStageMoves } from '../../temporal/stage-stays.js';
+import { afterStageMoves } from '../../temporal/stage-effects.js';
 import { entityParams, listQueryProperties, type EntityParams } from './records-shared.js';
 
 /** Imports with more rows run in the background: 202 and a job to poll. */
@@ -46,8 +46,8 @@ export default async function recordBulkRoutes(app: FastifyInstance) {
     if (!Array.isArray(rows)) throw new DomainError('VALIDATION_FAILED', 'the import is a JSON array of records or CSV with a header row', [{ path: '/body', message: 'not an array' }]);
     if (rows.length > MAX_IMPORT_ROWS) throw new DomainError('VALIDATION_FAILED', `at most ${MAX_IMPORT_ROWS} rows per import`, [{ path: '/body', message: `${rows.length} rows` }]);
     const mode = request.query.mode ?? 'all-or-nothing';
-    // Imported deals get their stale clocks; they start no onEnter processes (docs/pipelines.md).
-    const afterImport = (moves: Parameters<typeof clockStageMoves>[1]) => clockStageMoves(app.deps.flow, moves);
+    // Imported moves have the effects of any other move: stale clocks, stage triggers, onEnter.startProcess.
+    const afterImport = (moves: Parameters<typeof afterStageMoves>[1]) => afterStageMoves(app.deps, moves);
     if (rows.length > BACKGROUND_IMPORT_ROWS) {
       const job = startImportJob(app.deps.orm.em.fork(), ctx, rows, request.user.username, mode, afterImport);
       return reply.status(202).header('location', `/api/records/${ctx.entity}/import/${job.id}`).send({ job: job.id, total: job.total, status: job.status });

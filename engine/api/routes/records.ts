@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { RecordRepository } from '../../db/records.js';
 import { PendingApprovals } from '../../db/pending-approvals.js';
 import { afterRecordWrite } from '../services/record-events.js';
-import { hasTrigger } from '../services/triggers.js';
+import { hasTrigger } from '../../temporal/triggers.js';
 import { errors } from './schemas.js';
 import { entityParams, ifMatch, listQueryProperties, recordParams, recordWithReviewSchema as recordSchema, type EntityParams, type RecordParams } from './records-shared.js';
 import recordBulkRoutes from './records-bulk.js';
