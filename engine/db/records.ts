@@ -15,6 +15,7 @@ import { PendingApprovals } from './pending-approvals.js';
 import type { Bundle } from '../domain/config/types.js';
 import { pipelinesOf } from '../domain/pipeline/index.js';
 import { StageStays } from './stage-stays.js';
+import { createInOneStatement, createsWithoutReads } from './record-create-one-statement.js';
 import { guardStageWrite, pendingStageApproval, type StageMove, type StageRequest } from './stage-guard.js';
 
 export interface RecordDto {
@@ -90,6 +91,16 @@ export class RecordRepository {
   }
 
   async create(entity: string, input: Record<string, unknown>, actor: string, pathPrefix = '', id?: string): Promise<RecordDto> {
+    const recent = await this.context(entity, READ_STALENESS_MS);
+    if (createsWithoutReads(recent)) {
+      const created = await guarded(() => createInOneStatement(this.em, recent, input, actor, pathPrefix, id));
+      if (created) {
+        return toRecordDto({
+          id: created.id, entity, data: created.data, version: 1, createdAt: created.at, updatedAt: created.at, createdBy: actor, updatedBy: actor,
+          review: created.review,
+        } as CrmRecord, recent.features.reviewRequired);
+      }
+    }
     const ctx = await this.context(entity);
     return guarded(() => this.em.transactional((em) => this.createIn(em, ctx, input, actor, pathPrefix, id)));
   }
