@@ -5,6 +5,7 @@
  * this machine, in the same run, alternating rounds. Load: a closed loop of CONNECTIONS keep-alive connections, one
  * request in flight on each (no pipelining), from a worker thread. Not part of npm test.
  *   npx tsx bench/record-create.ts      (DURATION_MS=10000 per round, ROUNDS=2, CONNECTIONS=10; BENCH_DATABASE_URL)
+ *   UNCHAINED=1 adds a diagnostic round with the audit seal trigger disabled (what the hash chain costs here).
  *   PROFILE=/tmp/create.cpuprofile npx tsx bench/record-create.ts   (CPU profile of the server's thread during the
  *   flowcrm rounds only, summarised by bench/lib/cpu-profile.ts)
  */
@@ -85,6 +86,13 @@ async function main() {
       return { perSecond: Math.round(rs.reduce((n, r) => n + r.perSecond, 0) / rs.length), requests, p50: median(rs.map((r) => r.latency.p50)), p99: median(rs.map((r) => r.latency.p99)) };
     };
     const f = total('flowcrm');
+    if (process.env.UNCHAINED) {
+      // Diagnostic only: the same creates with the audit seal trigger off (rows still written, not chained).
+      await pool.query('alter table audit_entries disable trigger audit_entries_seal');
+      const result = await run('flowcrm', DURATION_MS);
+      await pool.query('alter table audit_entries enable trigger audit_entries_seal');
+      console.log(`diagnostic, flowcrm without the audit seal: ${result.perSecond} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
+    }
     if (PROFILE) {
       const profile = await profiler.stop();
       writeFileSync(PROFILE, JSON.stringify(profile));
