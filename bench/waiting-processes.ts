@@ -2,7 +2,7 @@
  * N processes waiting on a task, held by a worker in its own OS process with a bounded workflow cache
  * (FLOWCRM_MAX_CACHED_WORKFLOWS): the worker's RSS once all N wait, and the latency from deciding the task of one of
  * the oldest runs (long evicted from the cache, so replayed from history) to its next task being visible.
- * Run: npx tsx bench/waiting-processes.ts [--n 10000] [--cache 500]
+ * Run: npx tsx bench/waiting-processes.ts [--n 10000] [--cache 100]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -21,10 +21,10 @@ export interface WorkerSettings {
 }
 
 /**
- * About 0.8 MB of worker memory per cached run was measured (issue 12) over ~470 MB at rest: 500 keeps the worker
- * under 1 GB however many runs wait. Temporal's own default grows with the machine's memory, not with a budget.
+ * About 1.25 MB of worker memory per cached run was measured (bench/waiting-processes.ts, decision 0092); Temporal's
+ * own default grows with the machine's memory, not with a budget.
  */
-export const MAX_CACHED_WORKFLOWS_DEFAULT = 500;
+export const MAX_CACHED_WORKFLOWS_DEFAULT = 100;
 
 export function settingsFromEnv(env = process.env): WorkerSettings {
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required');
