@@ -3,44 +3,19 @@
  * a bare Temporal client + worker on the same server whose workflow writes the same task row to the same PostgreSQL
  * with one local activity (start, then poll the row). Run: npx tsx bench/process-start.ts [N]
  */
-import { fileURLToPath } from 'node:url';
-import { writeFileSync, mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { startTemporalDevServer } from '../scripts/lib/temporal-cli.js';
-import { getFreePort } from '../scripts/lib/ports.js';
-import { workflowsPath } from '../worker/main.js';
-import { startStackWith, type Stack } from '../test/support/stack-core.js';
-import { publishVariant } from '../test/support/config.js';
-import { expenseEntity } from '../test/support/processes.js';
+import type { Stack } from '../test/support/stack-core.js';
 import type { HttpClient } from '../test/support/http.js';
 import { summary } from './lib/stats.js';
+import { bareTaskWorker, startBenchStack, until } from './lib/start-bench.js';
 
 const iterations = Number(process.argv[2] ?? 200);
 const warmup = 10;
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
-
-async function until<T>(probe: () => Promise<T | undefined>, pollMs: number): Promise<T> {
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-}
 
 async function main() {
-  const server = await startTemporalDevServer({ port: await getFreePort(), headless: true, timeoutSec: 60 });
-  const dir = fileURLToPath(new URL('../data/bench', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const bundlePath = `${dir}/workflow-bundle.js`;
-  writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath, logger: quiet })).code);
-  const stack = await startStackWith({ temporalAddress: server.address, workflowBundlePath: bundlePath });
+  const { stack, address, stop } = await startBenchStack();
   try {
-    await publishVariant(stack, (bundle) => {
-      bundle.entities.expense = expenseEntity;
-      bundle.processes['bench-start'] = { entity: 'expense', steps: [{ id: 'review', type: 'task', title: { en: 'Review' }, assignee: { managerOf: 'requester' } }, { id: 'end', type: 'end' }] };
-    });
-    const baseline = await bareStarts(server.address, stack, iterations);
+    const baseline = await bareStarts(address, stack, iterations);
     const [sales1, branchmgr] = await Promise.all([stack.as('sales1'), stack.as('branchmgr')]);
     const { visible: flowcrm, answered } = await flowcrmStarts(sales1, branchmgr, iterations);
     const b = summary(baseline);
@@ -52,8 +27,7 @@ async function main() {
     console.log(`| flowcrm: POST /api/processes -> task in GET /api/inbox | ${f.n} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.max} |`);
     console.log(`\nratio flowcrm / bare: p50 ${(f.p50 / b.p50).toFixed(2)}, p99 ${(f.p99 / b.p99).toFixed(2)}; target p50 <= 100 ms, p99 <= 400 ms`);
   } finally {
-    await stack.stop();
-    await server.stop();
+    await stop();
   }
 }
 
@@ -76,21 +50,8 @@ async function flowcrmStarts(sales1: HttpClient, branchmgr: HttpClient, n: numbe
 }
 
 async function bareStarts(address: string, stack: Stack, n: number): Promise<number[]> {
-  const taskQueue = `${stack.taskQueue}-baseline`;
-  const connection = await NativeConnection.connect({ address });
+  const { worker, taskQueue, close } = await bareTaskWorker(address, stack);
   const db = stack.orm.em.fork().getConnection();
-  const worker = await Worker.create({
-    connection, taskQueue, namespace: 'default',
-    workflowsPath: fileURLToPath(new URL('./workflows/bare-task.ts', import.meta.url)), bundlerOptions: { logger: quiet } as never,
-    activities: {
-      async writeTask({ id, recordId, assignee }: { id: string; recordId: string; assignee: string }) {
-        await stack.orm.em.fork().getConnection().execute(
-          `insert into tasks (id, kind, title, workflow_id, process_id, process, entity, record_id, step_id, requester, assignee, candidates, status, routing, created_at)
-           values (?, 'task', 'Review', ?, ?, 'bare', 'expense', ?, 'review', 'sales1', ?, ?::jsonb, 'open', '[]'::jsonb, now()) on conflict (id) do nothing`,
-          [id, id, id, recordId, assignee, JSON.stringify([assignee])]);
-      },
-    },
-  });
   const samples: number[] = [];
   await worker.runUntil(async () => {
     for (let i = 0; i < n + warmup; i++) {
@@ -103,7 +64,7 @@ async function bareStarts(address: string, stack: Stack, n: number): Promise<num
       await handle.signal('done');
     }
   });
-  await connection.close();
+  await close();
   return samples;
 }
 

@@ -8,7 +8,8 @@ import { DomainError } from '../engine/domain/errors.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { FlowActivities } from './activity-types.js';
 import type { FlowClient } from '../engine/temporal/client.js';
-import { clockStageMoves, signalStageActivity } from '../engine/temporal/stage-stays.js';
+import { signalStageActivity } from '../engine/temporal/stage-stays.js';
+import { afterStageMoves } from '../engine/temporal/stage-effects.js';
 import { pipelinesOf, STAGE_APPROVAL_PREFIX } from '../engine/domain/pipeline/index.js';
 import { taskLatency } from '../engine/metrics.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -114,8 +115,9 @@ export function createActivities({ orm, flow }: ActivityDeps): FlowActivities {
         }
       });
       if (!flow) return;
-      // After the commit, as for API writes: a stage move starts its stay's stale clock, another change is activity.
-      if (repo.stageMoves.length) await clockStageMoves(flow, repo.stageMoves.splice(0));
+      // After the commit, as for API writes: a stage move has its effects (stale clock, stage triggers, onEnter
+      // processes), another change is activity on the stay.
+      if (repo.stageMoves.length) await afterStageMoves({ orm, flow }, repo.stageMoves.splice(0));
       else if (pipelinesOf((await repo.context(update.entity, 1000)).config.bundle, update.entity).length) {
         await signalStageActivity(flow, update.entity, update.recordId, 'field-change');
       }

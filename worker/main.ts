@@ -24,7 +24,15 @@ export interface WorkerSettings {
   processHistoryLimit?: number;
   /** On shutdown, how long activities in flight may run to their end before they are cancelled (default 10 s). */
   shutdownGraceMs?: number;
+  /** Workflow runs kept in the worker's memory between tasks; an evicted run is replayed from history on its next task. */
+  maxCachedWorkflows?: number;
 }
+
+/**
+ * About 1.25 MB of worker memory per cached run was measured (bench/waiting-processes.ts, decision 0092); Temporal's
+ * own default grows with the machine's memory, not with a budget.
+ */
+export const MAX_CACHED_WORKFLOWS_DEFAULT = 100;
 
 export function settingsFromEnv(env = process.env): WorkerSettings {
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required');
@@ -39,6 +47,7 @@ export function settingsFromEnv(env = process.env): WorkerSettings {
     ...(env.FLOWCRM_PROCESS_HISTORY_LIMIT ? { processHistoryLimit: Number(env.FLOWCRM_PROCESS_HISTORY_LIMIT) } : {}),
     ...(env.FLOWCRM_WORKER_SHUTDOWN_GRACE_MS ? { shutdownGraceMs: Number(env.FLOWCRM_WORKER_SHUTDOWN_GRACE_MS) } : {}),
     // A bundle prebuilt by the launcher (scripts/bundle-workflows.ts); without it the worker bundles at start.
+    maxCachedWorkflows: env.FLOWCRM_MAX_CACHED_WORKFLOWS ? Number(env.FLOWCRM_MAX_CACHED_WORKFLOWS) : MAX_CACHED_WORKFLOWS_DEFAULT,
     ...(env.FLOWCRM_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: env.FLOWCRM_WORKFLOW_BUNDLE } } : {}),
   };
 }
@@ -55,6 +64,7 @@ export async function createWorker(settings: WorkerSettings) {
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
+    maxCachedWorkflows: settings.maxCachedWorkflows ?? MAX_CACHED_WORKFLOWS_DEFAULT,
     activities: {
       ...createActivities({ orm, flow }),
       ...createProcessActivities({ orm, historyLimit: settings.processHistoryLimit }),

@@ -12,6 +12,7 @@ import { Migration0020AuditChain } from './migrations/0020-audit-chain.js';
 import { Migration0030StageStays } from './migrations/0030-stage-stays.js';
 import { Migration0040UserUnits } from './migrations/0040-user-units.js';
 import { Migration0043Sessions } from './migrations/0043-sessions.js';
+import { Migration0044StageTotals } from './migrations/0044-stage-totals.js';
 import { Migration0045IdempotencyKeys } from './migrations/0045-idempotency-keys.js';
 import { Migration0046ImportJobs } from './migrations/0046-import-jobs.js';
 
@@ -45,6 +46,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
         { name: '0030-stage-stays', class: Migration0030StageStays },
         { name: '0040-user-units', class: Migration0040UserUnits },
         { name: '0043-sessions', class: Migration0043Sessions },
+        { name: '0044-stage-totals', class: Migration0044StageTotals },
         { name: '0045-idempotency-keys', class: Migration0045IdempotencyKeys },
         { name: '0046-import-jobs', class: Migration0046ImportJobs },
       ],

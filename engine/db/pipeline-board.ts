@@ -3,7 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { recordColumns, type RecordRow } from './record-list.js';
 import { toRecordDto, type RecordDto } from './records.js';
 import type { ListAccess } from './record-list.js';
-import { filterSql, pipelineQuery, querySql, SqlParams, staysOf, type PipelineQuery } from './pipeline-sql.js';
+import { filterSql, pipelineQuery, querySql, SqlParams, staysOf, wholeTable, type PipelineQuery } from './pipeline-sql.js';
 
 export interface BoardColumn {
   stage: string;
@@ -49,15 +49,31 @@ export function openStays(query: PipelineQuery, params: SqlParams, filter?: stri
       and records.deleted_at is null${filterSql(query, filter, params)}) b`;
 }
 
-/** The SQL of the per-stage totals: count, amount and weighted amount (the probabilities are the pipeline's). */
+const probabilities = (query: PipelineQuery, params: SqlParams) => {
+  const stages = query.pipeline.stages;
+  return `unnest(${params.add(stages.map((x) => x.id))}::text[], ${params.add(stages.map((x) => x.probability ?? 0))}::numeric[]) as p(stage, probability)`;
+};
+
+/**
+ * The SQL of the per-stage totals: count, amount and weighted amount (the probabilities are the pipeline's). Without
+ * a filter, for a caller whose scope reaches every record, they are read from the totals the stage history's triggers
+ * keep (migration 0044), else aggregated over the open stays of the records the filter and the scope select.
+ */
 export function stageTotalsQuery(query: PipelineQuery, filter?: string): { sql: string; params: SqlParams } {
   const params = new SqlParams();
-  const stages = query.pipeline.stages;
+  if (!filter && wholeTable(query)) {
+    const sql = `select t.stage, sum(t.open_count)::int as count, sum(t.open_amount)::float8 as amount,
+        (sum(t.open_amount) * p.probability / 100)::float8 as weighted
+      from stage_totals t join ${probabilities(query, params)} on p.stage = t.stage
+      where t.pipeline = ${params.add(query.name)}
+      group by t.stage, p.probability`;
+    return { sql, params };
+  }
   const { from, where } = staysOf(query, params, filter);
   const sql = `select s.stage, count(*)::int as count, coalesce(sum(s.amount), 0)::float8 as amount,
       coalesce(sum(s.amount * p.probability / 100), 0)::float8 as weighted
     from ${from}
-    join unnest(${params.add(stages.map((x) => x.id))}::text[], ${params.add(stages.map((x) => x.probability ?? 0))}::numeric[]) as p(stage, probability) on p.stage = s.stage
+    join ${probabilities(query, params)} on p.stage = s.stage
     where ${where} and s.left_at is null
     group by s.stage`;
   return { sql, params };

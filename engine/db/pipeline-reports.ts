@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../domain/errors.js';
 import { isClosed } from '../domain/pipeline/index.js';
 import { openStays, stageTotals } from './pipeline-board.js';
-import { pipelineQuery, querySql, SqlParams, staysOf, type PipelineQuery } from './pipeline-sql.js';
+import { pipelineQuery, querySql, SqlParams, staysOf, wholeTable, type PipelineQuery } from './pipeline-sql.js';
 import type { ListAccess } from './record-list.js';
 
 export const pipelineReports = ['funnel', 'forecast', 'conversion', 'stage-duration', 'win-rate', 'lost-reasons'] as const;
@@ -34,10 +34,13 @@ function period(column: string, options: ReportOptions, params: SqlParams): stri
 
 const stageIds = (q: PipelineQuery, which: (category: string) => boolean) => q.pipeline.stages.filter((s) => which(s.category ?? 'open')).map((s) => s.id);
 
-/** Per stage in pipeline order: the deals in it now (count, amount, weighted) and how many ever reached it. */
 /** The SQL of the funnel's `reached`: distinct records that ever entered each stage (in the period). */
 export function funnelReachedQuery(q: PipelineQuery, options: ReportOptions): { sql: string; params: SqlParams } {
   const params = new SqlParams();
+  if (!options.filter && options.since === undefined && options.until === undefined && wholeTable(q)) {
+    // the totals the stage history's triggers keep (migration 0044)
+    return { sql: `select stage, sum(reached)::int as reached from stage_totals where pipeline = ${params.add(q.name)} group by stage`, params };
+  }
   const { from, where } = staysOf(q, params, options.filter);
   const sql = `select s.stage, count(*)::int as reached from ${from}
     where ${where} and s.first_entry${period('s.entered_at', options, params)}
@@ -45,6 +48,7 @@ export function funnelReachedQuery(q: PipelineQuery, options: ReportOptions): { 
   return { sql, params };
 }
 
+/** Per stage in pipeline order: the deals in it now (count, amount, weighted) and how many ever reached it. */
 async function funnel(em: EntityManager, q: PipelineQuery, options: ReportOptions): Promise<Row[]> {
   const reachedQuery = funnelReachedQuery(q, options);
   const [totals, reached] = await Promise.all([stageTotals(em, q, options.filter), querySql<{ stage: string; reached: number }>(em, reachedQuery.sql, reachedQuery.params)]);

@@ -39,6 +39,11 @@ export async function pipelineQuery(em: EntityManager, name: string, access?: Li
   };
 }
 
+/** Whether the query counts every record of the pipeline: no scope, or one that reaches them all. */
+export function wholeTable(query: PipelineQuery): boolean {
+  return !query.access || query.access.everyRecord === true;
+}
+
 /** `and <filter>` over records.data for a CEL records filter (hidden fields unknown to it), and the caller's scope. */
 export function filterSql(query: PipelineQuery, filter: string | undefined, params: SqlParams): string {
   const catalog = visibleCatalog(query.ctx.catalog, query.access?.hidden ?? []);

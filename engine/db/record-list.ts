@@ -24,6 +24,8 @@ export interface ListAccess {
   condition: (add: (value: unknown) => string) => string;
   /** Fields the caller may not see: not returned, and unknown to filters and sorts. */
   hidden: readonly string[];
+  /** The scope reaches every record of the entity: totals kept for the whole table (stage_totals) answer for it. */
+  everyRecord?: boolean;
 }
 
 export interface RecordRow {

@@ -16,6 +16,7 @@ import type { Bundle } from '../domain/config/types.js';
 import { redactData } from '../domain/access/permissions.js';
 import { pipelinesOf } from '../domain/pipeline/index.js';
 import { StageStays } from './stage-stays.js';
+import { createInOneStatement, createsWithoutReads } from './record-create-one-statement.js';
 import { guardStageWrite, pendingStageApproval, type StageMove, type StageRequest } from './stage-guard.js';
 import type { RuleWarning } from '../domain/records/rules.js';
 import { notifyRuleWarnings } from './rule-notifications.js';
@@ -95,6 +96,16 @@ export class RecordRepository {
   }
 
   async create(entity: string, input: Record<string, unknown>, actor: string, pathPrefix = '', id?: string): Promise<RecordDto> {
+    const recent = await this.context(entity, READ_STALENESS_MS);
+    if (createsWithoutReads(recent)) {
+      const created = await guarded(() => createInOneStatement(this.em, recent, input, actor, pathPrefix, id));
+      if (created) {
+        return toRecordDto({
+          id: created.id, entity, data: created.data, version: 1, createdAt: created.at, updatedAt: created.at, createdBy: actor, updatedBy: actor,
+          review: created.review,
+        } as CrmRecord, recent.features.reviewRequired);
+      }
+    }
     const ctx = await this.context(entity);
     return guarded(() => this.em.transactional((em) => this.createIn(em, ctx, input, actor, pathPrefix, id)));
   }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { TaskEntity, type Task } from './entities.js';
 import { DomainError } from '../domain/errors.js';
-import { scopeCondition, filterConditions, orderBy, type InboxFilter, type InboxScope } from './inbox-query.js';
+import { scopeCondition, filterConditions, orderBy, type InboxFilter, type SqlFragment } from './inbox-query.js';
 
 export interface TaskDto {
   id: string;
@@ -71,13 +71,19 @@ export class TaskRepository {
     return tasks.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   }
 
+  /** The four inbox counts in one statement: candidate and overdue are parts of mine; delegated is beside it. */
   async counts(username: string, delegators: string[], now = new Date()): Promise<InboxCounts> {
-    const count = async (scope: InboxScope, overdue = false) => {
-      const s = scopeCondition(scope, username, delegators);
-      const f = filterConditions({ scope, overdue }, now);
-      const rows = await this.em.getConnection().execute(`select count(*)::int as n from tasks t where ${s.where} and ${f.where}`, [...s.params, ...f.params]);
-      return (rows as { n: number }[])[0].n;
-    };
-    return { mine: await count('mine'), candidate: await count('candidate'), delegated: await count('delegated'), overdue: await count('mine', true) };
+    const part = (s: SqlFragment) => ({ where: `(${s.where})`, params: s.params });
+    const mine = part(scopeCondition('mine', username, delegators));
+    const candidate = part(scopeCondition('candidate', username, delegators));
+    const delegated = part(scopeCondition('delegated', username, delegators));
+    const overdue = part(filterConditions({ scope: 'mine', overdue: true }, now));
+    const rows = await this.em.getConnection().execute(
+      `select count(*) filter (where ${mine.where})::int as mine, count(*) filter (where ${candidate.where})::int as candidate,
+         count(*) filter (where ${delegated.where})::int as delegated, count(*) filter (where ${mine.where} and ${overdue.where})::int as overdue
+       from tasks t where ${mine.where} or ${delegated.where}`,
+      [...mine.params, ...candidate.params, ...delegated.params, ...mine.params, ...overdue.params, ...mine.params, ...delegated.params],
+    );
+    return (rows as InboxCounts[])[0];
   }
 }

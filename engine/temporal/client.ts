@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type UpdateDefinition } from '@temporalio/common';
+import { isUpdateUndelivered, UPDATE_RETRY_MS } from './update-retry.js';
 import { decideUpdate, reassignUpdate, recallUpdate, recordChangedSignal, processStateQuery, approvalStateQuery, businessEventSignal, claimUpdate, releaseUpdate, deliverEventUpdate, type ClaimInput, type DecisionInput, type DecisionResult, type ReassignInput, type RecallInput, type ProcessState, type ApprovalState } from '../../workflows/messages.js';
 import type { ProcessInput } from '../../workflows/process.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
@@ -19,7 +21,7 @@ const knownCodes = new Set<string>(Object.values(ErrorCode));
 
 /** Typed start / update / signal / query helpers over the Temporal client. */
 export class FlowClient {
-  constructor(readonly client: Client, readonly taskQueue: string) {}
+  constructor(readonly client: Client, readonly taskQueue: string, private readonly updateRetryMs = UPDATE_RETRY_MS) {}
 
   async close(): Promise<void> {
     await this.client.connection.close();
@@ -56,7 +58,7 @@ export class FlowClient {
   /** Sends a human decision; the workflow's validator answers synchronously. */
   async decide(workflowId: string, input: DecisionInput): Promise<DecisionResult> {
     try {
-      return await this.client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [input] });
+      return await this.update(workflowId, decideUpdate, [input]);
     } catch (error) {
       throw toDomainError(error);
     }
@@ -64,7 +66,7 @@ export class FlowClient {
 
   async reassign(workflowId: string, input: ReassignInput): Promise<{ taskId: string; approvers: string[] }> {
     try {
-      return await this.client.workflow.getHandle(workflowId).executeUpdate(reassignUpdate, { args: [input] });
+      return await this.update(workflowId, reassignUpdate, [input]);
     } catch (error) {
       throw toDomainError(error);
     }
@@ -72,7 +74,7 @@ export class FlowClient {
 
   async recall(workflowId: string, input: RecallInput): Promise<{ status: string }> {
     try {
-      return await this.client.workflow.getHandle(workflowId).executeUpdate(recallUpdate, { args: [input] });
+      return await this.update(workflowId, recallUpdate, [input]);
     } catch (error) {
       throw toDomainError(error, 'CONFLICT');
     }
@@ -81,7 +83,7 @@ export class FlowClient {
   /** A candidate claims or releases a user task through the process run that owns it. */
   async claim(workflowId: string, input: ClaimInput, claiming: boolean): Promise<{ taskId: string; assignee: string | null; status: string }> {
     try {
-      return await this.client.workflow.getHandle(workflowId).executeUpdate(claiming ? claimUpdate : releaseUpdate, { args: [input] });
+      return await this.update(workflowId, claiming ? claimUpdate : releaseUpdate, [input]);
     } catch (error) {
       throw toDomainError(error);
     }
@@ -90,7 +92,7 @@ export class FlowClient {
   /** Delivers a business event to a run; EVENT_NOT_AWAITED when no step or boundary of it waits for the event. */
   async deliverEvent(workflowId: string, name: string, payload: unknown): Promise<void> {
     try {
-      await this.client.workflow.getHandle(workflowId).executeUpdate(deliverEventUpdate, { args: [{ name, payload }] });
+      await this.update(workflowId, deliverEventUpdate, [{ name, payload }]);
     } catch (error) {
       throw toDomainError(error, 'CONFLICT');
     }
@@ -140,6 +142,29 @@ export class FlowClient {
       await this.client.workflow.getHandle(workflowId).signal(recordChangedSignal, { version });
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+  }
+
+  /**
+   * Sends an update under one update id until a workflow task has taken it. Temporal aborts an update whose workflow
+   * task failed or timed out (a busy worker) and the call can time out before the worker answers; the same id makes a
+   * resend of an update that did land return that update's outcome instead of running it twice. Past
+   * `UPDATE_RETRY_MS` the caller gets UNAVAILABLE (503 with Retry-After), never an internal error.
+   */
+  private async update<Ret, Args extends [unknown, ...unknown[]]>(workflowId: string, definition: UpdateDefinition<Ret, Args>, args: Args): Promise<Ret> {
+    const updateId = randomUUID();
+    const giveUpAt = Date.now() + this.updateRetryMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.client.workflow.getHandle(workflowId).executeUpdate(definition, { args, updateId });
+      } catch (error) {
+        if (!isUpdateUndelivered(error)) throw error;
+        const pause = Math.min(2_000, 100 * 2 ** attempt);
+        if (Date.now() + pause > giveUpAt) {
+          throw new DomainError('UNAVAILABLE', 'the process engine is busy and did not take the request; retry shortly');
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
   }
 

@@ -203,3 +203,38 @@ describe('reports', () => {
     expect((await column()).weightedAmount).toBeCloseTo(before.weightedAmount + 500 * 0.8);
   });
 });
+
+describe('stage totals (migration 0044)', () => {
+  it('the totals the triggers keep equal the stays aggregated, after moves, edits, deletes and concurrent writers', async () => {
+    const refs = await customerAndQuote(manager);
+    // concurrent creates and moves: each transaction adds to a slot of its own or waits for one
+    await Promise.all(Array.from({ length: 12 }, async (_, k) => {
+      const created = await manager.post('/api/records/opportunity', { name: `Concurrent ${k}`, ...readyForQuote(refs, 100 * (k + 1), 'sales1'), closeDate: '2027-01-15' });
+      expect(created.status).toBe(201);
+      for (const to of ['qualified', 'needs-confirmed', 'qualified'].slice(0, 1 + (k % 3))) {
+        expect((await manager.post(`/api/records/opportunity/${created.body.id}/stage`, { to })).status).toBe(200);
+      }
+    }));
+    const sql = stack.orm.em.getConnection();
+    const kept = await sql.execute(`select pipeline, stage, sum(open_count)::int as open, sum(open_amount)::float8 as amount, sum(reached)::int as reached
+      from stage_totals group by 1, 2 having sum(open_count) <> 0 or sum(reached) <> 0 order by 1, 2`);
+    const aggregated = await sql.execute(`select pipeline, stage, count(*) filter (where left_at is null and not record_deleted)::int as open,
+        coalesce(sum(amount) filter (where left_at is null and not record_deleted), 0)::float8 as amount,
+        count(*) filter (where first_entry and not record_deleted)::int as reached
+      from stage_stays group by 1, 2 having count(*) filter (where left_at is null and not record_deleted) <> 0 or count(*) filter (where first_entry and not record_deleted) <> 0 order by 1, 2`);
+    expect(kept).toEqual(aggregated);
+    expect(kept.length).toBeGreaterThan(3);
+    // the unfiltered board (kept totals) and a filter selecting every deal (aggregated over the stays) agree
+    const all = encodeURIComponent('record.name != ""');
+    const admin = await stack.as('admin');
+    const [plain, filtered] = await Promise.all([admin.get('/api/pipelines/opportunity-sales/board?limit=1'), admin.get(`/api/pipelines/opportunity-sales/board?limit=1&filter=${all}`)]);
+    const totals = (body: { columns: { stage: string; count: number; amount: number; weightedAmount: number }[] }) => body.columns.map((c) => [c.stage, c.count, c.amount, c.weightedAmount]);
+    expect(totals(plain.body)).toEqual(totals(filtered.body));
+    // a scoped caller is not answered from the whole table's totals: sales2 sees only the deals it owns
+    const ownBoard = (await (await stack.as('sales2')).get('/api/pipelines/opportunity-sales/board?limit=1')).body;
+    const ownOpen = await sql.execute(`select count(*)::int as n from stage_stays s join records r on r.id = s.record_id
+      where s.pipeline = 'opportunity-sales' and s.left_at is null and not s.record_deleted and r.data->>'owner' = 'sales2'`);
+    expect(ownBoard.columns.reduce((n: number, c: { count: number }) => n + c.count, 0)).toBe(ownOpen[0].n);
+    expect(ownOpen[0].n).toBeLessThan(aggregated.reduce((n: number, r) => n + Number(r.open), 0));
+  });
+});

@@ -15,6 +15,8 @@ beforeAll(async () => {
     const stages = bundle.pipelines['opportunity-sales'].stages;
     stages[1].onEnter = { set: { description: 'qualified: send the needs questionnaire' }, startProcess: 'kickoff' };
     stages[2].onEnter = { startProcess: 'big-deal-review' };
+    stages.find((s: { id: string }) => s.id === 'lost').onEnter = { startProcess: 'kickoff' };
+    bundle.processes.qualify = { entity: 'opportunity', trigger: { on: 'manual' }, steps: [{ id: 'qualify', type: 'action', action: 'set', set: { stage: 'qualified' } }, { id: 'end', type: 'end' }] };
     bundle.processes.kickoff = {
       entity: 'opportunity', trigger: { on: 'manual' },
       steps: [{ id: 'tell', type: 'action', action: 'notify', to: { field: 'owner' }, message: { en: 'Opportunity qualified' } }, { id: 'end', type: 'end' }],
@@ -53,6 +55,33 @@ describe('stage actions (onEnter)', () => {
     expect(history.filter((h: { action: string }) => h.action === 'stage:action-failed')).toEqual([
       expect.objectContaining({ actor: 'system', context: { stage: 'needs-confirmed', startProcess: 'big-deal-review', code: 'ENTRY_CRITERIA_NOT_MET' } }),
     ]);
+  });
+
+  // a workflow's move is made by `system`, so its process is not the owner's own: an admin reads it
+  const kickoffOf = async (id: string) => eventually(async () => {
+    const res = await (await stack.as('admin')).get(`/api/processes/${encodeURIComponent(`kickoff:opportunity:${id}`)}`);
+    return res.status === 200 && res.body.status === 'completed' ? res.body : null;
+  }, 15_000);
+
+  it('a move made by a process set action starts the stage\'s process too', async () => {
+    const created = await sales1.post('/api/records/opportunity', { name: 'Workflow-moved deal', ...readyForQuote(refs, 1000) });
+    const id = created.body.id;
+    expect((await sales1.post('/api/processes', { process: 'qualify', entity: 'opportunity', recordId: id })).status).toBe(201);
+    expect(await kickoffOf(id)).toMatchObject({ process: 'kickoff', entity: 'opportunity', recordId: id });
+    const record = (await sales1.get(`/api/records/opportunity/${id}`)).body;
+    expect(record.data).toMatchObject({ stage: 'qualified', description: 'qualified: send the needs questionnaire' });
+  });
+
+  it('a move made by a CSV import starts the stage\'s process too', async () => {
+    const csv = 'name,stage,lostReason\r\nImported lost deal,lost,price\r\n';
+    const res = await fetch(`${stack.url}/api/records/opportunity/import`, {
+      method: 'POST', body: csv, headers: { 'content-type': 'text/csv', authorization: `Bearer ${sales1.token}` },
+    }).then(async (r) => ({ status: r.status, body: await r.json() as any }));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ imported: 1, failed: 0 });
+    const imported = (await sales1.get(`/api/records/opportunity?filter=${encodeURIComponent('record.name == "Imported lost deal"')}`)).body.items[0];
+    expect(imported.data.stage).toBe('lost');
+    expect(await kickoffOf(imported.id)).toMatchObject({ process: 'kickoff', entity: 'opportunity', recordId: imported.id });
   });
 
   it('publish refuses stage actions that set the stage field or start an unknown process', async () => {

@@ -45,7 +45,9 @@ const probedMethods = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT
 export default fp(async function errors(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
-      return reply.status(httpStatusOf(error.code)).send(body(error.code, error.message, error.details));
+      const status = httpStatusOf(error.code);
+      if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return reply.status(status).send(body(error.code, error.message, error.details));
     }
     if (error.validation) {
       const details = error.validation.map((v) => {

@@ -168,7 +168,9 @@ export default fp(async function policyHook(app: FastifyInstance) {
     if (rule.body) checkBody(policy, entity, rule, request.body);
     if (!rule.record && !rule.recordInBody) {
       const action = rule.action === 'import' ? 'read' : rule.action;
-      listAccesses.set(request, { condition: (add) => policy.scopeSql(entity, action, add), hidden: policy.hidden(entity) });
+      listAccesses.set(request, {
+        condition: (add) => policy.scopeSql(entity, action, add), hidden: policy.hidden(entity), everyRecord: policy.scope(entity, action) === 'all',
+      });
     }
   });
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ProcessInstanceEntity } from '../../db/entities.js';
 import { DomainError } from '../../domain/errors.js';
 import { assertRunAccess } from '../policy/process-access.js';
-import { fireTriggers } from '../services/triggers.js';
+import { fireTriggers } from '../../temporal/triggers.js';
 import type { AppDeps } from '../context.js';
 import { errors } from './schemas.js';
 

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { ProcessInstanceEntity } from '../../db/entities.js';
 import { DomainError } from '../../domain/errors.js';
-import { startProcessRun } from '../services/process-start.js';
+import { startProcessRun } from '../../temporal/process-start.js';
 import { processView, reconcile } from '../services/process-view.js';
 import { assertRunAccess, visibleRunsCondition } from '../policy/process-access.js';
 import { policyOf } from '../policy/hook.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { RecordRepository } from '../../db/records.js';
 import { PendingApprovals } from '../../db/pending-approvals.js';
 import { afterRecordWrite } from '../services/record-events.js';
-import { hasTrigger } from '../services/triggers.js';
+import { hasTrigger } from '../../temporal/triggers.js';
 import { errors, noContent } from './schemas.js';
 import { idempotentId } from '../plugins/idempotency.js';
 import { DomainError } from '../../domain/errors.js';

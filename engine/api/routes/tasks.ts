@@ -108,8 +108,8 @@ export default async function taskRoutes(fastify: FastifyInstance) {
     const em = app.deps.orm.em.fork();
     const delegators = (await new DelegationRepository(em).activeTo(request.user.username)).map((d) => d.from);
     const tasks = new TaskRepository(em);
-    const items = await tasks.inbox(request.user.username, { ...request.query, scope }, delegators);
-    return { items: items.map((t) => inboxItem(toTaskDto(t))), counts: await tasks.counts(request.user.username, delegators) };
+    const [items, counts] = await Promise.all([tasks.inbox(request.user.username, { ...request.query, scope }, delegators), tasks.counts(request.user.username, delegators)]);
+    return { items: items.map((t) => inboxItem(toTaskDto(t))), counts };
   });
 
   app.get('/api/tasks/:id', { schema: { tags, params: idParam, response: { 200: taskDetail, ...errors(403, 404) } } }, async (request) => {

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../context.js';
 import { ProcessInstanceEntity } from '../../db/entities.js';
 import { PendingApprovals } from '../../db/pending-approvals.js';
-import { fireTriggers, type TriggerCause } from './triggers.js';
+import { fireTriggers, type TriggerCause } from '../../temporal/triggers.js';
 
 /**
  * After a record write has committed: running processes of the record hear of the change (timers that read its dates

@@ -1,35 +1,8 @@
 import type { AppDeps } from '../context.js';
-import { addAudit, type RecordRepository } from '../../db/records.js';
-import type { StageMove } from '../../db/stage-guard.js';
-import { DomainError } from '../../domain/errors.js';
-import { startProcessRun } from './process-start.js';
-import { fireTriggers } from './triggers.js';
-import { clockStageMoves, signalStageActivity } from '../../temporal/stage-stays.js';
+import type { RecordRepository } from '../../db/records.js';
+import { afterStageMoves } from '../../temporal/stage-effects.js';
+import { signalStageActivity } from '../../temporal/stage-stays.js';
 import { pipelinesOf } from '../../domain/pipeline/index.js';
-
-/**
- * What follows a committed stage move made through the API: the processes triggered by entering the stage, and the
- * stage's `onEnter.startProcess`, through the process engine's one start path. A start the process refuses (its chain's entry criteria, say) does not undo the
- * move; it is written to the record's history instead.
- */
-export async function afterStageMoves(deps: AppDeps, moves: readonly StageMove[]): Promise<void> {
-  await clockStageMoves(deps.flow, moves);
-  for (const move of moves) {
-    try {
-      // processes whose trigger is entering this stage, then the stage's own onEnter.startProcess
-      await fireTriggers(deps, move.entity, move.recordId, { on: 'stage', pipeline: move.pipeline, stage: move.to }, move.actor);
-      if (move.startProcess) await startProcessRun(deps, { process: move.startProcess, entity: move.entity, recordId: move.recordId, requester: move.actor });
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const em = deps.orm.em.fork();
-      addAudit(em, {
-        entity: move.entity, recordId: move.recordId, action: 'stage:action-failed', actor: 'system',
-        comment: error.message, context: { stage: move.to, startProcess: move.startProcess ?? null, code: error.code },
-      });
-      await em.flush();
-    }
-  }
-}
 
 /**
  * Runs the effects of the moves a repository's writes committed, then forgets them. A write of `touched` that moved

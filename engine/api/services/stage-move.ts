@@ -5,7 +5,7 @@ import { stageApprovalProcessName, stageOf } from '../../domain/pipeline/index.j
 import type { Pipeline } from '../../domain/config/types.js';
 import { DomainError } from '../../domain/errors.js';
 import { afterWrites } from './stage-effects.js';
-import { startProcessRun } from './process-start.js';
+import { startProcessRun } from '../../temporal/process-start.js';
 
 export interface StageMoveRequest {
   entity: string;

@@ -1,8 +1,7 @@
-import type { AppDeps } from '../context.js';
-import { ConfigStore, READ_STALENESS_MS } from '../../db/config-store.js';
-import { evaluateCondition } from '../../domain/cel.js';
-import type { ProcessDefinitionV2, Trigger } from '../../domain/config/process-types.js';
-import { startProcessRun } from './process-start.js';
+import { ConfigStore, READ_STALENESS_MS } from '../db/config-store.js';
+import { evaluateCondition } from '../domain/cel.js';
+import type { ProcessDefinitionV2, Trigger } from '../domain/config/process-types.js';
+import { startProcessRun, type StartDeps } from './process-start.js';
 
 export type TriggerCause =
   | { on: 'create'; record: Record<string, unknown> }
@@ -39,7 +38,7 @@ function fires(trigger: Trigger, cause: TriggerCause, actor: string): boolean {
  * Starts every process of the entity whose trigger matches what happened to the record (at most one run per
  * business key: a process already running there is left as it is). Returns the ids of the runs started or running.
  */
-export async function fireTriggers(deps: AppDeps, entity: string, recordId: string, cause: TriggerCause, actor: string): Promise<string[]> {
+export async function fireTriggers(deps: StartDeps, entity: string, recordId: string, cause: TriggerCause, actor: string): Promise<string[]> {
   const config = await new ConfigStore(deps.orm.em.fork()).currentFast(READ_STALENESS_MS);
   const processes = (config.bundle.processes ?? {}) as unknown as Record<string, ProcessDefinitionV2>;
   const started: string[] = [];
@@ -52,7 +51,7 @@ export async function fireTriggers(deps: AppDeps, entity: string, recordId: stri
 }
 
 /** Whether any process of the entity starts on this kind of trigger (so the caller can skip reading `previous`). */
-export async function hasTrigger(deps: AppDeps, entity: string, on: Trigger['on']): Promise<boolean> {
+export async function hasTrigger(deps: StartDeps, entity: string, on: Trigger['on']): Promise<boolean> {
   const config = await new ConfigStore(deps.orm.em.fork()).currentFast(READ_STALENESS_MS);
   const processes = (config.bundle.processes ?? {}) as unknown as Record<string, ProcessDefinitionV2>;
   return Object.values(processes).some((d) => d.entity === entity && triggersOf(d).some((t) => t.on === on));
