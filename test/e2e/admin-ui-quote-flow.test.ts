@@ -83,7 +83,7 @@ describe('a quote through the admin UI, as each user does it', { timeout: 60_000
       customer: customerId, priority: 'high', validUntil: '2027-01-31', status: 'draft',
     });
 
-    await rep.getByTestId('submit-for-approval').click();
+    await rep.locator('[data-testid=submit-for-approval][data-process=quote-approval]').click();
     await rep.getByTestId('process-panel').waitFor({ timeout: 10_000 });
     await rep.locator('[data-testid=record-status][data-status=pending_approval]').waitFor({ timeout: 10_000 });
     expect(await rep.getByTestId('submit-for-approval').count()).toBe(0);
@@ -103,7 +103,7 @@ describe('a quote through the admin UI, as each user does it', { timeout: 60_000
   it('the branch manager approves it from the inbox; the rep sees the decision on the timeline', async () => {
     const rep = await as('sales1', '/admin/records/quote/new');
     const recordId = await createQuote(rep, 'Initech Pumps');
-    await rep.getByTestId('submit-for-approval').click();
+    await rep.locator('[data-testid=submit-for-approval][data-process=quote-approval]').click();
     await rep.getByTestId('process-panel').waitFor({ timeout: 10_000 });
 
     const task = await inboxTaskFor(await stack.as('branchmgr'), recordId, 10_000);

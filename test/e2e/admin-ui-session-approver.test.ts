@@ -95,7 +95,7 @@ describe('approver and requester', { timeout: 60_000 }, () => {
     await page.getByTestId('recall').click();
     await page.getByTestId('recall-confirm').click();
     await page.locator('[data-testid=record-status][data-status=draft]').waitFor({ timeout: 10_000 });
-    await page.getByTestId('submit-for-approval').waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid=submit-for-approval][data-process=quote-approval]').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('process-panel').count()).toBe(0);
     const process = await sales2.get(`/api/processes/${encodeURIComponent(processId)}`);
     expect(process.body.status).not.toBe('running');

@@ -73,7 +73,7 @@ describe('admin UI in Chromium', { timeout: 180_000 }, () => {
       discountPercent: 25, total: 200000, status: 'draft',
     });
 
-    await sales1.getByTestId('submit-for-approval').click();
+    await sales1.locator('[data-testid=submit-for-approval][data-process=quote-approval]').click();
     await sales1.locator('[data-testid=record-status][data-status=pending_approval]').waitFor({ timeout: 10_000 });
 
     const branchTask = await inboxTaskFor(await stack.as('branchmgr'), recordId, 10_000);
