@@ -5,7 +5,7 @@ import { importJob, importRows, resumeImportJobs, startImportJob, type ImportMod
 import { csvLine, csvToData, parseCsv } from '../../domain/records/csv.js';
 import { DomainError } from '../../domain/errors.js';
 import { errorSchema, errors } from './schemas.js';
-import { clockStageMoves } from '../../temporal/stage-stays.js';
+import { afterImportedMoves } from '../services/stage-effects.js';
 import { entityParams, listQueryProperties, type EntityParams } from './records-shared.js';
 import { listAccessOf } from '../policy/hook.js';
 
@@ -27,8 +27,8 @@ export default async function recordBulkRoutes(app: FastifyInstance) {
   const repo = () => new RecordRepository(app.deps.orm.em.fork());
   const tags = ['records'];
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) => done(null, body));
-  // Imported deals get their stale clocks; they start no onEnter processes (docs/pipelines.md).
-  const afterImport = (moves: Parameters<typeof clockStageMoves>[1]) => clockStageMoves(app.deps.flow, moves);
+  // Imported deals get their stale clocks and stage tasks; they start no onEnter processes (docs/pipelines.md).
+  const afterImport = (moves: Parameters<typeof afterImportedMoves>[1]) => afterImportedMoves(app.deps, moves);
   // background imports whose API died are resumed by a replica that lives (record-import.ts)
   const resume = () => void resumeImportJobs(app.deps.orm.em.fork(), (entity) => repo().context(entity), afterImport)
     .catch((err: unknown) => app.log.warn({ err }, 'import jobs not resumed'));

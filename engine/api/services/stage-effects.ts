@@ -8,26 +8,46 @@ import { clockStageMoves, signalStageActivity } from '../../temporal/stage-stays
 import { pipelinesOf } from '../../domain/pipeline/index.js';
 
 /**
- * What follows a committed stage move made through the API: the processes triggered by entering the stage, and the
- * stage's `onEnter.startProcess`, through the process engine's one start path. A start the process refuses (its chain's entry criteria, say) does not undo the
- * move; it is written to the record's history instead.
+ * What follows a committed stage move made through the API: the stage's `onEnter.createTask`, the processes
+ * triggered by entering the stage, and the stage's `onEnter.startProcess`, through the process engine's one start
+ * path. A start the process refuses (its chain's entry criteria, say) does not undo the move; it is written to the
+ * record's history instead.
  */
 export async function afterStageMoves(deps: AppDeps, moves: readonly StageMove[]): Promise<void> {
   await clockStageMoves(deps.flow, moves);
   for (const move of moves) {
-    try {
+    await reportingFailure(deps, move, async () => {
+      await startStageTask(deps, move);
       // processes whose trigger is entering this stage, then the stage's own onEnter.startProcess
       await fireTriggers(deps, move.entity, move.recordId, { on: 'stage', pipeline: move.pipeline, stage: move.to }, move.actor);
       if (move.startProcess) await startProcessRun(deps, { process: move.startProcess, entity: move.entity, recordId: move.recordId, requester: move.actor });
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const em = deps.orm.em.fork();
-      addAudit(em, {
-        entity: move.entity, recordId: move.recordId, action: 'stage:action-failed', actor: 'system',
-        comment: error.message, context: { stage: move.to, startProcess: move.startProcess ?? null, code: error.code },
-      });
-      await em.flush();
-    }
+    });
+  }
+}
+
+/** What follows imported moves: stale clocks and stage tasks (imports start no other processes, docs/pipelines.md). */
+export async function afterImportedMoves(deps: AppDeps, moves: readonly StageMove[]): Promise<void> {
+  await clockStageMoves(deps.flow, moves);
+  for (const move of moves) await reportingFailure(deps, move, () => startStageTask(deps, move));
+}
+
+/** The task of the stay the move opened: one run per stay, so a repeated call starts nothing. */
+async function startStageTask(deps: AppDeps, move: StageMove): Promise<void> {
+  if (!move.createTask) return;
+  await startProcessRun(deps, { process: move.createTask, entity: move.entity, recordId: move.recordId, requester: move.actor, occasion: move.stay.id });
+}
+
+async function reportingFailure(deps: AppDeps, move: StageMove, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const em = deps.orm.em.fork();
+    addAudit(em, {
+      entity: move.entity, recordId: move.recordId, action: 'stage:action-failed', actor: 'system',
+      comment: error.message, context: { stage: move.to, startProcess: move.startProcess ?? null, createTask: move.createTask ?? null, code: error.code },
+    });
+    await em.flush();
   }
 }
 
