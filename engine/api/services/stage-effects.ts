@@ -31,10 +31,13 @@ export async function afterImportedMoves(deps: AppDeps, moves: readonly StageMov
   for (const move of moves) await reportingFailure(deps, move, () => startStageTask(deps, move));
 }
 
-/** The task of the stay the move opened: one run per stay, so a repeated call starts nothing. */
+/**
+ * The task of the stay the move opened: one run per stay, so a repeated call starts nothing. The system requests it
+ * (the mover is on the stay): approver specs never pick a run's requester, and the owner who moved the deal must get it.
+ */
 async function startStageTask(deps: AppDeps, move: StageMove): Promise<void> {
   if (!move.createTask) return;
-  await startProcessRun(deps, { process: move.createTask, entity: move.entity, recordId: move.recordId, requester: move.actor, occasion: move.stay.id });
+  await startProcessRun(deps, { process: move.createTask, entity: move.entity, recordId: move.recordId, requester: 'system', occasion: move.stay.id });
 }
 
 async function reportingFailure(deps: AppDeps, move: StageMove, work: () => Promise<void>): Promise<void> {
