@@ -48,7 +48,7 @@ async function reportingFailure(deps: AppDeps, move: StageMove, work: () => Prom
     const em = deps.orm.em.fork();
     addAudit(em, {
       entity: move.entity, recordId: move.recordId, action: 'stage:action-failed', actor: 'system',
-      comment: error.message, context: { stage: move.to, startProcess: move.startProcess ?? null, createTask: move.createTask ?? null, code: error.code },
+      comment: error.message, context: { stage: move.to, startProcess: move.startProcess ?? null, ...(move.createTask ? { createTask: move.createTask } : {}), code: error.code },
     });
     await em.flush();
   }
