@@ -27,7 +27,7 @@ export async function prepareProcessRun(em: EntityManager, request: ProcessRunRe
   const id = input.processId;
   const running = await em.transactional(async (tx) => {
     const existing = await tx.findOne(ProcessInstanceEntity, { id });
-    if (existing?.status === 'running') return true;
+    if (existing?.status === 'running' || (!!existing && !!request.occasion && existing.status !== 'failed')) return true;
     const row = {
       status: 'running', configVersion: config.version, configHash: config.hash, startedBy: requester, startedAt: new Date(), endedAt: null,
       timeline: [], outcome: null, vars: {}, error: null, parentId: request.parentId ?? null,

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import type { ApprovalChain, Bundle, PipelineStage } from '../domain/config/types.js';
 import {
-  amountOf, checkStageMove, parseStageApprovalProcess, pipelinesOf, selectPipeline, stageApprovalProcessId, stageOf, stageValue, STAGE_APPROVAL_PREFIX,
+  amountOf, checkStageMove, parseStageApprovalProcess, pipelinesOf, selectPipeline, stageApprovalProcessId, stageOf, stageTaskProcessName, stageValue, STAGE_APPROVAL_PREFIX,
   type NamedPipeline,
 } from '../domain/pipeline/index.js';
 import { ProcessInstanceEntity } from './entities.js';
@@ -23,6 +23,8 @@ export interface StageMove {
   at: string;
   stay: StageStay;
   startProcess?: string;
+  /** The generated process of the stage's `onEnter.createTask`, started once for this stay. */
+  createTask?: string;
   /** The stale clock of the new stay, when its pipeline has stale limits and the stage is open. */
   clock?: StageStayInput;
 }
@@ -147,6 +149,7 @@ export async function guardStageWrite(em: EntityManager, ctx: EntityContext, wri
   return {
     entity: ctx.entity, recordId: write.recordId, pipeline: name, from: open?.stage ?? null, to, actor: write.actor, at: stay.enteredAt, stay,
     ...(stage.onEnter?.startProcess && !backfill ? { startProcess: stage.onEnter.startProcess } : {}),
+    ...(stage.onEnter?.createTask && !backfill ? { createTask: stageTaskProcessName(name, to) } : {}),
     ...staleClock(bundle, ctx.entity, write.recordId, name, stay),
   };
 }

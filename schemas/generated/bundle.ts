@@ -1010,12 +1010,32 @@ export interface PipelineStage {
 export interface StageOnEnter {
   set?: FieldAssignments1;
   startProcess?: Name5;
+  createTask?: StageTask;
 }
 /**
  * Literal values written into fields of the record.
  */
 export interface FieldAssignments1 {
   [k: string]: unknown;
+}
+/**
+ * A user task on the record, one per entry into the stage, run as a generated process stage-task.<pipeline>.<stage>.
+ */
+export interface StageTask {
+  title: LocalizedText;
+  /**
+   * one person: "owner" (the pipeline's owner field, the default) or an approver spec
+   */
+  assignee?: 'owner' | ChainApproverSpec;
+  /**
+   * instead of one assignee: an approver spec or a non-empty list of them, who may claim the task
+   */
+  candidates?: ChainApproverSpec | ChainApproverSpec[];
+  /**
+   * Due this long after the entry, on calendar (default: the pipeline's stale.calendar; wall-clock time without one).
+   */
+  due?: string;
+  calendar?: Name;
 }
 export interface PipelineTransitions {
   /**

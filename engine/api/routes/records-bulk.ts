@@ -27,7 +27,6 @@ export default async function recordBulkRoutes(app: FastifyInstance) {
   const repo = () => new RecordRepository(app.deps.orm.em.fork());
   const tags = ['records'];
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) => done(null, body));
-  // Imported deals get their stale clocks; they start no onEnter processes (docs/pipelines.md).
   // Imported moves have the effects of any other move: stale clocks, stage triggers, onEnter.startProcess.
   const afterImport = (moves: Parameters<typeof afterStageMoves>[1]) => afterStageMoves(app.deps, moves);
   // background imports whose API died are resumed by a replica that lives (record-import.ts)

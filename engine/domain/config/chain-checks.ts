@@ -1,7 +1,7 @@
 import { checkCalendar, type Calendar } from '../calendar/business.js';
 import { isZeroDuration, parseIsoDuration, type Duration } from '../calendar/duration.js';
 import { DomainError, joinPointer } from '../errors.js';
-import { checkCalendarRef, checkCelAt, checkField, report, type BundleContext, type EntityInfo } from './context.js';
+import { checkCalendarRef, checkCelAt, checkField, checkRole, report, type BundleContext, type EntityInfo } from './context.js';
 import { entriesOf, isObj, itemsOf, type Obj } from './json-reading.js';
 
 /**
@@ -25,6 +25,15 @@ export function approverSpec(ctx: BundleContext, spec: unknown, path: string, en
 export function approverSpecs(ctx: BundleContext, specs: unknown, path: string, entity: EntityInfo | null | undefined, first: boolean): void {
   if (Array.isArray(specs)) specs.forEach((spec, j) => approverSpec(ctx, spec, joinPointer(path, j), entity, first));
   else approverSpec(ctx, specs, path, entity, first);
+}
+
+/** The approver specs of a task (one or a list): roles, and the record fields and expressions they read. */
+export function taskSpecs(ctx: BundleContext, value: unknown, path: string, entity: EntityInfo | null | undefined): void {
+  const list: [unknown, string][] = Array.isArray(value) ? value.map((s, i) => [s, joinPointer(path, i)]) : [[value, path]];
+  for (const [spec, at] of list) {
+    checkRole(ctx, spec, at);
+    approverSpec(ctx, spec, at, entity, false);
+  }
 }
 
 /**

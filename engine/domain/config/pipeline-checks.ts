@@ -1,6 +1,6 @@
 import { joinPointer } from '../errors.js';
-import { checkDuration as duration } from './chain-checks.js';
-import { checkCelAt, checkField, report, type BundleContext, type EntityInfo } from './context.js';
+import { checkDuration as duration, taskSpecs } from './chain-checks.js';
+import { checkCalendarRef, checkCelAt, checkField, report, type BundleContext, type EntityInfo } from './context.js';
 import { entriesOf, isObj, itemsOf, type Obj } from './json-reading.js';
 
 /**
@@ -28,6 +28,7 @@ export function checkPipelineRuntime(ctx: BundleContext, pipeline: Obj, path: st
     const at = joinPointer(path, 'stages', i);
     duration(ctx, stage.staleAfter, joinPointer(at, 'staleAfter'), !!calendar);
     if (isObj(stage.onEnter)) checkOnEnter(ctx, stage.onEnter, joinPointer(at, 'onEnter'), pipeline, entity);
+    if (isObj(stage.onEnter) && isObj(stage.onEnter.createTask)) checkStageTask(ctx, stage.onEnter.createTask, joinPointer(at, 'onEnter', 'createTask'), pipeline, entity, calendar);
   });
 }
 
@@ -46,4 +47,16 @@ function checkOnEnter(ctx: BundleContext, onEnter: Obj, path: string, pipeline: 
   else if (isObj(process) && typeof process.entity === 'string' && typeof pipeline.entity === 'string' && process.entity !== pipeline.entity) {
     report(ctx, 'PROCESS_ENTITY_MISMATCH', at, `process "${name}" runs on "${process.entity}" records, not "${pipeline.entity}"`);
   }
+}
+
+/** `onEnter.createTask`: who gets it (the owner field by default) and its due time on its calendar. */
+function checkStageTask(ctx: BundleContext, task: Obj, path: string, pipeline: Obj, entity: EntityInfo | null | undefined, staleCalendar: string | undefined): void {
+  const assigneePath = joinPointer(path, 'assignee');
+  if ((task.assignee === undefined || task.assignee === 'owner') && task.candidates === undefined) {
+    checkField(ctx, entity, pipeline.ownerField ?? 'owner', assigneePath);
+  }
+  taskSpecs(ctx, task.assignee, assigneePath, entity);
+  taskSpecs(ctx, task.candidates, joinPointer(path, 'candidates'), entity);
+  checkCalendarRef(ctx, task.calendar, joinPointer(path, 'calendar'));
+  duration(ctx, task.due, joinPointer(path, 'due'), typeof task.calendar === 'string' || !!staleCalendar);
 }

@@ -3,7 +3,7 @@ import { joinPointer } from '../errors.js';
 import { allowExtensionKeywords, createAjv, ENTITY_SCHEMA_OPTIONS } from './ajv-support.js';
 import type { CelExpectation } from './cel-check.js';
 import { celTypeOfField, processEnvironment } from './cel-types.js';
-import { approverSpec, checkDuration } from './chain-checks.js';
+import { approverSpec, checkDuration, taskSpecs } from './chain-checks.js';
 import { checkCalendarRef, checkChainRef, checkField, checkRole, report, type BundleContext, type EntityInfo } from './context.js';
 import { entriesOf, fieldSchemas, isObj, itemsOf, type Obj } from './json-reading.js';
 import type { ProcessCheck } from './process-checks.js';
@@ -80,13 +80,8 @@ function processRef(p: ProcessCheck, step: Obj, at: string): void {
   }
 }
 
-/** Approver specs of a task: roles, and the record fields and expressions they read. */
 function specs(p: ProcessCheck, value: unknown, path: string): void {
-  const list: [unknown, string][] = Array.isArray(value) ? value.map((s, i) => [s, joinPointer(path, i)]) : [[value, path]];
-  for (const [spec, at] of list) {
-    checkRole(p.ctx, spec, at);
-    approverSpec(p.ctx, spec, at, p.entity, false);
-  }
+  taskSpecs(p.ctx, value, path, p.entity);
 }
 
 function checkTask(p: ProcessCheck, step: Obj, at: string): void {

@@ -85,10 +85,22 @@ export interface Picklist {
   values: PicklistValue[];
 }
 
-/** What happens when a record enters a stage: fields set in the same write, then a process started. */
+/** What happens when a record enters a stage: fields set in the same write, then a task created and a process started. */
 export interface StageOnEnter {
   set?: FieldAssignments;
   startProcess?: string;
+  createTask?: StageTask;
+}
+
+/** A user task created on each entry into a stage (a generated process `stage-task.<pipeline>.<stage>`). */
+export interface StageTask {
+  title: LocalizedText;
+  /** `"owner"` (the pipeline's owner field, the default) or one approver spec. */
+  assignee?: 'owner' | ChainApproverSpec;
+  candidates?: ChainApproverSpec | ChainApproverSpec[];
+  /** ISO 8601 duration on `calendar` (default: the pipeline's `stale.calendar`). */
+  due?: string;
+  calendar?: string;
 }
 
 export interface PipelineStage {

@@ -5,5 +5,6 @@ export { checkStageMove, type StageMoveInput, type StageMoveVerdict } from './mo
 export {
   STAGE_APPROVAL_PREFIX, stageApprovalProcessName, parseStageApprovalProcess, stageApprovalProcessId, stageApprovalDefinition,
 } from './approval-process.js';
+export { STAGE_TASK_PREFIX, stageTaskProcessName, stageTaskDefinition } from './task-process.js';
 export { staleSchedule, type StaleSchedule } from './stale.js';
 export { pipelineFields, amountOf, type PipelineFields } from './fields.js';

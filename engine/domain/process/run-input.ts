@@ -2,7 +2,7 @@ import { DomainError } from '../errors.js';
 import { evaluateCondition } from '../cel.js';
 import type { ProcessDefinitionV2, ProcessStepV2, Scorecard } from '../config/process-types.js';
 import type { Bundle } from '../config/types.js';
-import { stageApprovalDefinition } from '../pipeline/index.js';
+import { stageApprovalDefinition, stageTaskDefinition } from '../pipeline/index.js';
 import type { ProcessInput } from '../../../workflows/interpreter/types.js';
 
 /** What a run is started for: a process on a record, by a requester (and from a parent run). */
@@ -13,6 +13,8 @@ export interface RunInputRequest {
   recordId: string;
   requester: string;
   parentId?: string;
+  /** A run once per occasion (a stage task per stay): appended to the business key; its run never starts twice. */
+  occasion?: string;
 }
 
 /** The parts of a configuration bundle a run reads. */
@@ -37,10 +39,11 @@ export function businessKey(process: string, entity: string, recordId: string): 
 /** The definition of `process` in a bundle, or NOT_FOUND at `/process`. */
 export function processDefinition(bundle: RunBundle, process: string): ProcessDefinitionV2 {
   const definitions = (bundle.processes ?? {}) as Record<string, ProcessDefinitionV2>;
-  // Besides the configured processes: the approval of a pipeline stage, generated from the pipeline (docs/pipelines.md).
+  // Besides the configured processes: the approval and the task of a pipeline stage, generated from the pipeline (docs/pipelines.md).
+  const pipelines = bundle as Pick<Bundle, 'pipelines'>;
   const definition = Object.hasOwn(definitions, process)
     ? definitions[process]
-    : (stageApprovalDefinition(bundle as Pick<Bundle, 'pipelines'>, process) as ProcessDefinitionV2 | undefined);
+    : ((stageApprovalDefinition(pipelines, process) ?? stageTaskDefinition(pipelines, process)) as ProcessDefinitionV2 | undefined);
   if (!definition) throw new DomainError('NOT_FOUND', `process "${process}" is not configured`, [{ path: '/process', message: 'unknown process' }]);
   return definition;
 }
@@ -79,7 +82,7 @@ export function buildRunInput(
     }
   }
   return {
-    processId: businessKey(process, entity, recordId), process, definition, chains: used,
+    processId: businessKey(process, entity, recordId) + (request.occasion ? `:${request.occasion}` : ''), process, definition, chains: used,
     calendars: (bundle.calendars ?? {}) as ProcessInput['calendars'], decisionTables: (bundle.decisionTables ?? {}) as ProcessInput['decisionTables'],
     ...(Object.keys(scorecards).length ? { scorecards } : {}),
     configVersion, entity, recordId, requester,
