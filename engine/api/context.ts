@@ -14,6 +14,8 @@ export interface AppDeps {
   corsOrigins?: string[];
   /** A bearer token `/metrics` asks of scrapers; absent: `FLOWCRM_METRICS_TOKEN`; empty: open. */
   metricsToken?: string;
+  /** Logins per client IP per minute; absent: `FLOWCRM_LOGIN_RATE_LIMIT`, else 20. */
+  loginRateLimit?: number;
   /** `POST /api/config/simulate`: the test server, the workflow bundle, the budgets. */
   simulation?: SimulationSettings;
 }
