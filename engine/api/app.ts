@@ -15,6 +15,7 @@ import drain from './plugins/drain.js';
 import rateLimits from './plugins/rate-limit.js';
 import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
+import apiTokenRoutes from './routes/api-tokens.js';
 import configRoutes from './routes/config.js';
 import configVersionRoutes from './routes/config-versions.js';
 import configMetaRoutes from './routes/config-meta.js';
@@ -57,6 +58,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(adminUi);
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(apiTokenRoutes);
   await app.register(configRoutes);
   await app.register(configVersionRoutes);
   await app.register(configMetaRoutes);

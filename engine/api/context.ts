@@ -25,6 +25,8 @@ export interface AuthUser {
   roles: string[];
   /** The token's id (`jti`) and expiry (seconds since the epoch): what logout revokes. */
   session?: { id?: string; expires?: number };
+  /** Set when the request came with an integration token: its id and the scopes that restrict it. */
+  token?: { id: string; scopes: string[] };
 }
 
 declare module 'fastify' {

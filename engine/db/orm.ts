@@ -14,6 +14,7 @@ import { Migration0040UserUnits } from './migrations/0040-user-units.js';
 import { Migration0043Sessions } from './migrations/0043-sessions.js';
 import { Migration0045IdempotencyKeys } from './migrations/0045-idempotency-keys.js';
 import { Migration0046ImportJobs } from './migrations/0046-import-jobs.js';
+import { Migration0047ApiTokens } from './migrations/0047-api-tokens.js';
 
 export type Orm = MikroORM;
 
@@ -47,6 +48,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
         { name: '0043-sessions', class: Migration0043Sessions },
         { name: '0045-idempotency-keys', class: Migration0045IdempotencyKeys },
         { name: '0046-import-jobs', class: Migration0046ImportJobs },
+        { name: '0047-api-tokens', class: Migration0047ApiTokens },
       ],
       transactional: true,
       allOrNothing: true,
