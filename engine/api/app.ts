@@ -16,6 +16,7 @@ import rateLimits from './plugins/rate-limit.js';
 import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
 import apiTokenRoutes from './routes/api-tokens.js';
+import userRoutes from './routes/users.js';
 import configRoutes from './routes/config.js';
 import configVersionRoutes from './routes/config-versions.js';
 import configMetaRoutes from './routes/config-meta.js';
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(apiTokenRoutes);
+  await app.register(userRoutes);
   await app.register(configRoutes);
   await app.register(configVersionRoutes);
   await app.register(configMetaRoutes);
