@@ -72,6 +72,11 @@ export async function updateUser(em: EntityManager, bundle: Pick<Bundle, 'roles'
     const [before] = await runSql<DirectoryUser>(tx, `select ${columns} from users where username = $1 for update`, [username]);
     if (!before) throw new DomainError('NOT_FOUND', `no user ${username}`, [{ path: '/params/username', message: 'unknown user' }]);
     await checkReferences(tx, bundle, username, changes);
+    if (username === actor && (changes.active === false || (changes.roles && !changes.roles.includes('admin') && before.roles.includes('admin')))) {
+      // the last admin could otherwise lock everyone out of user administration
+      throw new DomainError('VALIDATION_FAILED', 'you cannot deactivate yourself or drop your own admin role',
+        [{ path: changes.active === false ? '/active' : '/roles', message: 'ask another admin' }]);
+    }
     const next = { ...before, ...changes };
     const [after] = await runSql<DirectoryUser>(tx, `update users set display_name = $2, roles = $3::jsonb, unit = $4, manager = $5, active = $6
       where username = $1 returning ${columns}`, [username, next.displayName, JSON.stringify(next.roles), next.unit, next.manager, next.active]);

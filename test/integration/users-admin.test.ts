@@ -51,6 +51,9 @@ describe('users admin API', () => {
     expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(['/roles/1', '/unit', '/manager']);
     expect((await admin.patch('/api/users/sales1', { manager: 'sales1' })).body.error.details[0].path).toBe('/manager');
     expect((await admin.patch('/api/users/nobody', { active: false })).status).toBe(404);
+    expect((await admin.patch('/api/users/admin', { active: false })).body.error.details[0].path).toBe('/active');
+    expect((await admin.patch('/api/users/admin', { roles: ['finance'] })).body.error.details[0].path).toBe('/roles');
+    expect((await sql(`select active, roles from users where username = 'admin'`))[0]).toEqual({ active: true, roles: ['admin'] });
     expect((await admin.patch('/api/users/sales1', {})).status).toBe(422);
     expect((await admin.post('/api/users', { ...newUser, username: 'Bad Name' })).status).toBe(422);
     expect((await admin.post('/api/users', { ...newUser, username: 'shortpw', password: 'x' })).status).toBe(422);
