@@ -12,8 +12,11 @@ import errorResponses from './plugins/error-responses.js';
 import idempotency from './plugins/idempotency.js';
 import metrics from './plugins/metrics.js';
 import drain from './plugins/drain.js';
+import rateLimits from './plugins/rate-limit.js';
 import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
+import apiTokenRoutes from './routes/api-tokens.js';
+import userRoutes from './routes/users.js';
 import configRoutes from './routes/config.js';
 import configVersionRoutes from './routes/config-versions.js';
 import configMetaRoutes from './routes/config-meta.js';
@@ -43,6 +46,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   app.decorate('deps', deps);
   await app.register(errors);
   await app.register(drain);
+  await app.register(rateLimits);
   await app.register(jsonBody);
   await app.register(hygiene, { corsOrigins: deps.corsOrigins });
   await app.register(errorResponses);
@@ -55,6 +59,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(adminUi);
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(apiTokenRoutes);
+  await app.register(userRoutes);
   await app.register(configRoutes);
   await app.register(configVersionRoutes);
   await app.register(configMetaRoutes);

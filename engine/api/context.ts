@@ -14,6 +14,8 @@ export interface AppDeps {
   corsOrigins?: string[];
   /** A bearer token `/metrics` asks of scrapers; absent: `FLOWCRM_METRICS_TOKEN`; empty: open. */
   metricsToken?: string;
+  /** Logins per client IP per minute; absent: `FLOWCRM_LOGIN_RATE_LIMIT`, else 20. */
+  loginRateLimit?: number;
   /** `POST /api/config/simulate`: the test server, the workflow bundle, the budgets. */
   simulation?: SimulationSettings;
 }
@@ -23,6 +25,8 @@ export interface AuthUser {
   roles: string[];
   /** The token's id (`jti`) and expiry (seconds since the epoch): what logout revokes. */
   session?: { id?: string; expires?: number };
+  /** Set when the request came with an integration token: its id and the scopes that restrict it. */
+  token?: { id: string; scopes: string[] };
 }
 
 declare module 'fastify' {

@@ -15,6 +15,7 @@ import { Migration0043Sessions } from './migrations/0043-sessions.js';
 import { Migration0044StageTotals } from './migrations/0044-stage-totals.js';
 import { Migration0045IdempotencyKeys } from './migrations/0045-idempotency-keys.js';
 import { Migration0046ImportJobs } from './migrations/0046-import-jobs.js';
+import { Migration0047ApiTokens } from './migrations/0047-api-tokens.js';
 
 export type Orm = MikroORM;
 
@@ -49,6 +50,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
         { name: '0044-stage-totals', class: Migration0044StageTotals },
         { name: '0045-idempotency-keys', class: Migration0045IdempotencyKeys },
         { name: '0046-import-jobs', class: Migration0046ImportJobs },
+        { name: '0047-api-tokens', class: Migration0047ApiTokens },
       ],
       transactional: true,
       allOrNothing: true,

@@ -36,6 +36,8 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   QUERY_TOO_LONG: 'QUERY_TOO_LONG',
   ACCOUNT_LOCKED: 'ACCOUNT_LOCKED',
+  /** Too many requests from one client address (the answer carries Retry-After). */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** A stage move whose target stage's requirements are unmet: one detail per requirement. */
   STAGE_GATE_FAILED: 'STAGE_GATE_FAILED',
   /** A stage move the pipeline's transition rules forbid (skip, back, closed stage, needs its approval). */
@@ -82,6 +84,7 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   QUERY_TOO_LONG: 414,
   ACCOUNT_LOCKED: 429,
+  RATE_LIMITED: 429,
   STAGE_GATE_FAILED: 422,
   TRANSITION_NOT_ALLOWED: 409,
   SIMULATION_LIMIT: 422,

@@ -34,6 +34,8 @@ export interface StackOptions {
   processHistoryLimit?: number;
   /** The server the stack's fresh database is created on; default the run's (see database.ts). */
   adminDatabaseUrl?: string;
+  /** Logins per IP per minute; default high, since every test client logs in from 127.0.0.1. */
+  loginRateLimit?: number;
 }
 
 export async function startStackWith(options: StackOptions): Promise<Stack> {
@@ -66,7 +68,7 @@ export async function startStackWith(options: StackOptions): Promise<Stack> {
   }
   const app = await buildApp({
     orm, flow, jwtSecret: 'test-secret-not-for-production', processHistoryLimit: options.processHistoryLimit,
-    simulation: { workflowBundlePath: options.workflowBundlePath },
+    simulation: { workflowBundlePath: options.workflowBundlePath }, loginRateLimit: options.loginRateLimit ?? 10_000,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

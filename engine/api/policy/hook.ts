@@ -11,6 +11,8 @@ import type { ListAccess } from '../../db/record-list.js';
 
 /** How the policy guards one route: the action, whether it names a record, what its body and answer carry. */
 interface RouteRule {
+  /** A role the route needs whatever the entity (user administration). */
+  role?: string;
   action?: Action;
   record?: boolean;
   /** The record is named by the body's `entity` and `recordId` (process starts, business events). */
@@ -21,7 +23,7 @@ interface RouteRule {
   output?: 'record' | 'history' | 'task' | 'simulation';
 }
 
-/** Every route that touches records, by `METHOD url`; the one table the authorization matrix test walks. */
+/** Every route that touches records or needs a role, by `METHOD url`; the one table the authorization matrix test walks. */
 export const routeRules: Record<string, RouteRule> = {
   'POST /api/records/:entity': { action: 'create', body: 'data', output: 'record' },
   'GET /api/records/:entity': { action: 'read' },
@@ -42,6 +44,8 @@ export const routeRules: Record<string, RouteRule> = {
   'GET /api/reports/*': { action: 'read', pipeline: 'query' },
   'GET /api/tasks/:id': { output: 'task' },
   'POST /api/config/simulate': { output: 'simulation' },
+  'POST /api/users': { role: 'admin' },
+  'PATCH /api/users/:username': { role: 'admin' },
 };
 
 const policies = new WeakMap<FastifyRequest, Promise<AccessPolicy>>();
@@ -150,6 +154,7 @@ function redactOutput(policy: AccessPolicy, rule: RouteRule, request: FastifyReq
 export default fp(async function policyHook(app: FastifyInstance) {
   app.addHook('preHandler', async (request) => {
     const rule = ruleOf(request);
+    if (rule?.role && request.user && !request.user.roles.includes(rule.role)) throw new DomainError('FORBIDDEN', `this needs the ${rule.role} role`);
     if (!rule?.action || !request.user) return;
     const named = (rule.recordInBody ? request.body : request.params) as { entity?: unknown; id?: unknown; recordId?: unknown } | null;
     const entity = rule.pipeline ? await pipelineEntity(app, request, rule) : typeof named?.entity === 'string' ? named.entity : null;

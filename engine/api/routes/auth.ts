@@ -6,9 +6,11 @@ import { errors } from './schemas.js';
 import { recordAuditEvent } from '../../db/audit.js';
 import { isLockedOut, LOCKOUT_MINUTES } from '../../db/lockout.js';
 import { revokeSession } from '../../db/sessions.js';
+import { loginRateLimit } from '../plugins/rate-limit.js';
 
 export default async function authRoutes(app: FastifyInstance) {
   app.post<{ Body: { username: string; password: string } }>('/api/auth/login', {
+    config: { rateLimit: { max: loginRateLimit(app.deps.loginRateLimit), timeWindow: '1 minute' } },
     schema: {
       tags: ['auth'],
       security: [],
@@ -16,7 +18,7 @@ export default async function authRoutes(app: FastifyInstance) {
         type: 'object', required: ['username', 'password'], additionalProperties: false,
         properties: { username: { type: 'string', minLength: 1, maxLength: 100 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
       },
-      response: { 401: errors(401)[401], ...errors(429) },
+      response: { 401: errors(401)[401], 429: { ...errors(429)[429], description: 'ACCOUNT_LOCKED (this username) or RATE_LIMITED (this address; see Retry-After)' } },
     },
   }, async (request) => {
     if (await isLockedOut(app.deps.orm.em.fork(), request.body.username)) {

@@ -30,7 +30,8 @@ export default async function recordBulkRoutes(app: FastifyInstance) {
   // Imported moves have the effects of any other move: stale clocks, stage triggers, onEnter.startProcess.
   const afterImport = (moves: Parameters<typeof afterStageMoves>[1]) => afterStageMoves(app.deps, moves);
   // background imports whose API died are resumed by a replica that lives (record-import.ts)
-  const resume = () => void resumeImportJobs(app.deps.orm.em.fork(), (entity) => repo().context(entity), afterImport)
+  // (inside the promise: a synchronous failure, e.g. no database configured, is logged like an asynchronous one)
+  const resume = () => void Promise.resolve().then(() => resumeImportJobs(app.deps.orm.em.fork(), (entity) => repo().context(entity), afterImport))
     .catch((err: unknown) => app.log.warn({ err }, 'import jobs not resumed'));
   const resumer = setInterval(resume, 5000);
   resumer.unref();
