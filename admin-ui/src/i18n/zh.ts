@@ -33,6 +33,7 @@ export const zh: Messages = {
     field: '字段', operator: '运算', value: '值', add: '添加筛选', clear: '清除筛选', invalid: '该值与字段类型不符',
     ops: { eq: '等于', ne: '不等于', contains: '包含', startsWith: '开头是', gt: '>', ge: '≥', lt: '<', le: '≤', set: '已填写', unset: '为空' },
   },
+  sla: { ok: '剩余 {{left}}', warn: '仅剩 {{left}}', breached: '已超时 {{left}}' },
   timeline: { title: '时间线', empty: '暂无历史。', onBehalfOf: '代表 {{who}}' },
   action: {
     create: '创建', update: '修改', delete: '删除', restore: '恢复', approve: '批准', reject: '驳回',
