@@ -10,6 +10,32 @@ export function dateTime(value: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? value : date.toLocaleString(lang);
 }
 
+/** A span as `2d 3h`, `45m` (whole minutes, negative spans as 0m). */
+export function spanText(ms: number): string {
+  let minutes = Math.max(0, Math.round(ms / 60_000));
+  const days = Math.floor(minutes / 1440);
+  minutes -= days * 1440;
+  const hours = Math.floor(minutes / 60);
+  minutes -= hours * 60;
+  return [days ? `${days}d` : '', hours ? `${hours}h` : '', minutes ? `${minutes}m` : ''].filter(Boolean).join(' ') || '0m';
+}
+
+/** The share of a task's allowed time under which its SLA clock warns (decision 0089). */
+export const slaWarnShare = 0.25;
+
+/**
+ * A task's SLA clock from when it was created to its due time: the time left (or over), `warn` once less than a
+ * quarter of the allowed time is left, `breached` past due. Null without a due time.
+ */
+export function slaClock(createdAt: string, dueAt: string | null | undefined, now = Date.now()): { state: 'ok' | 'warn' | 'breached'; left: string } | null {
+  if (!dueAt) return null;
+  const due = Date.parse(dueAt);
+  const left = due - now;
+  if (left < 0) return { state: 'breached', left: spanText(-left) };
+  const allowed = due - Date.parse(createdAt);
+  return { state: allowed > 0 && left < allowed * slaWarnShare ? 'warn' : 'ok', left: spanText(left) };
+}
+
 export function isOverdue(dueAt: string | null | undefined, now = Date.now()): boolean {
   return !!dueAt && new Date(dueAt).getTime() < now;
 }

@@ -187,6 +187,30 @@ describe('admin configuration editors in Chromium', { timeout: 90_000 }, () => {
     await page.locator('[data-testid=sim-script] .cm-lintRange-error').first().waitFor();
   });
 
+  it('creates a new approval chain from its skeleton: a bad name refused, the diagram drawn, published', async () => {
+    const page = await admin('/admin/config/edit/approvalChains');
+    await page.getByTestId('editor-new').click({ timeout: 30_000 });
+    await page.getByTestId('editor-new-name').fill('9 lives');
+    await page.getByTestId('editor-new-create').click();
+    await page.getByTestId('editor-new-error').waitFor();
+    await page.getByTestId('editor-new-name').fill('quote-discount'); // taken
+    await page.getByTestId('editor-new-create').click();
+    expect(await page.getByTestId('editor-new-error').textContent()).toContain('exists');
+
+    await page.getByTestId('editor-new-name').fill('spot-check');
+    await page.getByTestId('editor-new-create').click();
+    await page.locator('[data-testid=config-editor][data-name=spot-check]').waitFor();
+    await page.locator('[data-testid=diagram-node][data-id=manager]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid=diagram-node][data-id="(start)"]').textContent()).toContain('submitted');
+    expect(await page.getByTestId('editor-publish').textContent()).toContain('(1)');
+    await page.getByTestId('editor-publish').click();
+    await page.locator('[data-testid=editor-published], [data-testid=editor-error]').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('editor-error').count()).toBe(0);
+    expect((await publishedChain('spot-check')).steps).toEqual([{ id: 'manager', name: { en: 'Manager', zh: '经理' }, approvers: { managerOf: 'requester' }, mode: 'any' }]);
+    // published, it is an ordinary item of the list (no draft mark)
+    expect(await page.locator('[data-testid=config-editor]').getAttribute('data-name')).toBe('spot-check');
+  });
+
   it('left no console errors', () => {
     for (const ui of pages) expect(errorsExcept(ui.consoleErrors, 422)).toEqual([]);
   });

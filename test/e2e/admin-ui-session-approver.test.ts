@@ -92,6 +92,11 @@ describe('approver and requester', { timeout: 60_000 }, () => {
     await inboxTaskFor(await stack.as('branchmgr'), recordId, 10_000);
     const { page } = await as('sales2', `/admin/records/quote/${recordId}`);
     await page.getByTestId('process-panel').waitFor({ timeout: 8000 });
+    // the branch task was just created: its SLA clock runs with its time left in days and hours
+    const clock = page.getByTestId('sla-clock').first();
+    await clock.waitFor({ timeout: 10_000 });
+    expect(await clock.getAttribute('data-state')).toBe('ok');
+    expect(await clock.textContent()).toMatch(/^\d+d( \d+h)?( \d+m)? left$/);
     await page.getByTestId('recall').click();
     await page.getByTestId('recall-confirm').click();
     await page.locator('[data-testid=record-status][data-status=draft]').waitFor({ timeout: 10_000 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createAjv } from '../../engine/domain/config/ajv-support.js';
 import { locatePointer, pointerSegments } from '../../admin-ui/src/pages/admin/json-locate.js';
-import { draftBundle, placeIssue } from '../../admin-ui/src/pages/admin/config-kinds.js';
+import { draftBundle, editableKinds, itemNamePattern, placeIssue, skeletonOf, type EditableKind } from '../../admin-ui/src/pages/admin/config-kinds.js';
 import { chainDiagram, pipelineDiagram, processDiagram } from '../../admin-ui/src/pages/admin/diagram.js';
 import { fieldRows, removeField, upsertField } from '../../admin-ui/src/pages/admin/entity-fields.js';
 import { defaultScript, issuesByInput, offsetText } from '../../admin-ui/src/pages/admin/simulation.js';
@@ -62,6 +63,13 @@ describe('diagrams from definitions', () => {
     expect(d.nodes.map((n) => n.id)).toEqual(['(start)', 'branch', 'region', ...d.nodes.slice(3, -1).map((n) => n.id), '(approved)']);
     expect(d.nodes[1]).toMatchObject({ title: '分行经理', lines: expect.arrayContaining(['when has(record.discountPercent) && record.discountPercent > 10.0', 'manager of requester', 'mode: any']) });
     expect(d.edges).toHaveLength(d.nodes.length - 1);
+  });
+
+  it('the boxes around the steps speak the UI language', () => {
+    const titles = (locale: 'en' | 'zh') => chainDiagram(read('approval-chains/quote-discount'), locale).nodes.filter((n) => n.id.startsWith('(')).map((n) => n.title);
+    expect(titles('en')).toEqual(['submitted', 'approved']);
+    expect(titles('zh')).toEqual(['已提交', '已批准']);
+    expect(processDiagram({ steps: [] }, 'zh').nodes[0].title).toBe('开始');
   });
 
   it('a process: decision branches and otherwise as labelled arrows to their targets', () => {
@@ -134,5 +142,22 @@ describe('simulation view helpers', () => {
     expect(offsetText('2026-12-02T09:00:00Z', '2026-12-02T09:00:10Z')).toBe('+0m');
     expect(issuesByInput([{ path: '/script/tasks/0/step', message: 'm' }, { path: '/record/total', message: 'n' }, { path: '/process', message: 'o' }]))
       .toEqual({ record: [{ path: '/total', message: 'n' }], script: [{ path: '/tasks/0/step', message: 'm' }] });
+  });
+});
+
+describe('new items', () => {
+  const ajv = createAjv({ strict: false, allowUnionTypes: true, discriminator: true });
+  for (const file of readdirSync('schemas/meta')) ajv.addSchema(JSON.parse(readFileSync(`schemas/meta/${file}`, 'utf8')));
+
+  it.each(Object.keys(editableKinds) as EditableKind[])('the %s skeleton passes its meta-schema', (kind) => {
+    const validate = ajv.getSchema(`https://schemas.flowcrm.dev/meta/${editableKinds[kind].schema}`);
+    expect(validate).toBeDefined();
+    const ok = validate!(skeletonOf(kind, 'customer'));
+    expect(validate!.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it.each([['quote-big', true], ['newEntity', true], ['a_b', true], ['9lives', false], ['has space', false], ['', false], ['x'.repeat(65), false]])('name %s allowed: %s', (name, ok) => {
+    expect(itemNamePattern.test(name)).toBe(ok);
   });
 });

@@ -5,11 +5,13 @@ import { useTranslation } from 'react-i18next';
 import { asApiError, post, type ApiError } from '../api';
 import { useSession } from '../config-context';
 import { localize, useLocale } from '../i18n';
-import { dateTime, isOverdue } from '../format';
+import { dateTime, slaClock } from '../format';
 import type { ProcessDetail } from '../types';
 import { ErrorBox } from './ErrorBox';
 
-/** A running process on the record: what it waits for, and "Recall" for the requester (POST /api/processes/:id/recall). */
+const slaColor = { ok: 'green', warn: 'orange', breached: 'red' } as const;
+
+/** A running process on the record: what it waits for with each task's SLA clock (time left, warn, breached), and "Recall" for the requester (POST /api/processes/:id/recall). */
 export function ProcessPanel({ process, onChanged }: { process: ProcessDetail; onChanged: () => void }) {
   const { t } = useTranslation();
   const locale = useLocale();
@@ -18,7 +20,7 @@ export function ProcessPanel({ process, onChanged }: { process: ProcessDetail; o
   const [busy, setBusy] = useState(false);
   const label = localize(config?.processes?.[process.process]?.label, locale, process.process);
   const waiting = process.openTasks.map((task) => ({
-    id: task.id, text: t('process.waitingFor', { who: task.candidates.join(', '), step: task.step ?? '' }), dueAt: task.dueAt,
+    id: task.id, text: t('process.waitingFor', { who: task.candidates.join(', '), step: task.step ?? '' }), dueAt: task.dueAt, clock: slaClock(task.createdAt, task.dueAt),
   }));
   const mayRecall = process.status === 'running' && process.startedBy === user.username;
 
@@ -45,7 +47,13 @@ export function ProcessPanel({ process, onChanged }: { process: ProcessDetail; o
             {waiting.map((w) => (
               <div key={w.id} data-testid="waiting-for">
                 {w.text}
-                {w.dueAt && <> · {t('inbox.due')} {dateTime(w.dueAt)}{isOverdue(w.dueAt) && <Tag color="red" className="overdue-tag">{t('status.overdue')}</Tag>}</>}
+                {w.dueAt && w.clock && (
+                  <> · {t('inbox.due')} {dateTime(w.dueAt)}{' '}
+                    <Tag color={slaColor[w.clock.state]} data-testid="sla-clock" data-state={w.clock.state}>
+                      {t(`sla.${w.clock.state}`, { left: w.clock.left })}
+                    </Tag>
+                  </>
+                )}
               </div>
             ))}
             <Typography.Text type="secondary" className="small">{t('process.startedBy', { who: process.startedBy, at: dateTime(process.startedAt) })}</Typography.Text>

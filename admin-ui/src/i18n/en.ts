@@ -27,6 +27,11 @@ export const en = {
     inApprovalOfOthers: 'In approval: someone else\'s request; its fields are locked', inApproval: 'In approval: {{process}}', waitingFor: 'Waiting for {{who}} (step {{step}})', recall: 'Recall', recallConfirm: 'Recall this request?',
     recalled: 'Request recalled.', startedBy: 'started by {{who}} {{at}}', status: 'Process {{status}}',
   },
+  filter: {
+    field: 'Field', operator: 'Operator', value: 'Value', add: 'Add filter', clear: 'Clear filter', invalid: 'the value does not fit the field',
+    ops: { eq: 'is', ne: 'is not', contains: 'contains', startsWith: 'starts with', gt: '>', ge: '≥', lt: '<', le: '≤', set: 'is filled', unset: 'is empty' },
+  },
+  sla: { ok: '{{left}} left', warn: 'only {{left}} left', breached: 'overdue by {{left}}' },
   timeline: { title: 'Timeline', empty: 'No history yet.', onBehalfOf: 'on behalf of {{who}}' },
   action: {
     create: 'created', update: 'changed', delete: 'deleted', restore: 'restored', approve: 'approved', reject: 'rejected',

@@ -29,6 +29,11 @@ export const zh: Messages = {
     inApprovalOfOthers: '审批中：他人的申请，相关字段已锁定', inApproval: '审批中：{{process}}', waitingFor: '等待 {{who}}（步骤 {{step}}）', recall: '撤回', recallConfirm: '撤回此申请？',
     recalled: '申请已撤回。', startedBy: '{{who}} 发起于 {{at}}', status: '流程{{status}}',
   },
+  filter: {
+    field: '字段', operator: '运算', value: '值', add: '添加筛选', clear: '清除筛选', invalid: '该值与字段类型不符',
+    ops: { eq: '等于', ne: '不等于', contains: '包含', startsWith: '开头是', gt: '>', ge: '≥', lt: '<', le: '≤', set: '已填写', unset: '为空' },
+  },
+  sla: { ok: '剩余 {{left}}', warn: '仅剩 {{left}}', breached: '已超时 {{left}}' },
   timeline: { title: '时间线', empty: '暂无历史。', onBehalfOf: '代表 {{who}}' },
   action: {
     create: '创建', update: '修改', delete: '删除', restore: '恢复', approve: '批准', reject: '驳回',

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { asApiError, get, query, type ApiError } from '../api';
 import { useSession } from '../config-context';
 import { ErrorBox } from '../components/ErrorBox';
+import { FilterBuilder } from '../components/FilterBuilder';
 import { cellValue } from '../cell-value';
 import { fieldLabel } from '../form/field-ui';
 import { useLocale } from '../i18n';
@@ -16,7 +17,7 @@ import type { CrmRecord, RecordPage } from '../types';
 const pageSize = 20;
 const sortableTypes = new Set(['string', 'number', 'integer', 'boolean']);
 
-/** Pick an entity, sort by a column (server-side), page through its records (cursor paging), open or create one. */
+/** Pick an entity, filter (CEL built from field, operator, value), sort by a column (server-side), page through its records (cursor paging), open or create one. */
 export default function RecordsPage({ entity, path }: { entity?: string; path: string }) {
   const { t } = useTranslation();
   const locale = useLocale();
@@ -25,6 +26,7 @@ export default function RecordsPage({ entity, path }: { entity?: string; path: s
   const name = entity ?? names[0];
   const definition = name ? config?.entities[name] : undefined;
   const sort = searchParam(path, 'sort') ?? '-createdAt';
+  const filter = searchParam(path, 'filter') ?? undefined;
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [page, setPage] = useState<RecordPage | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -33,11 +35,11 @@ export default function RecordsPage({ entity, path }: { entity?: string; path: s
   useEffect(() => {
     if (!name) return;
     let live = true;
-    get<RecordPage>(`/api/records/${name}${query({ limit: pageSize, cursor, sort })}`)
+    get<RecordPage>(`/api/records/${name}${query({ limit: pageSize, cursor, sort, filter })}`)
       .then((result) => { if (live) { setPage(result); setError(null); } })
       .catch((e) => { if (live) setError(asApiError(e)); });
     return () => { live = false; };
-  }, [name, cursor, sort]);
+  }, [name, cursor, sort, filter]);
 
   if (!config) return null;
   const properties = ((definition?.schema as { properties?: Record<string, Record<string, unknown>> } | undefined)?.properties) ?? {};
@@ -58,7 +60,7 @@ export default function RecordsPage({ entity, path }: { entity?: string; path: s
   function onSort(sorter: SorterResult<CrmRecord> | SorterResult<CrmRecord>[]) {
     const s = Array.isArray(sorter) ? sorter[0] : sorter;
     const key = s?.order ? `${s.order === 'descend' ? '-' : ''}${String(s.columnKey)}` : undefined;
-    navigate(`/records/${name}${query({ sort: key })}`);
+    navigate(`/records/${name}${query({ sort: key, filter })}`);
   }
 
   return (
@@ -79,6 +81,10 @@ export default function RecordsPage({ entity, path }: { entity?: string; path: s
           )}
         </Space>
       </div>
+      <FilterBuilder
+        properties={properties} filter={filter}
+        onChange={(next) => { setCursors([undefined]); setPage(null); navigate(`/records/${name}${query({ sort: searchParam(path, 'sort'), filter: next })}`); }}
+      />
       <ErrorBox error={error} testId="records-error" />
       <Table<CrmRecord>
         rowKey="id" size="middle" className="records" data-testid="records-table" columns={columns} dataSource={page?.items ?? []}

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Card, Col, Empty, List, Row, Select, Space, Spin, Tag, Typography } from 'antd';
-import { CheckCircleOutlined, CloudUploadOutlined, PlayCircleOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Empty, Input, List, Row, Select, Space, Spin, Tag, Typography } from 'antd';
+import { CheckCircleOutlined, CloudUploadOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { useTranslation } from 'react-i18next';
 import { asApiError, get, post, type ApiError } from '../../api';
@@ -9,7 +9,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { localize, useLocale } from '../../i18n';
 import { Link, navigate } from '../../router';
 import type { EntityDefinition } from '../../types';
-import { draftBundle, editableKinds, isEditableKind, placeIssue, type ConfigIssue, type EditableKind, type PlacedIssue } from './config-kinds';
+import { draftBundle, editableKinds, isEditableKind, itemNamePattern, placeIssue, skeletonOf, type ConfigIssue, type EditableKind, type PlacedIssue } from './config-kinds';
 import { diagramOf } from './diagram';
 import { EntityPanel } from './EntityPanel';
 import { setDrafts, useDrafts } from './drafts';
@@ -52,6 +52,8 @@ export default function ConfigEditorPage({ kind: asked, name }: { kind?: string;
   const [outcome, setOutcome] = useState<{ version: number } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [newName, setNewName] = useState<string | null>(null);
+  const [newError, setNewError] = useState<string | null>(null);
   const editor = useRef<JsonEditorHandle | null>(null);
   const pendingLine = useRef<number | null>(null);
   const lastGood = useRef<Record<string, unknown>>({});
@@ -61,7 +63,8 @@ export default function ConfigEditorPage({ kind: asked, name }: { kind?: string;
     loadValidators().then(setValidators).catch((e) => setError(asApiError(e)));
   }, []);
 
-  const items = Object.keys(asMap(published?.[kind]));
+  const draftOnly = Object.keys(texts).filter((k) => k.startsWith(`${kind}/`)).map((k) => k.slice(kind.length + 1));
+  const items = [...new Set([...Object.keys(asMap(published?.[kind])), ...draftOnly])];
   const current = name && items.includes(name) ? name : undefined;
   const key = `${kind}/${current}`;
   const publishedText = current ? pretty(asMap(published?.[kind])[current]) : '';
@@ -147,6 +150,18 @@ export default function ConfigEditorPage({ kind: asked, name }: { kind?: string;
     }
   }
 
+  /** A new item of this kind: its skeleton as a draft, opened at once (it exists only as a draft until published). */
+  function create() {
+    const wanted = (newName ?? '').trim();
+    if (!itemNamePattern.test(wanted)) return setNewError(t('admin.newNameRule'));
+    if (items.includes(wanted)) return setNewError(t('admin.newNameTaken'));
+    const firstEntity = Object.keys(asMap(published?.entities))[0] ?? 'customer';
+    setDrafts((all) => ({ ...all, [`${kind}/${wanted}`]: pretty(skeletonOf(kind, firstEntity)) }));
+    setNewName(null);
+    setNewError(null);
+    navigate(`/config/edit/${kind}/${encodeURIComponent(wanted)}`);
+  }
+
   function open(issue: PlacedIssue) {
     if (!issue.kind || !issue.name) return;
     if (issue.kind === kind && issue.name === current) {
@@ -173,6 +188,19 @@ export default function ConfigEditorPage({ kind: asked, name }: { kind?: string;
           options={items.map((n) => ({ value: n, label: `${localize(asMap(asMap(published?.[kind])[n]).label as Record<string, string>, locale, n)} (${n})${dirty.includes(`${kind}/${n}`) ? ' •' : ''}` }))}
           onChange={(n) => navigate(`/config/edit/${kind}/${encodeURIComponent(n)}`)}
         />
+        {newName === null
+          ? <Button icon={<PlusOutlined />} onClick={() => setNewName('')} data-testid="editor-new">{t('admin.newItem', { kind: t(`admin.kinds.${kind}`) })}</Button>
+          : (
+            <Space.Compact>
+              <Input
+                autoFocus value={newName} onChange={(e) => { setNewName(e.target.value); setNewError(null); }} onPressEnter={create}
+                placeholder={t('admin.newName')} aria-label={t('admin.newName')} status={newError ? 'error' : undefined} data-testid="editor-new-name"
+              />
+              <Button type="primary" onClick={create} data-testid="editor-new-create">{t('admin.create')}</Button>
+              <Button onClick={() => { setNewName(null); setNewError(null); }}>{t('admin.cancel')}</Button>
+            </Space.Compact>
+          )}
+        {newError && <Typography.Text type="danger" data-testid="editor-new-error">{newError}</Typography.Text>}
         <Button icon={<CheckCircleOutlined />} onClick={() => void validate()} loading={busy} data-testid="editor-validate">{t('admin.validate')}</Button>
         <Button type="primary" icon={<CloudUploadOutlined />} onClick={() => void publish()} loading={busy} disabled={dirty.length === 0} data-testid="editor-publish">
           {t('admin.publish')}{dirty.length > 0 && ` (${dirty.length})`}

@@ -40,3 +40,37 @@ export function draftBundle(published: Record<string, unknown>, drafts: Record<s
   }
   return out;
 }
+
+/** A letter, then letters, digits, `_` or `-`: the meta-schemas' `Name` (common.schema.json). */
+export const itemNamePattern = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/**
+ * What a new item starts from: the smallest definition of its kind that passes the meta-schema, about `entity` (the
+ * first entity of the bundle) so Validate then names what the admin still has to fill in.
+ */
+export function skeletonOf(kind: EditableKind, entity: string): Record<string, unknown> {
+  const label = { en: 'New', zh: '新建' };
+  switch (kind) {
+    case 'entities':
+      return {
+        label, titleField: 'name',
+        schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 200, title: 'Name', 'x-label': { en: 'Name', zh: '名称' } } } },
+      };
+    case 'approvalChains':
+      return { entity, steps: [{ id: 'manager', name: { en: 'Manager', zh: '经理' }, approvers: { managerOf: 'requester' }, mode: 'any' }] };
+    case 'processes':
+      return {
+        entity, label, trigger: { on: 'manual' },
+        steps: [{ id: 'review', type: 'task', title: { en: 'Review', zh: '审核' }, candidates: { role: 'admin' } }, { id: 'done', type: 'end' }],
+      };
+    case 'pipelines':
+      return {
+        entity, label, field: 'stage',
+        stages: [
+          { id: 'open', label: { en: 'Open', zh: '进行中' }, probability: 10, category: 'open' },
+          { id: 'won', label: { en: 'Won', zh: '赢单' }, probability: 100, category: 'won' },
+          { id: 'lost', label: { en: 'Lost', zh: '输单' }, probability: 0, category: 'lost' },
+        ],
+      };
+  }
+}

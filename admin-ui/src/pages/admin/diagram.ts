@@ -15,6 +15,12 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const text = (v: unknown, locale: Locale, fallback: string) => localize(isObj(v) ? v as Record<string, string> : str(v), locale, fallback);
 
+/** The boxes the diagrams add around a definition's own steps, in the UI's language. */
+const ends: Record<Locale, { submitted: string; approved: string; start: string }> = {
+  en: { submitted: 'submitted', approved: 'approved', start: 'start' },
+  zh: { submitted: '已提交', approved: '已批准', start: '开始' },
+};
+
 /** `{role: x}` -> "role x"; lists joined; the spec kinds of approval-chain.schema.json's ChainApproverSpec. */
 export function approversText(spec: unknown): string {
   if (Array.isArray(spec)) return spec.map(approversText).join(' | ');
@@ -28,7 +34,7 @@ export function approversText(spec: unknown): string {
 export function chainDiagram(chain: unknown, locale: Locale): Diagram {
   const c = isObj(chain) ? chain : {};
   const steps = list(c.steps).filter(isObj);
-  const nodes: DiagramNode[] = [{ id: '(start)', title: 'submitted', lines: c.entry ? [`entry: ${String(c.entry)}`] : [], kind: 'start', column: 0, row: 0 }];
+  const nodes: DiagramNode[] = [{ id: '(start)', title: ends[locale].submitted, lines: c.entry ? [`entry: ${String(c.entry)}`] : [], kind: 'start', column: 0, row: 0 }];
   steps.forEach((step, i) => {
     const lines = [
       step.when ? `when ${String(step.when)}` : 'always',
@@ -38,7 +44,7 @@ export function chainDiagram(chain: unknown, locale: Locale): Diagram {
     ].filter(Boolean);
     nodes.push({ id: str(step.id) ?? `#${i}`, title: text(step.name, locale, str(step.id) ?? `#${i}`), lines, kind: 'approval', column: 0, row: i + 1 });
   });
-  nodes.push({ id: '(approved)', title: 'approved', lines: [], kind: 'end', column: 0, row: steps.length + 1 });
+  nodes.push({ id: '(approved)', title: ends[locale].approved, lines: [], kind: 'end', column: 0, row: steps.length + 1 });
   const edges = nodes.slice(1).map((node, i) => ({ id: `${nodes[i].id}->${node.id}`, from: nodes[i].id, to: node.id }));
   return { nodes, edges };
 }
@@ -70,7 +76,7 @@ export function processDiagram(process: unknown, locale: Locale): Diagram {
   const steps = list(p.steps).filter(isObj);
   const ids = steps.map((s, i) => str(s.id) ?? `#${i}`);
   const trigger = isObj(p.trigger) ? String(p.trigger.on ?? '') : '';
-  const nodes: DiagramNode[] = [{ id: '(start)', title: text(p.label, locale, 'start'), lines: trigger ? [`on ${trigger}`] : [], kind: 'start', column: 0, row: 0 }];
+  const nodes: DiagramNode[] = [{ id: '(start)', title: text(p.label, locale, ends[locale].start), lines: trigger ? [`on ${trigger}`] : [], kind: 'start', column: 0, row: 0 }];
   const edges: DiagramEdge[] = [];
   const edge = (from: string, to: string, label?: string, dashed?: boolean) => {
     if (to && (ids.includes(to))) edges.push({ id: `${from}->${to}:${edges.length}`, from, to, label, dashed });

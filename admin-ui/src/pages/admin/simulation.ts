@@ -1,4 +1,5 @@
 // Pure module (no React): imported with .js extensions by test/unit under NodeNext.
+import { spanText } from '../../format.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -25,13 +26,7 @@ export function defaultScript(process: unknown): { tasks: Obj[] } {
 
 /** "+2d 3h 5m" from the simulation's start: what a timeline of weeks in seconds is read by. */
 export function offsetText(start: string, at: string): string {
-  let minutes = Math.max(0, Math.round((Date.parse(at) - Date.parse(start)) / 60_000));
-  const days = Math.floor(minutes / 1440);
-  minutes -= days * 1440;
-  const hours = Math.floor(minutes / 60);
-  minutes -= hours * 60;
-  const parts = [days ? `${days}d` : '', hours ? `${hours}h` : '', minutes ? `${minutes}m` : ''].filter(Boolean);
-  return `+${parts.join(' ') || '0m'}`;
+  return `+${spanText(Date.parse(at) - Date.parse(start))}`;
 }
 
 /** Details of a 422 split by the editor they point into: `/record/...` and `/script/...`; the rest stays general. */

@@ -18,4 +18,6 @@ export const adminEn = {
   simulated: 'Simulated time', elapsed: 'Took', waitingFor: 'Stopped waiting for {{what}}', unused: 'Script entries not used: {{entries}}',
   timeline: 'Timeline', tasks: 'Tasks', step: 'Step', taskTitle: 'Task', decidedBy: 'By', when: 'When', recordChanges: 'Record changes',
   notifications: 'Notifications',
+  newItem: 'New {{kind}}', newName: 'Name of the new item', newNameRule: 'a letter, then letters, digits, _ or - (at most 64)',
+  newNameTaken: 'an item of that name exists', create: 'Create',
 };

@@ -20,4 +20,6 @@ export const adminZh: typeof adminEn = {
   simulated: '模拟时长', elapsed: '耗时', waitingFor: '停止，等待 {{what}}', unused: '未使用的脚本条目：{{entries}}',
   timeline: '时间线', tasks: '任务', step: '步骤', taskTitle: '任务', decidedBy: '处理人', when: '时间', recordChanges: '记录变更',
   notifications: '通知',
+  newItem: '新建{{kind}}', newName: '新条目的名称', newNameRule: '以字母开头，之后为字母、数字、_ 或 -（最多 64 个）',
+  newNameTaken: '已有同名条目', create: '创建',
 };
