@@ -65,7 +65,11 @@ describe('admin configuration editors in Chromium', { timeout: 90_000 }, () => {
     // the preview renders it with the record form's picklist widget: a select over the picklist's values
     const preview = page.getByTestId('entity-preview');
     await preview.getByTestId('picklist-preview_region').waitFor();
-    await chooseOption(page, antSelect(page, '#preview_region'), 'High');
+    // typed and chosen with Enter: the preview's layout still moves while its widgets load, which a click can miss
+    await page.locator('#preview_region').click();
+    await page.keyboard.type('High');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: 'High' }).waitFor();
+    await page.keyboard.press('Enter');
     expect(await preview.getByTestId('picklist-preview_region').textContent()).toContain('High');
 
     await page.getByTestId('editor-publish').click();

@@ -109,7 +109,7 @@ describe('approver and requester', { timeout: 60_000 }, () => {
 
   it('another user sees no recall button on someone else\'s request', async () => {
     const { recordId } = await submitQuote(await stack.as('sales2'), 15, 60_000);
-    const { page } = await as('sales1', `/admin/records/quote/${recordId}`);
+    const { page } = await as('regiondir', `/admin/records/quote/${recordId}`);
     await page.getByTestId('process-panel').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('recall').count()).toBe(0);
   });

@@ -1,4 +1,4 @@
-import { Component, useState, type ReactNode } from 'react';
+import { Component, useMemo, useState, type ReactNode } from 'react';
 import { Alert, Button, Card, Checkbox, Drawer, Form, Input, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import type { ButtonProps } from 'antd';
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
@@ -83,7 +83,10 @@ export function EntityPanel({ entity, onChange }: { entity: EntityDefinition; on
   const [editing, setEditing] = useState<FieldRow | 'new' | null>(null);
   const [preview, setPreview] = useState<Record<string, unknown>>({});
   const rows = fieldRows(entity);
-  const previewSchema = localizedSchema(createSchema(entity), locale) as RJSFSchema;
+  // One schema object per definition: a new one on every render re-applies the defaults (an `onChange` each time),
+  // which re-renders the preview without end and closes any dropdown opened in it.
+  const previewSchema = useMemo(() => localizedSchema(createSchema(entity), locale) as RJSFSchema, [entity, locale]);
+  const previewUi = useMemo(() => uiSchemaFor(entity, { locale }, hideSubmit), [entity, locale]);
   const current = editing === 'new' ? null : editing;
 
   return (
@@ -114,7 +117,7 @@ export function EntityPanel({ entity, onChange }: { entity: EntityDefinition; on
       <Card size="small" title={t('admin.preview')} data-testid="entity-preview">
         <PreviewBoundary resetKey={JSON.stringify(entity)}>
           <ThemedForm
-            schema={previewSchema} uiSchema={uiSchemaFor(entity, { locale }, hideSubmit)} formData={preview} idPrefix="preview"
+            schema={previewSchema} uiSchema={previewUi} formData={preview} idPrefix="preview"
             formContext={{ config, locale, user }} validator={validator} noHtml5Validate showErrorList={false}
             onChange={(e) => setPreview((e.formData ?? {}) as Record<string, unknown>)}
           />
