@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
+import { quoteData } from '../support/quotes.js';
 
 /**
  * The simulation (POST /api/config/simulate, on a time-skipping server) of the starter processes whose real runs are
  * tested elsewhere without a timer of their own: receivable-aging and double-ten-review (collections-reviews.test.ts),
  * blacklist-customer (the ladder's last rung, collections-escalation.test.ts), warranty-check (repair-dispatch's
  * subprocess, repair-dispatch.test.ts) and customer-review
- * (approval-review-inbox.test.ts). Each asserts the sequence of steps, tasks, notifications and field changes with
+ * (approval-review-inbox.test.ts), quote-approval's longest chain (approval-modes.test.ts) and quote-create-order
+ * (quote-create-order.test.ts). Each asserts the sequence of steps, tasks, notifications and field changes with
  * their simulated times.
  */
 let stack: Stack;
@@ -90,5 +92,28 @@ describe('starter processes on POST /api/config/simulate', () => {
       ['first-review', 'completed', 0], ['second-review', 'completed', 0],
     ]);
     expect(Math.round(offset(s, s.end) / 3_600_000)).toBe(24);
+  }, 120_000);
+
+  it('quote-approval: 35 % off 1.2 million goes branch -> region -> head office and finance (all), each level opened when the one before approves', async () => {
+    const s = await simulate('quote-approval', quoteData(35, 1_200_000), {
+      tasks: [{ step: 'branch' }, { step: 'region', after: 'P1D' }, { step: 'head-office', by: 'hqvp', after: 'P2D' }, { step: 'head-office', by: 'finance', after: 'P3D' }],
+    });
+    expect(s, JSON.stringify({ ...s, timeline: undefined })).toMatchObject({ status: 'completed' });
+    expect(s.tasks.map((t) => [t.step, t.status, t.assignee, Math.round(offset(s, t.createdAt) / 3_600_000)])).toEqual([
+      ['branch', 'completed', 'branchmgr', 0], ['region', 'completed', 'regiondir', 0], ['head-office', 'completed', 'hqvp', 24], ['head-office', 'completed', 'finance', 24],
+    ]);
+    const statuses = s.recordChanges.filter((c) => 'status' in c.set).map((c) => [c.set.status, Math.round(offset(s, c.at) / 3_600_000)]);
+    expect(statuses.at(-1)).toEqual(['approved', 72]);
+  }, 120_000);
+
+  it('quote-create-order: an approved quote drafts one order for the requester and links it; an unapproved one ends not_approved', async () => {
+    const approved = { ...quoteData(5, 80_000), status: 'approved', customer: crypto.randomUUID() };
+    const [s, refused] = await Promise.all([simulate('quote-create-order', approved), simulate('quote-create-order', { ...approved, status: 'draft' })]);
+    expect([s.outcome, refused.outcome]).toEqual(['created', 'not_approved']);
+    expect(refused.recordChanges).toEqual([]);
+    const [order, link] = s.recordChanges;
+    expect(order).toMatchObject({ entity: 'contract', action: 'create', set: { kind: 'order', status: 'drafting', customer: approved.customer, owner: 'sales1' } });
+    expect(link).toMatchObject({ entity: 'quote', action: 'update', set: { contract: expect.any(String) } });
+    expect(s.notifications.map((n) => n.title)).toContain('The order of the approved quote is drafted');
   }, 120_000);
 });
