@@ -42,13 +42,18 @@ async function sleepUntil(iso: string, slackMs = hour) {
   if (ms > 0) await env.sleep(ms);
 }
 
-/** Moves the server clock to the next Monday 08:00 Beijing time (00:00 UTC), an hour before the working day. */
-async function nextMondayMorning() {
-  const now = await env.currentTimeMs();
+/** The next Monday 08:00 Beijing time (00:00 UTC) after `now`, an hour before the working day. */
+function mondayAfter(now: number) {
   const midnight = Math.floor(now / day) * day;
   const daysAhead = ((8 - new Date(midnight).getUTCDay()) % 7) || 7;
-  await sleepUntil(new Date(midnight + daysAhead * day).toISOString(), 0);
   return new Date(midnight + daysAhead * day).toISOString();
+}
+
+/** Moves the server clock to the next Monday morning. */
+async function nextMondayMorning() {
+  const monday = mondayAfter(await env.currentTimeMs());
+  await sleepUntil(monday, 0);
+  return monday;
 }
 
 /** Logged by a sales rep who took the customer's call: the agent who handles it may not be the one who logged it. */
@@ -89,6 +94,14 @@ const titlesOf = async (client: HttpClient, recordId: string, count: number) => 
   const titles = (await feedOf(client, recordId)).map((n) => n.title).sort();
   return titles.length >= count ? titles : null;
 }, 10_000);
+
+/** The escalation path (front line and region miss their SLAs, head office archives): the real run and the simulation give these. */
+const escalationTasks = [
+  ['fl-verify', 'completed'], ['fl-review', 'cancelled'], ['region-review', 'completed'], ['region-rectify', 'cancelled'],
+  ['hq-rectify', 'completed'], ['hq-revisit', 'completed'],
+];
+const escalationInterruptions = [['front-line', 'to-region'], ['region', 'to-head-office']];
+const escalationOpened = ['fl-verify', 'fl-review', 'region-review', 'region-rectify', 'hq-rectify', 'hq-revisit'];
 
 const verify = { data: { verificationResult: 'confirmed', verificationNote: 'CCTV shows a 20-minute wait' } };
 const review = { data: { reviewResult: 'justified', responsibleDepartment: 'Station 12', handlingPlan: 'Retrain the attendant' } };
@@ -154,13 +167,10 @@ describe('complaint handling (K-01, K-03, K-08) on the business calendar', () =>
     });
     expect(Date.parse(data.archivedAt)).toBeGreaterThan(Date.parse(regionDue));
     expect(Date.parse(data.archivedAt)).toBeLessThan(Date.parse(addBusinessDuration(regionDue, 'P3D', business)));
-    expect(entriesOf(ended, 'interrupted').map((e) => [e.step, e.detail?.goto])).toEqual([['front-line', 'to-region'], ['region', 'to-head-office']]);
-    expect(entriesOf(ended, 'task-opened').map((e) => e.step)).toEqual(['fl-verify', 'fl-review', 'region-review', 'region-rectify', 'hq-rectify', 'hq-revisit']);
+    expect(entriesOf(ended, 'interrupted').map((e) => [e.step, e.detail?.goto])).toEqual(escalationInterruptions);
+    expect(entriesOf(ended, 'task-opened').map((e) => e.step)).toEqual(escalationOpened);
     expect(entriesOf(ended, 'skipped').map((e) => e.step)).toEqual(expect.arrayContaining(['region-verify', 'hq-verify', 'hq-review']));
-    expect(ended.tasks.map((t) => [t.step, t.status])).toEqual([
-      ['fl-verify', 'completed'], ['fl-review', 'cancelled'], ['region-review', 'completed'], ['region-rectify', 'cancelled'],
-      ['hq-rectify', 'completed'], ['hq-revisit', 'completed'],
-    ]);
+    expect(ended.tasks.map((t) => [t.step, t.status])).toEqual(escalationTasks);
     expect(ended.timeline.some((e) => e.step.startsWith('head-office-') || e.step.startsWith('hq-late'))).toBe(false);
   }, 180_000);
 
@@ -296,5 +306,51 @@ describe('complaint handling (K-01, K-03, K-08) on the business calendar', () =>
     const ended = (await processIn(service1, processId, 'completed', 10_000)) as View;
     expect(ended.timeline.filter((e) => e.step.startsWith('fl-service-') && e.event === 'skipped')).toEqual([]);
     expect(canary.requests.filter((r) => r.headers['x-flowcrm-event'] === 'process.webhook' && r.body.includes(recordId))).toHaveLength(1);
+  }, 120_000);
+});
+
+describe('complaint handling: simulation', () => {
+  it('gives the escalation path through POST /api/config/simulate: the same tasks, escalations, notifications and field changes at the same business times', async () => {
+    const admin = await stack.as('admin');
+    const monday = mondayAfter(Date.now() + 7 * day);
+    const res = await admin.post('/api/config/simulate', {
+      process: 'complaint-handling', requester: 'sales1', start: monday, until: 'P10D',
+      record: { channel: 'hotline_400', site: 'Station 12, Haikou', topic: 'service', description: 'Waited 20 minutes at pump 4, attendant was rude',
+        severity: 'normal', level: 'front_line', status: 'verifying', escalations: 0, slaBreached: false, serviceRequested: false },
+      script: {
+        tasks: [
+          { step: 'fl-verify', ...verify },
+          { step: 'region-review', ...review, after: 'PT26H' },
+          { step: 'hq-rectify', ...rectify, after: 'P3DT2H' },
+          { step: 'hq-revisit', ...revisit, after: 'P3DT2H' },
+        ],
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const simulated = res.body as View & {
+      notifications: { at: string; to: string; title: string }[]; recordChanges: { at: string; entity: string; action: string; set: Record<string, unknown> }[];
+    };
+    expect(simulated).toMatchObject({ status: 'completed', outcome: 'archived' });
+    expect(simulated.tasks.map((t) => [t.step, t.status])).toEqual(escalationTasks);
+    expect(entriesOf(simulated, 'interrupted').map((e) => [e.step, e.detail?.goto])).toEqual(escalationInterruptions);
+    expect(entriesOf(simulated, 'task-opened').map((e) => e.step)).toEqual(escalationOpened);
+
+    // The same business times as the real run: front line due Tuesday 09:00 +08:00, region 2 business days later.
+    const frontLineDue = addBusinessDuration(monday, 'P1D', business);
+    const toRegion = entry(simulated, 'front-line', 'interrupted').at;
+    expectBetween(toRegion, frontLineDue, plusMs(frontLineDue, 5000));
+    const regionDue = addBusinessDuration(entry(simulated, 'to-region-notify', 'done').at, 'P2D', business);
+    expectBetween(entry(simulated, 'region', 'interrupted').at, regionDue, plusMs(regionDue, 5000));
+
+    const levels = simulated.recordChanges.filter((c) => c.entity === 'complaint' && 'level' in c.set).map((c) => [c.set.level, c.set.escalations]);
+    expect(levels).toEqual([['region', 1], ['head_office', 2]]);
+    const merged = Object.assign({}, ...simulated.recordChanges.filter((c) => c.entity === 'complaint').map((c) => c.set));
+    expect(merged).toMatchObject({
+      level: 'head_office', closedAtLevel: 'head_office', status: 'archived', verificationResult: 'confirmed', reviewResult: 'justified',
+      rectification: rectify.data.rectification, revisitResult: 'satisfied', satisfaction: 4,
+    });
+    const titlesTo = (user: string) => simulated.notifications.filter((n) => n.to === user).map((n) => n.title);
+    expect(titlesTo('regiondir')).toEqual(expect.arrayContaining(['Complaint escalated to the region: the front line missed its SLA (K-01)']));
+    expect(titlesTo('hqvp')).toEqual(expect.arrayContaining(['Complaint escalated to head office: the region missed its SLA (K-01, K-04)']));
   }, 120_000);
 });
