@@ -9,7 +9,7 @@ import { applyMergePatch } from '../domain/records/merge-patch.js';
 import { decideUpdate, deliverEventUpdate, processStateQuery, recordChangedSignal, type ProcessState } from '../../workflows/messages.js';
 import type { ProcessInput } from '../../workflows/interpreter/types.js';
 import { createSimulationActivities, type SimulationActivityDeps } from './activities.js';
-import { fetchStanding, type WorkflowStanding } from './history.js';
+import { fetchStanding, runSettled, type WorkflowStanding } from './history.js';
 import { instantAfter, SIMULATION_LIMITS, untilInstant, type ScriptEntry, type SimulationPlan } from './request.js';
 import type { SimulatedTask, SimulationStore } from './store.js';
 
@@ -130,17 +130,17 @@ class Driver {
     for (;;) {
       this.checkBudget();
       const ids = [...this.known].filter((k) => !this.closed.has(k));
-      const standings: WorkflowStanding[] = [];
+      const standings: { id: string; standing: WorkflowStanding }[] = [];
       for (const id of ids) {
         const standing = await fetchStanding(this.client, id);
         if (!standing) continue;
         if (standing.closed) this.closed.add(id);
         standing.children.forEach((c) => this.known.add(c));
-        standings.push(standing);
+        standings.push({ id, standing });
       }
       const unseen = [...this.known].some((k) => !this.closed.has(k) && !ids.includes(k));
-      if (standings.every((s) => s.settled)) {
-        if (!unseen) return { ended: this.closed.has(this.processId), timers: standings.filter((s) => !s.closed).flatMap((s) => s.timers) };
+      if (runSettled(standings, this.closed)) {
+        if (!unseen) return { ended: this.closed.has(this.processId), timers: standings.filter((s) => !s.standing.closed).flatMap((s) => s.standing.timers) };
         continue;
       }
       await delay(5);

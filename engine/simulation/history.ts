@@ -12,6 +12,11 @@ export interface WorkflowStanding {
   timers: number[];
   /** Child workflows it started. */
   children: string[];
+  /**
+   * Children it has seen start and not yet seen close. A child whose own history has closed while its parent's still
+   * lists it here has a result on its way to the parent: the run is not idle (see {@link runSettled}).
+   */
+  runningChildren: string[];
 }
 
 function ms(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
@@ -22,6 +27,11 @@ function ms(ts: { seconds?: unknown; nanos?: number | null } | null | undefined)
 const closing = [
   'workflowExecutionCompletedEventAttributes', 'workflowExecutionFailedEventAttributes', 'workflowExecutionCanceledEventAttributes',
   'workflowExecutionTerminatedEventAttributes', 'workflowExecutionTimedOutEventAttributes',
+] as const;
+
+const childClosing = [
+  'childWorkflowExecutionCompletedEventAttributes', 'childWorkflowExecutionFailedEventAttributes', 'childWorkflowExecutionCanceledEventAttributes',
+  'childWorkflowExecutionTerminatedEventAttributes', 'childWorkflowExecutionTimedOutEventAttributes',
 ] as const;
 
 /** Events the server records with a workflow task's completion (the commands it returned): they need no new task. */
@@ -41,6 +51,9 @@ export function standingOf(events: HistoryEvent[]): WorkflowStanding {
   let openWorkflowTasks = 0;
   let pendingStarts = 0;
   let openActivities = 0;
+  /** Signals and cancellation requests sent to other workflows and not yet acknowledged as delivered or failed. */
+  let externalRequests = 0;
+  const running = new Map<string, string>();
   let closed = false;
   let continued = false;
   const children: string[] = [];
@@ -61,14 +74,38 @@ export function standingOf(events: HistoryEvent[]): WorkflowStanding {
       children.push(e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId ?? '');
     }
     if (e.childWorkflowExecutionStartedEventAttributes || e.startChildWorkflowExecutionFailedEventAttributes) pendingStarts--;
+    if (e.childWorkflowExecutionStartedEventAttributes) {
+      const started = e.childWorkflowExecutionStartedEventAttributes;
+      running.set(String(started.initiatedEventId ?? ''), started.workflowExecution?.workflowId ?? '');
+    }
+    const childClosed = childClosing.map((k) => e[k]).find(Boolean);
+    if (childClosed) running.delete(String(childClosed.initiatedEventId ?? ''));
+    if (e.signalExternalWorkflowExecutionInitiatedEventAttributes || e.requestCancelExternalWorkflowExecutionInitiatedEventAttributes) externalRequests++;
+    if (e.externalWorkflowExecutionSignaledEventAttributes || e.signalExternalWorkflowExecutionFailedEventAttributes
+      || e.externalWorkflowExecutionCancelRequestedEventAttributes || e.requestCancelExternalWorkflowExecutionFailedEventAttributes) externalRequests--;
     if (e.activityTaskScheduledEventAttributes) openActivities++;
     if (e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes || e.activityTaskCanceledEventAttributes) openActivities--;
     if (closing.some((k) => e[k])) closed = true;
     // the next run takes over: not the end, and not settled until that run is read
     if (e.workflowExecutionContinuedAsNewEventAttributes) continued = true;
   }
-  if (continued) return { closed: false, settled: false, timers: [], children: [] };
-  return { closed, settled: closed || (!newsSinceLastTask && openWorkflowTasks <= 0 && pendingStarts <= 0 && openActivities <= 0), timers: [...timers.values()], children: children.filter(Boolean) };
+  if (continued) return { closed: false, settled: false, timers: [], children: [], runningChildren: [] };
+  const idle = !newsSinceLastTask && openWorkflowTasks <= 0 && pendingStarts <= 0 && openActivities <= 0 && externalRequests <= 0;
+  return {
+    closed, settled: closed || idle, timers: [...timers.values()], children: children.filter(Boolean),
+    runningChildren: closed ? [] : [...running.values()].filter(Boolean),
+  };
+}
+
+/**
+ * Whether a run is idle, from the standings of its open workflows read one after another (not at one instant): every
+ * one is settled, and no parent still waits for a child that has already closed. The server appends a child's
+ * close to its parent's history after the child's own; a parent read before that, and the child read after it
+ * closed, would both look settled while the child's result is still on its way.
+ */
+export function runSettled(standings: { id: string; standing: WorkflowStanding }[], closed: ReadonlySet<string>): boolean {
+  if (!standings.every((s) => s.standing.settled)) return false;
+  return !standings.some((s) => s.standing.runningChildren.some((child) => closed.has(child)));
 }
 
 export async function fetchStanding(client: Client, workflowId: string): Promise<WorkflowStanding | null> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../engine/domain/errors.js';
 import { buildRunInput } from '../../engine/domain/process/run-input.js';
 import { planSimulation, untilInstant, instantAfter, type SimulationRequest } from '../../engine/simulation/request.js';
-import { standingOf } from '../../engine/simulation/history.js';
+import { runSettled, standingOf, type WorkflowStanding } from '../../engine/simulation/history.js';
 
 const bundle = {
   approvalChains: {
@@ -96,43 +96,69 @@ describe('standingOf: where a workflow stands, from its history', () => {
   const ev = (eventId: number, attrs: Record<string, unknown>, at = 100) => ({ eventId, eventTime: t(at), ...attrs });
   const started = ev(1, { workflowExecutionStartedEventAttributes: {} });
   const wftDone = (id: number) => [ev(id, { workflowTaskScheduledEventAttributes: {} }), ev(id + 1, { workflowTaskStartedEventAttributes: {} }), ev(id + 2, { workflowTaskCompletedEventAttributes: {} })];
+  const childStarted = ev(6, { childWorkflowExecutionStartedEventAttributes: { initiatedEventId: 5, workflowExecution: { workflowId: 'p:approve' } } });
   const rows: { name: string; events: any[]; expected: ReturnType<typeof standingOf> }[] = [
-    { name: 'a workflow task in flight', events: [started, ev(2, { workflowTaskScheduledEventAttributes: {} })], expected: { closed: false, settled: false, timers: [], children: [] } },
-    { name: 'waiting on a timer', events: [started, ...wftDone(2), ev(5, { timerStartedEventAttributes: { startToFireTimeout: t(60), workflowTaskCompletedEventId: 4 } })], expected: { closed: false, settled: true, timers: [160_000], children: [] } },
+    { name: 'a workflow task in flight', events: [started, ev(2, { workflowTaskScheduledEventAttributes: {} })], expected: { closed: false, settled: false, timers: [], children: [], runningChildren: [] } },
+    { name: 'waiting on a timer', events: [started, ...wftDone(2), ev(5, { timerStartedEventAttributes: { startToFireTimeout: t(60), workflowTaskCompletedEventId: 4 } })], expected: { closed: false, settled: true, timers: [160_000], children: [], runningChildren: [] } },
     {
       name: 'a fired and a cancelled timer are gone',
       events: [started, ...wftDone(2), ev(5, { timerStartedEventAttributes: { startToFireTimeout: t(60), workflowTaskCompletedEventId: 4 } }), ev(6, { timerStartedEventAttributes: { startToFireTimeout: t(90), workflowTaskCompletedEventId: 4 } }),
         ev(7, { timerFiredEventAttributes: { startedEventId: 5 } }), ...wftDone(8), ev(11, { timerCanceledEventAttributes: { startedEventId: 6, workflowTaskCompletedEventId: 10 } })],
-      expected: { closed: false, settled: true, timers: [], children: [] },
+      expected: { closed: false, settled: true, timers: [], children: [], runningChildren: [] },
     },
     {
       name: 'a child being started', events: [started, ...wftDone(2), ev(5, { startChildWorkflowExecutionInitiatedEventAttributes: { workflowId: 'p:approve', workflowTaskCompletedEventId: 4 } })],
-      expected: { closed: false, settled: false, timers: [], children: ['p:approve'] },
+      expected: { closed: false, settled: false, timers: [], children: ['p:approve'], runningChildren: [] },
     },
     {
-      name: 'a child running', events: [started, ...wftDone(2), ev(5, { startChildWorkflowExecutionInitiatedEventAttributes: { workflowId: 'p:approve', workflowTaskCompletedEventId: 4 } }), ev(6, { childWorkflowExecutionStartedEventAttributes: {} }), ...wftDone(7)],
-      expected: { closed: false, settled: true, timers: [], children: ['p:approve'] },
+      name: 'a child running', events: [started, ...wftDone(2), ev(5, { startChildWorkflowExecutionInitiatedEventAttributes: { workflowId: 'p:approve', workflowTaskCompletedEventId: 4 } }), childStarted, ...wftDone(7)],
+      expected: { closed: false, settled: true, timers: [], children: ['p:approve'], runningChildren: ['p:approve'] },
     },
     {
       name: 'a timer fired, its workflow task not scheduled yet',
       events: [started, ...wftDone(2), ev(5, { timerStartedEventAttributes: { startToFireTimeout: t(60), workflowTaskCompletedEventId: 4 } }), ev(6, { timerFiredEventAttributes: { startedEventId: 5 } })],
-      expected: { closed: false, settled: false, timers: [], children: [] },
+      expected: { closed: false, settled: false, timers: [], children: [], runningChildren: [] },
     },
     {
       name: 'a child ended, the parent not told yet',
       events: [started, ...wftDone(2), ev(5, { startChildWorkflowExecutionInitiatedEventAttributes: { workflowId: 'p:approve', workflowTaskCompletedEventId: 4 } }),
-        ev(6, { childWorkflowExecutionStartedEventAttributes: {} }), ...wftDone(7), ev(10, { childWorkflowExecutionCompletedEventAttributes: {} })],
-      expected: { closed: false, settled: false, timers: [], children: ['p:approve'] },
+        childStarted, ...wftDone(7), ev(10, { childWorkflowExecutionCompletedEventAttributes: { initiatedEventId: 5 } })],
+      expected: { closed: false, settled: false, timers: [], children: ['p:approve'], runningChildren: [] },
+    },
+    {
+      name: 'a signal to another workflow not delivered yet',
+      events: [started, ...wftDone(2), ev(5, { signalExternalWorkflowExecutionInitiatedEventAttributes: { workflowTaskCompletedEventId: 4 } })],
+      expected: { closed: false, settled: false, timers: [], children: [], runningChildren: [] },
+    },
+    {
+      name: 'a cancellation sent to a child, delivered and answered',
+      events: [started, ...wftDone(2), ev(5, { requestCancelExternalWorkflowExecutionInitiatedEventAttributes: { workflowTaskCompletedEventId: 4 } }),
+        ev(6, { externalWorkflowExecutionCancelRequestedEventAttributes: { initiatedEventId: 5 } }), ...wftDone(7)],
+      expected: { closed: false, settled: true, timers: [], children: [], runningChildren: [] },
     },
     {
       name: 'an update answered with the workflow task',
       events: [started, ...wftDone(2), ev(5, { workflowExecutionUpdateAcceptedEventAttributes: {} }), ev(6, { workflowExecutionUpdateCompletedEventAttributes: {} })],
-      expected: { closed: false, settled: true, timers: [], children: [] },
+      expected: { closed: false, settled: true, timers: [], children: [], runningChildren: [] },
     },
-    { name: 'completed', events: [started, ...wftDone(2), ev(5, { workflowExecutionCompletedEventAttributes: {} })], expected: { closed: true, settled: true, timers: [], children: [] } },
-    { name: 'continued as new: not the end, read the next run', events: [started, ...wftDone(2), ev(5, { workflowExecutionContinuedAsNewEventAttributes: {} })], expected: { closed: false, settled: false, timers: [], children: [] } },
+    { name: 'completed', events: [started, ...wftDone(2), ev(5, { workflowExecutionCompletedEventAttributes: {} })], expected: { closed: true, settled: true, timers: [], children: [], runningChildren: [] } },
+    { name: 'continued as new: not the end, read the next run', events: [started, ...wftDone(2), ev(5, { workflowExecutionContinuedAsNewEventAttributes: {} })], expected: { closed: false, settled: false, timers: [], children: [], runningChildren: [] } },
   ];
   for (const row of rows) it(row.name, () => expect(standingOf(row.events)).toEqual(row.expected));
+});
+
+describe('runSettled: a run is idle only when its workflows, read one after another, agree', () => {
+  const standing = (over: Partial<WorkflowStanding>): WorkflowStanding => ({ closed: false, settled: true, timers: [], children: [], runningChildren: [], ...over });
+  const waitingParent = { id: 'p', standing: standing({ children: ['p:approve'], runningChildren: ['p:approve'] }) };
+  const rows: { name: string; standings: { id: string; standing: WorkflowStanding }[]; closed: string[]; expected: boolean }[] = [
+    { name: 'parent waits on a child that waits for a task', standings: [waitingParent, { id: 'p:approve', standing: standing({}) }], closed: [], expected: true },
+    // the race: the parent was read before the child ended, the child after
+    { name: 'child read closed, parent read still waiting on it', standings: [waitingParent, { id: 'p:approve', standing: standing({ closed: true }) }], closed: ['p:approve'], expected: false },
+    { name: 'child closed in an earlier round, parent not told yet', standings: [waitingParent], closed: ['p:approve'], expected: false },
+    { name: 'parent told: the child no longer runs', standings: [{ id: 'p', standing: standing({ children: ['p:approve'] }) }], closed: ['p:approve'], expected: true },
+    { name: 'one workflow busy', standings: [waitingParent, { id: 'p:approve', standing: standing({ settled: false }) }], closed: [], expected: false },
+  ];
+  for (const row of rows) it(row.name, () => expect(runSettled(row.standings, new Set(row.closed))).toBe(row.expected));
 });
 
 describe('buildRunInput: the workflow input from a bundle and a record', () => {
