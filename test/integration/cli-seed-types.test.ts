@@ -30,7 +30,7 @@ describe('flowcrm seed', { timeout: 120_000 }, () => {
       const users = await client.query('select count(*)::int as n from users');
       const versions = await client.query('select count(*)::int as n from config_versions');
       await client.end();
-      expect(users.rows[0].n).toBe(15);
+      expect(users.rows[0].n).toBe(16); // the demo users of the README
       expect(versions.rows[0].n).toBe(1);
     } finally {
       await database.drop();
