@@ -123,15 +123,20 @@ interface DeclaredParts {
   form?: Obj;
 }
 
+/** A CEL environment with the collector's object types registered. */
+function environmentOf(collector: TypeCollector): Environment {
+  let environment = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true, limits: celLimits });
+  for (const [name, fields] of collector.types) environment = environment.registerType(name, { fields });
+  return environment;
+}
+
 /** An environment over the collected types; a process's (`process`) also knows `event` and `form`. */
 function declare(collector: TypeCollector, parts: DeclaredParts, process = false): Environment | null {
   const recordType = parts.record ? collector.objectType(parts.record, 'record', 1) : 'dyn';
   const formType = parts.form ? collector.objectType(parts.form, 'process.form', 1) : 'dyn';
   if (parts.vars) collector.types.set('process.vars', parts.vars);
   try {
-    let environment = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true, limits: celLimits });
-    for (const [name, fields] of collector.types) environment = environment.registerType(name, { fields });
-    environment = environment
+    const environment = environmentOf(collector)
       .registerVariable('record', recordType)
       .registerVariable('previous', recordType)
       .registerVariable('requester', 'dyn')
@@ -159,9 +164,7 @@ export function ruleEnvironment(entity: unknown, references: Record<string, unkn
     return [name, fields ? collector.objectType(fields, `ref.${name}`, 1) : 'dyn'] as const;
   });
   try {
-    let environment = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true, limits: celLimits });
-    for (const [name, fields] of collector.types) environment = environment.registerType(name, { fields });
-    environment = environment
+    let environment = environmentOf(collector)
       .registerVariable('record', recordType)
       .registerVariable('previous', recordType)
       .registerVariable('actor', 'dyn')
