@@ -70,7 +70,8 @@ async function main() {
     console.log(`loaded ${ROWS} opportunities and ${stays} stays in ${Math.round(loadMs)} ms; indexes ${indexes.created.join(', ')} in ${Math.round(indexMs)} ms`);
 
     const app = await buildApp({ orm, flow: {} as FlowClient, jwtSecret: 'bench-secret' });
-    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'sales1', password: 'demo' } });
+    // head office reads every deal (starter-pack permissions), so the API answers the same board as the direct SQL below
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'hqvp', password: 'demo' } });
     const token = (login.json() as { token: string }).token;
     const apiBody = async (path: string) => {
       const res = await app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${token}` } });
