@@ -70,7 +70,8 @@ describe('admin configuration editors in Chromium', { timeout: 90_000 }, () => {
     await page.keyboard.type('High');
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: 'High' }).waitFor();
     await page.keyboard.press('Enter');
-    expect(await preview.getByTestId('picklist-preview_region').textContent()).toContain('High');
+    // the choice renders after the select's change has gone through the preview form
+    await preview.locator('[data-testid=picklist-preview_region]', { hasText: 'High' }).waitFor({ timeout: 10_000 });
 
     await page.getByTestId('editor-publish').click();
     const published = page.getByTestId('editor-published');
