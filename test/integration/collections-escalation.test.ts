@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Stack } from '../support/stack-core.js';
-import { startTimeSkippingStack } from '../support/time-skipping.js';
+import { startTimeSkippingStack, day, hour } from '../support/time-skipping.js';
 import { eventually, type HttpClient } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
 import { publishVariant } from '../support/config.js';
 
-const day = 86_400_000;
-const hour = 3_600_000;
 
 let env: TestWorkflowEnvironment;
 let stack: Stack;

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Stack } from '../support/stack-core.js';
-import { startTimeSkippingStack } from '../support/time-skipping.js';
+import { startTimeSkippingStack, minute, hour, day } from '../support/time-skipping.js';
 import { eventually, type HttpClient } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
 import { answersAll, applicationData, independentRating, statementsForLine, type Bundle } from '../support/credit.js';
 
-const minute = 60_000;
-const hour = 60 * minute;
-const day = 24 * hour;
 
 let env: TestWorkflowEnvironment;
 let stack: Stack;

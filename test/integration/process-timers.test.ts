@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Stack } from '../support/stack-core.js';
-import { startTimeSkippingStack } from '../support/time-skipping.js';
+import { startTimeSkippingStack, day } from '../support/time-skipping.js';
 import { publishVariant } from '../support/config.js';
 import { eventually } from '../support/http.js';
 import { createRecord, expenseEntity, openTaskOf, processIn, processUrl, startProcess } from '../support/processes.js';
 
-const day = 86_400_000;
 
 let env: TestWorkflowEnvironment;
 let stack: Stack;
