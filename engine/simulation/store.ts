@@ -26,6 +26,8 @@ export interface SimulatedTask {
 
 export interface SimulatedNotification {
   at: string;
+  /** The workflow that sent it (kept to tell which run it belongs to; not reported). */
+  workflowId?: string;
   to: string;
   kind: string;
   title: string;
@@ -39,6 +41,8 @@ export interface RecordChange {
   set: Record<string, unknown>;
   action: 'create' | 'update';
   actor: string;
+  /** The workflow that wrote it; none for a scripted edit (kept to tell which run it belongs to; not reported). */
+  workflowId?: string;
 }
 
 export interface SimulatedWebhookEvent {
@@ -56,6 +60,8 @@ export interface SimulatedRun {
   outcome: string | null;
   timeline: TimelineEntry[];
   error?: { code: string; message: string };
+  /** The run that started this one. */
+  parentId?: string;
 }
 
 /** The users the simulation routes to, as read once from the directory (read-only). */
@@ -86,6 +92,17 @@ export class SimulationStore {
     readonly users: SimulationUser[],
     readonly validators: (entity: string) => EntityValidator,
   ) {}
+
+  /** The run a workflow belongs to: the run itself, or the run whose approval child it is (`<processId>:...`). */
+  runOf(workflowId: string | undefined): SimulatedRun | undefined {
+    if (!workflowId) return undefined;
+    let owner: SimulatedRun | undefined;
+    for (const run of this.runs.values()) {
+      const owns = workflowId === run.processId || workflowId.startsWith(`${run.processId}:`);
+      if (owns && (!owner || run.processId.length > owner.processId.length)) owner = run;
+    }
+    return owner;
+  }
 
   /** Tasks in the order they were opened. */
   taskList(): SimulatedTask[] {
