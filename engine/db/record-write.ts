@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError, joinPointer, type ErrorDetail } from '../domain/errors.js';
-import { applyComputed, checkPicklists, entityFeatures, formatNumber, numberingScope, type EntityFeatures } from '../domain/records/features.js';
+import { applyComputed, checkPicklists, entityFeatures, formatNumber, numberingScope, utcDateParts, type EntityFeatures } from '../domain/records/features.js';
 import { fieldCatalog, fieldExpression, type FieldCatalog } from '../domain/query/fields.js';
 import { declaredFields, writableFieldProblems, type DeclaredFields } from '../domain/records/mass-assignment.js';
 import { entityDefinition, entityRules, validateData } from './record-validation.js';
@@ -76,13 +76,10 @@ function readOnlyProblems(ctx: EntityContext, merged: Record<string, unknown>, i
   return details;
 }
 
-function todayUtc(now: Date) {
-  return { year: now.getUTCFullYear(), month: now.getUTCMonth() + 1, day: now.getUTCDate() };
-}
 
 /** Draws the next number of the entity's pattern period; the counter row stays locked until the transaction ends. */
 async function nextNumber(em: EntityManager, entity: string, pattern: string, now: Date): Promise<string> {
-  const date = todayUtc(now);
+  const date = utcDateParts(now);
   const [row] = await runSql<{ value: string }>(em,
     `insert into record_counters (entity, scope, value) values ($1, $2, 1)
      on conflict (entity, scope) do update set value = record_counters.value + 1 returning value::text`,

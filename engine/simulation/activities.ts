@@ -149,6 +149,7 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
         if (known) return { id: known };
         const id = randomUUID();
         const stored = validated(entity, structuredClone(data));
+        store.number(entity, stored, await clock());
         store.records.set(id, { entity, data: stored });
         createdByKey.set(idempotencyKey, id);
         store.recordChanges.push({ at: await clock(), recordId: id, entity, set: structuredClone(stored), action: 'create', actor, workflowId: callingWorkflow() });

@@ -100,6 +100,7 @@ export class Simulator {
     if (problems.length) throw new DomainError('VALIDATION_FAILED', `the sample ${plan.entity} is invalid`, problems);
 
     const store = new SimulationStore(bundle, users, validators);
+    store.number(plan.entity, data, request.start ?? new Date().toISOString());
     const recordId = randomUUID();
     store.records.set(recordId, { entity: plan.entity, data });
     const input = atRecord(() => buildRunInput(bundle, version, { process: request.process, recordId, requester }, data, { historyLimit: this.historyLimit }));

@@ -1,4 +1,5 @@
 import type { OrgUser } from '../domain/approval/index.js';
+import { formatNumber, numberingScope, utcDateParts } from '../domain/records/features.js';
 import type { ErrorDetail } from '../domain/errors.js';
 import type { RunBundle } from '../domain/process/run-input.js';
 import type { TimelineEntry } from '../../workflows/messages.js';
@@ -86,12 +87,25 @@ export class SimulationStore {
   readonly webhooks: SimulatedWebhookEvent[] = [];
   /** Idempotency keys of the record writes already applied (a retried activity applies nothing twice). */
   readonly applied = new Set<string>();
+  /** The simulation's own numbering counters, per entity and pattern period (nothing is drawn from the real ones). */
+  private readonly counters = new Map<string, number>();
 
   constructor(
     readonly bundle: RunBundle & { entities?: unknown },
     readonly users: SimulationUser[],
     readonly validators: (entity: string) => EntityValidator,
   ) {}
+
+  /** Numbers a new record of a numbered entity as a create does, from the simulation's own counters (starting at 1). */
+  number(entity: string, data: Record<string, unknown>, at: string): void {
+    const numbering = (this.bundle.entities as Record<string, { numbering?: { field: string; pattern: string } }> | undefined)?.[entity]?.numbering;
+    if (!numbering || data[numbering.field] !== undefined) return;
+    const date = utcDateParts(new Date(at));
+    const scope = `${entity}:${numberingScope(numbering.pattern, date)}`;
+    const seq = (this.counters.get(scope) ?? 0) + 1;
+    this.counters.set(scope, seq);
+    data[numbering.field] = formatNumber(numbering.pattern, date, seq);
+  }
 
   /** The run a workflow belongs to: the run itself, or the run whose approval child it is (`<processId>:...`). */
   runOf(workflowId: string | undefined): SimulatedRun | undefined {
