@@ -4,6 +4,7 @@ import type { Stack } from '../support/stack-core.js';
 import { startTimeSkippingStack, minute, hour, day } from '../support/time-skipping.js';
 import { eventually, type HttpClient } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
+import { historyRows, ranAt, simulatedRows, withoutStep, type SimulatedChange } from '../support/run-timeline.js';
 
 
 let env: TestWorkflowEnvironment;
@@ -215,9 +216,6 @@ const requestChanges = (t0: number) => {
     [m(feedback), 'survey', 'service1', { satisfaction: 4 }],
   ];
 };
-/** When a step ran in a timeline: its action done, its decision taken or its task completed (its last such entry). */
-const ranAt = (timeline: TimelineEntry[], step: string) =>
-  m(Date.parse(timeline.findLast((e) => e.step === step && ['done', 'decided', 'task-completed'].includes(e.event))!.at));
 /** The parts lines as the repair order stores them: each line's fee computed (quantity x unit price x (1 - discount)). */
 const storedParts = (lines: typeof parts) => lines.map((p) => ({ ...p, substitute: false, fee: Math.round(p.quantity * p.unitPrice * (1 - p.discount)) }));
 /** The repair order's field changes on the longest path, [minute, step, actor, fields changed]. */
@@ -235,21 +233,6 @@ const orderChanges = (t0: number) => {
     [m(repaired), 'close-order', 'system', { status: 'closed' }],
   ];
 };
-
-type HistoryEntry = { action: string; actor: string; changes: Record<string, { after: unknown }>; context?: { step?: string } };
-/** A record's updates from its audit history, [step, actor, fields set], the minute taken from the run's timeline. */
-async function changesOf(entity: string, recordId: string, timeline: TimelineEntry[]) {
-  const history = (await (await as('admin')).get(`/api/records/${entity}/${recordId}/history`)).body.items as HistoryEntry[];
-  const updates = history.filter((h) => h.action === 'update').map((h) => [h.context?.step, h.actor, Object.fromEntries(Object.entries(h.changes).map(([k, v]) => [k, v.after]))] as const);
-  // a step that ran twice (repair, inspection): its n-th write at its n-th completion
-  const seen = new Map<string, number>();
-  return updates.map(([step, actor, set]) => {
-    const n = seen.get(step!) ?? 0;
-    seen.set(step!, n + 1);
-    const ran = timeline.filter((e) => e.step === step && ['done', 'task-completed'].includes(e.event))[n];
-    return [ran ? m(Date.parse(ran.at)) : null, step, actor, set];
-  });
-}
 
 describe('repair dispatch: the longest path on the business calendar', () => {
   it('warns at the response time, escalates at the resolution time, charges parts and labour out of warranty, closes after feedback', async () => {
@@ -298,10 +281,10 @@ describe('repair dispatch: the longest path on the business calendar', () => {
       (feeds[to].body.items as { title: string; link?: { recordId?: string } }[]).find((n) => n.title === title && n.link?.recordId === recordId)?.title])).toEqual(requestNotices(t0));
     expect(steps(order.timeline, ['task-opened', 'task-completed'])).toEqual(repairOrderTasks(m(moments(t0).triaged), m(moments(t0).repaired)));
     expect(decisions(order.timeline)).toEqual(repairOrderDecisions);
-    const changes = await changesOf('service-request', recordId, ended.timeline);
+    const changes = await historyRows(admin, 'service-request', recordId, ended.timeline);
     expect(changes).toEqual(requestChanges(t0));
     expect(changes[2][3]).toEqual({ repairOrder: orderId });
-    expect(await changesOf('repair-order', orderId, order.timeline)).toEqual(orderChanges(t0));
+    expect(await historyRows(admin, 'repair-order', orderId, order.timeline)).toEqual(orderChanges(t0));
     expect(ended.tasks.map((t: { step: string; status: string }) => [t.step, t.status])).toEqual([['triage', 'completed'], ['close', 'completed'], ['survey', 'completed']]);
   }, 240_000);
 });
@@ -372,23 +355,8 @@ type Simulated = {
   status: string; outcome: string; timeline: (TimelineEntry & { process?: string })[];
   tasks: { step: string; status: string; process?: string }[];
   notifications: { at: string; to: string; kind: string; title: string; process?: string }[];
-  recordChanges: { at: string; entity: string; recordId: string; action: string; actor: string; set: Record<string, unknown>; process?: string }[];
+  recordChanges: SimulatedChange[];
 };
-
-/**
- * A simulation's updates of an entity as the audit history shows them: [minute, actor, the fields whose value changed]
- * (a step's merge patch also carries the values it writes unchanged).
- */
-function changed(changes: Simulated['recordChanges'], entity: string) {
-  const state = new Map<string, Record<string, unknown>>();
-  return changes.filter((c) => c.entity === entity).flatMap((c) => {
-    const before = state.get(c.recordId) ?? {};
-    state.set(c.recordId, { ...before, ...c.set });
-    if (c.action === 'create') return [];
-    const set = Object.fromEntries(Object.entries(c.set).filter(([k, v]) => JSON.stringify(before[k]) !== JSON.stringify(v)));
-    return [[m(Date.parse(c.at)), c.actor, set]];
-  });
-}
 
 describe('repair dispatch: simulation of the longest path', () => {
   it('gives the real run\'s timeline through POST /api/config/simulate, its repair-order-flow and warranty-check sub-processes included', async () => {
@@ -435,11 +403,10 @@ describe('repair dispatch: simulation of the longest path', () => {
     const notices = s.notifications.filter((n) => n.kind === 'process.message').map((n) => [m(Date.parse(n.at)), n.to, n.title]);
     expect(notices).toEqual(requestNotices(t0).map(([at, , to, title]) => [at, to, title]));
     const updates = (entity: string) => s.recordChanges.filter((c) => c.entity === entity && c.action === 'update');
-    const withoutStep = (list: unknown[][]) => list.map(([at, , actor, set]) => [at, actor, set]);
-    expect(changed(s.recordChanges, 'service-request')).toEqual(withoutStep(requestChanges(t0)));
+    expect(simulatedRows(s.recordChanges, 'service-request')).toEqual(withoutStep(requestChanges(t0)));
     expect(updates('service-request').every((c) => !c.process)).toBe(true);
     expect(s.recordChanges.filter((c) => c.entity === 'repair-order' && c.action === 'create')).toEqual([expect.objectContaining({ actor: 'system', set: expect.objectContaining({ requiredSkill: 'electrical', warranty: false }) })]);
-    expect(changed(s.recordChanges, 'repair-order')).toEqual(withoutStep(orderChanges(t0)));
+    expect(simulatedRows(s.recordChanges, 'repair-order')).toEqual(withoutStep(orderChanges(t0)));
     expect(updates('repair-order').every((c) => c.process === repairOrder)).toBe(true);
     expect(s.tasks.map((t) => [t.process ?? 'repair-dispatch', t.step, t.status])).toEqual([
       ['repair-dispatch', 'triage', 'completed'],
