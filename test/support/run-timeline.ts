@@ -57,3 +57,13 @@ export function simulatedRows(changes: SimulatedChange[], entity: string, initia
 
 /** The expected [minute, step, actor, set] rows without their step: what a simulation's record changes carry. */
 export const withoutStep = (rows: unknown[][]) => rows.map(([at, , actor, set]) => [at, actor, set]);
+
+/**
+ * Several runs' timelines as one, in time order, [minute, process, step, event]: `process` is null for the first
+ * run's own entries and the sub-process's name for the others (as a simulation marks them).
+ */
+export function mergedRows(runs: { timeline: TimelineEntry[]; process?: string }[], events: string[]) {
+  return runs.flatMap((r) => r.timeline.map((e) => ({ ...e, process: e.process ?? r.process })))
+    .map((e, i) => ({ e, i, at: Date.parse(e.at) })).sort((a, b) => a.at - b.at || a.i - b.i).map(({ e }) => e)
+    .filter((e) => events.includes(e.event)).map((e) => [atMinute(Date.parse(e.at)), e.process ?? null, e.step, e.event]);
+}
