@@ -408,8 +408,8 @@ describe('complaint handling: the longest path', () => {
     const ended = (await processIn(service1, processId, 'completed', 10_000)) as View;
     expect(ended.outcome).toBe('archived');
     expect(timelineRows(ended.timeline, pathEvents)).toEqual(longestPathTimeline(t0));
-    const feeds = Object.fromEntries(await Promise.all([['regiondir', regiondir], ['dispatcher', dispatcher], ['hqvp', hqvp]].map(async ([u, c]) => [u, await feedOf(c as HttpClient, recordId)] as const)));
-    expect(longestPathNotices(t0).map(([, step, to, title]) => [ranAt(ended.timeline, step), step, to, feeds[to].find((n) => n.title === title)?.title])).toEqual(longestPathNotices(t0));
+    const feeds: Record<string, { title: string }[]> = { regiondir: await feedOf(regiondir, recordId), dispatcher: await feedOf(dispatcher, recordId), hqvp: await feedOf(hqvp, recordId) };
+    expect(longestPathNotices(t0).map(([, step, to, title]) => [ranAt(ended.timeline, step), step, to, feeds[to].find((n: { title: string }) => n.title === title)?.title])).toEqual(longestPathNotices(t0));
     expect(await historyRows(service1, 'complaint', recordId, ended.timeline)).toEqual(longestPathChanges(t0));
     expect(ended.tasks.map((t) => [t.step, t.status])).toEqual(longestPathTasks);
   }, 180_000);
