@@ -44,6 +44,22 @@ function isNode(value: unknown): value is AstNode {
   return !!value && typeof value === 'object' && typeof (value as AstNode).op === 'string';
 }
 
+/**
+ * `a.b.c` -> root `a` and path `[b, c]`; root null when the chain does not start at a name. Null when the node is no
+ * member access at all.
+ */
+export function memberPath(node: unknown): { root: string | null; path: string[] } | null {
+  if (!isNode(node) || node.op !== '.') return null;
+  const path: string[] = [];
+  let current: unknown = node;
+  while (isNode(current) && current.op === '.') {
+    const [target, key] = current.args as [unknown, string];
+    path.unshift(String(key));
+    current = target;
+  }
+  return { root: isNode(current) && current.op === 'id' && typeof current.args === 'string' ? current.args : null, path };
+}
+
 function describe(path: string[]): string {
   return `record.${path.join('.')}`;
 }
@@ -103,18 +119,11 @@ class Translator {
       if (name === 'record') throw filterError('compare a field of the record, e.g. record.status');
       throw filterError(`unknown name "${name}": fields are written record.${name}`);
     }
-    if (node.op !== '.') return null;
-    const path: string[] = [];
-    let current: unknown = node;
-    while (isNode(current) && current.op === '.') {
-      const [target, key] = current.args as [unknown, string];
-      path.unshift(String(key));
-      current = target;
-    }
-    if (isNode(current) && current.op === 'id' && typeof current.args === 'string' && Object.hasOwn(this.bound, current.args)) return null;
-    if (!isNode(current) || current.op !== 'id' || current.args !== 'record') {
-      throw filterError('fields are written record.<field>');
-    }
+    const member = memberPath(node);
+    if (!member) return null;
+    const { root, path } = member;
+    if (root !== null && Object.hasOwn(this.bound, root)) return null;
+    if (root !== 'record') throw filterError('fields are written record.<field>');
     const info = resolvePath(this.catalog, path);
     if (!info) throw filterError(`unknown field "${path.join('.')}"`);
     return { path, info };
@@ -160,16 +169,9 @@ class Translator {
 
   /** `subject.a.b` (a variable of `bound`) -> its path and schema info; null when the node is no such field. */
   private boundField(node: unknown): { variable: string; path: string[]; info: FieldInfo } | null {
-    if (!isNode(node) || node.op !== '.') return null;
-    const path: string[] = [];
-    let current: unknown = node;
-    while (isNode(current) && current.op === '.') {
-      const [target, key] = current.args as [unknown, string];
-      path.unshift(String(key));
-      current = target;
-    }
-    if (!isNode(current) || current.op !== 'id' || typeof current.args !== 'string' || !Object.hasOwn(this.bound, current.args)) return null;
-    const variable = current.args;
+    const member = memberPath(node);
+    if (!member || member.root === null || !Object.hasOwn(this.bound, member.root)) return null;
+    const { root: variable, path } = member;
     const info = resolvePath(this.bound[variable], path);
     if (!info) throw filterError(`unknown field "${path.join('.')}" of ${variable}`);
     return { variable, path, info };

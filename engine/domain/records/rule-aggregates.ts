@@ -2,7 +2,7 @@ import { parseCel } from '../cel.js';
 import type { RuleAggregate } from '../config/types.js';
 import { DomainError } from '../errors.js';
 import { fieldExpression, resolvePath, type FieldCatalog } from '../query/fields.js';
-import { translateFilter } from '../query/filter.js';
+import { memberPath, translateFilter } from '../query/filter.js';
 import { SqlParams } from '../query/sql-params.js';
 
 
@@ -64,15 +64,10 @@ function term(node: unknown, catalog: FieldCatalog, depth: number): string {
     if (number === undefined || (typeof number === 'number' && !Number.isFinite(number))) throw sumProblem('only number literals may appear');
     return `${String(number)}::numeric`;
   }
-  if (node.op === '.') {
-    const path: string[] = [];
-    let current: unknown = node;
-    while (isNode(current) && current.op === '.') {
-      const [target, key] = current.args as [unknown, string];
-      path.unshift(String(key));
-      current = target;
-    }
-    if (!isNode(current) || current.op !== 'id' || current.args !== 'record') throw sumProblem('fields are written record.<field>');
+  const member = memberPath(node);
+  if (member) {
+    const { root, path } = member;
+    if (root !== 'record') throw sumProblem('fields are written record.<field>');
     const info = resolvePath(catalog, path);
     if (!info) throw new AggregateProblem('sum', 'UNKNOWN_FIELD', `sum: unknown field "${path.join('.')}"`);
     if (info.kind !== 'number') throw sumProblem(`record.${path.join('.')} is not a number`);
