@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Stack } from '../support/stack-core.js';
 import { startTimeSkippingStack, minute, hour, day } from '../support/time-skipping.js';
-import { eventually, type HttpClient } from '../support/http.js';
+import { eventually } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
 import { answersAll, applicationData, independentRating, statementsForLine, type Bundle } from '../support/credit.js';
+import { creditRuns, minuteAt, minuteOf } from '../support/credit-runs.js';
 
 
 let env: TestWorkflowEnvironment;
@@ -19,33 +20,12 @@ afterAll(async () => {
   await stopAll?.();
 });
 
-type Task = { id: string; step: string; kind: string; assignee: string | null; candidates: string[] };
 type TimelineEntry = { step: string; event: string; at: string; detail?: Record<string, unknown> };
 type HistoryEntry = { at: string; action: string; actor: string; changes: Record<string, { after: unknown }>; context?: { step?: string } };
 
-const as = (user: string) => stack.as(user);
-const recordOf = async (entity: string, id: string) => (await (await as('admin')).get(`/api/records/${entity}/${id}`)).body.data;
-const m = (ms: number) => new Date(Math.floor(ms / minute) * minute).toISOString();
-const at = (entry: { at: string }) => m(Date.parse(entry.at));
-
-async function sleepUntil(ms: number) {
-  const left = ms - (await env.currentTimeMs());
-  if (left > 0) await env.sleep(left);
-}
-
-async function complete(client: HttpClient, task: Task, body: Record<string, unknown> = {}) {
-  const res = await client.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-}
-
-async function newApplication(data: Record<string, unknown>) {
-  const sales1 = await as('sales1');
-  const customer = await createRecord(sales1, 'customer', { name: `Shandong dealer ${Math.random().toString(36).slice(2, 7)}` });
-  const recordId = await createRecord(sales1, 'credit-application', applicationData(customer, data));
-  const processId = `credit-evaluation:credit-application:${recordId}`;
-  await eventually(async () => (await (await as('admin')).get(processUrl(processId))).status === 200, 10_000);
-  return { customer, recordId, processId };
-}
+const { as, recordOf, sleepUntil, complete, newApplication } = creditRuns(() => ({ env, stack }));
+const m = minuteOf;
+const at = minuteAt;
 
 /** Initial review (evaluate) and the analyst's scorecard: up to the approval, whose task is returned. */
 async function toApproval(recordId: string, answers: Record<string, number>, outcome = 'evaluate') {
@@ -281,52 +261,6 @@ describe('credit evaluation: a threshold changed in configuration', () => {
     expect(newRun.configVersion).toBeGreaterThan(version);
     for (const { processId } of [before, after]) await admin.post(`${processUrl(processId)}/cancel`, { reason: 'test over' });
   }, 120_000);
-});
-
-describe('credit evaluation: the green channel follow-up days changed in configuration', () => {
-  it('makes new runs wait the published days while a running one keeps the days of its version', async () => {
-    const [admin, branchmgr, credit1] = await Promise.all(['admin', 'branchmgr', 'credit1'].map(as));
-    const before = await newApplication({ ...statements, requestedAmount: 100_000 });
-    const beforeReview = await openTaskOf(branchmgr, before.recordId, 'initial-review', 10_000);
-    const { version, hash: _hash, ...bundle } = (await admin.get('/api/config')).body;
-    const variables = bundle.processes['credit-evaluation'].variables as Record<string, { default: number }>;
-    expect(variables.greenChannelFollowUpDays.default).toBe(30);
-    variables.greenChannelFollowUpDays.default = 10;
-    expect((await admin.post('/api/config/publish', bundle)).status).toBe(201);
-    const after = await newApplication({ ...statements, requestedAmount: 100_000 });
-    const afterReview = await openTaskOf(branchmgr, after.recordId, 'initial-review', 10_000);
-
-    const t1 = await env.currentTimeMs();
-    await complete(branchmgr, beforeReview, { outcome: 'green_channel' });
-    await complete(branchmgr, afterReview, { outcome: 'green_channel' });
-    const shipped = await eventually(async () => {
-      const records = await Promise.all([before, after].map((a) => recordOf('credit-application', a.recordId)));
-      return records.every((r) => r.followUpDays !== undefined) ? records : undefined;
-    }, 10_000);
-    // below the cap, the interim line is the requested amount
-    expect(shipped.map((r) => [r.followUpDays, r.interimLine])).toEqual([[30, 100_000], [10, 100_000]]);
-
-    await sleepUntil(t1 + 10 * day + minute);
-    await openTaskOf(credit1, after.recordId, 'feature-scorecard', 10_000);
-    expect((await admin.get(processUrl(before.processId))).body.openTasks).toEqual([]);
-    await sleepUntil(t1 + 30 * day + minute);
-    await openTaskOf(credit1, before.recordId, 'feature-scorecard', 10_000);
-
-    const [oldRun, newRun] = await Promise.all([before, after].map(async ({ processId }) => (await admin.get(processUrl(processId))).body));
-    expect(oldRun.configVersion).toBe(version);
-    expect(newRun.configVersion).toBeGreaterThan(version);
-    const fired = (run: { timeline: TimelineEntry[] }) => run.timeline.filter((e) => e.step === 'green-channel-follow-up' && e.event === 'timer-fired').map(at);
-    expect(fired(newRun)).toEqual([m(Date.parse(shipped[1].greenChannelAt) + 10 * day)]);
-    expect(fired(oldRun)).toEqual([m(Date.parse(shipped[0].greenChannelAt) + 30 * day)]);
-    // a refusal after the green channel withdraws the interim line: grade 5 gives no line
-    expect((await recordOf('customer', after.customer)).creditLine).toBe(100_000);
-    await complete(credit1, await openTaskOf(credit1, after.recordId, 'feature-scorecard', 10_000), { data: { answers: answersAll(1) } });
-    expect((await processIn(admin, after.processId, 'completed', 10_000)).outcome).toBe('refused');
-    expect(await recordOf('customer', after.customer)).toMatchObject({ creditLine: 0 });
-    await admin.post(`${processUrl(before.processId)}/cancel`, { reason: 'test over' });
-    variables.greenChannelFollowUpDays.default = 30;
-    expect((await admin.post('/api/config/publish', bundle)).status).toBe(201);
-  }, 180_000);
 });
 
 describe('credit evaluation: simulation', () => {
