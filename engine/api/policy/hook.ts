@@ -1,12 +1,13 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Action } from '../../domain/access/permissions.js';
+import { OWNER_FIELD, type Action } from '../../domain/access/permissions.js';
 import { DomainError, joinPointer } from '../../domain/errors.js';
 import { parseCsv } from '../../domain/records/csv.js';
 import { currentConfig } from '../../db/record-write.js';
 import { READ_STALENESS_MS } from '../../db/config-store.js';
 import type { Bundle } from '../../domain/config/types.js';
-import { hasTaskOn, loadPolicy, recordOwnership, type AccessPolicy } from './access.js';
+import { hasTaskOn, loadPolicy, recordOwnership, type AccessPolicy, type Ownership } from './access.js';
+import { assertOwnerWrites, csvOwnerWrites, ownerWrites, type OwnerWrite } from './owner-transfer.js';
 import type { ListAccess } from '../../db/record-list.js';
 
 /** How the policy guards one route: the action, whether it names a record, what its body and answer carry. */
@@ -89,27 +90,33 @@ export function recordBody(body: Record<string, unknown>): { data: Record<string
   return { data: body, prefix: '' };
 }
 
+/** Fields the user may not write; the owner is checked by value (assertOwnerWrites): keeping it is no reassignment. */
 function assertWritable(policy: AccessPolicy, entity: string, fields: string[], pathOf: (field: string) => string): void {
   const locked = policy.grant(entity).fields;
-  const refused = fields.filter((f) => Object.hasOwn(locked, f));
+  const refused = fields.filter((f) => f !== OWNER_FIELD && Object.hasOwn(locked, f));
   if (refused.length) {
     throw new DomainError('FORBIDDEN_FIELD', 'your roles may not write these fields', refused.map((f) => ({ path: pathOf(f), message: 'not writable for your roles' })));
   }
 }
 
-function checkBody(policy: AccessPolicy, entity: string, rule: RouteRule, body: unknown): void {
+/** Refuses fields the user may not write; answers the owners the body names, for assertOwnerWrites. */
+function checkBody(policy: AccessPolicy, entity: string, rule: RouteRule, body: unknown): OwnerWrite[] {
   if (rule.body === 'data' && body && typeof body === 'object' && !Array.isArray(body)) {
     const { data, prefix } = recordBody(body as Record<string, unknown>);
     assertWritable(policy, entity, Object.keys(data), (f) => joinPointer(prefix, f));
+    return ownerWrites('data', data, prefix);
   } else if (rule.body === 'import' && Array.isArray(body)) {
     body.forEach((row, i) => {
       if (row && typeof row === 'object' && !Array.isArray(row)) assertWritable(policy, entity, Object.keys(row), (f) => joinPointer(`/${i}`, f));
     });
+    return ownerWrites('import', body);
   } else if (rule.body === 'import' && typeof body === 'string') {
-    const header = parseCsv(body)[0] ?? [];
+    const rows = parseCsv(body);
     // CSV headers may address nested fields (`address.city`): the top-level field decides
-    assertWritable(policy, entity, header.map((h) => h.split('.')[0]), (f) => `/header/${f}`);
+    assertWritable(policy, entity, (rows[0] ?? []).map((h) => h.split('.')[0]), (f) => `/header/${f}`);
+    return csvOwnerWrites(rows);
   }
+  return [];
 }
 
 function redactChanges(policy: AccessPolicy, entity: string, item: unknown): unknown {
@@ -162,15 +169,16 @@ export default fp(async function policyHook(app: FastifyInstance) {
     if (entity === null) return;
     const policy = await policyOf(app, request);
     policy.assertAction(entity, rule.action);
+    const em = app.deps.orm.em.fork();
+    let ownership: Ownership | null = null;
     if ((rule.record || rule.recordInBody) && typeof id === 'string') {
-      const em = app.deps.orm.em.fork();
-      const ownership = await recordOwnership(em, entity, id);
+      ownership = await recordOwnership(em, entity, id);
       if (ownership && !policy.reaches(entity, rule.action, ownership.owner, ownership.unit)
         && !(rule.action === 'read' && await hasTaskOn(em, request.user.username, id))) {
         throw new DomainError('FORBIDDEN', `this ${entity} record is outside what your roles may ${rule.action}`);
       }
     }
-    if (rule.body) checkBody(policy, entity, rule, request.body);
+    if (rule.body) await assertOwnerWrites(em, policy, entity, checkBody(policy, entity, rule, request.body), ownership ?? undefined);
     if (!rule.record && !rule.recordInBody) {
       const action = rule.action === 'import' ? 'read' : rule.action;
       listAccesses.set(request, {
