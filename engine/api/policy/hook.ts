@@ -9,6 +9,8 @@ import type { Bundle } from '../../domain/config/types.js';
 import { hasTaskOn, loadPolicy, recordOwnership, type AccessPolicy, type Ownership } from './access.js';
 import { assertOwnerWrites, csvOwnerWrites, ownerWrites, type OwnerWrite } from './owner-transfer.js';
 import type { ListAccess } from '../../db/record-list.js';
+import { recordSecrets } from '../../db/record-secrets.js';
+import { redactProcessView } from './redact-process.js';
 
 /** How the policy guards one route: the action, whether it names a record, what its body and answer carry. */
 interface RouteRule {
@@ -21,7 +23,7 @@ interface RouteRule {
   /** The entity is the one of the pipeline named by the path (`name`) or the query (`pipeline`): boards and reports. */
   pipeline?: 'params' | 'query';
   body?: 'data' | 'import';
-  output?: 'record' | 'history' | 'task' | 'simulation';
+  output?: 'record' | 'history' | 'task' | 'simulation' | 'process';
 }
 
 /** Every route that touches records or needs a role, by `METHOD url`; the one table the authorization matrix test walks. */
@@ -44,6 +46,7 @@ export const routeRules: Record<string, RouteRule> = {
   'GET /api/pipelines/:name/board': { action: 'read', pipeline: 'params' },
   'GET /api/reports/*': { action: 'read', pipeline: 'query' },
   'GET /api/tasks/:id': { output: 'task' },
+  'GET /api/processes/:id': { output: 'process' },
   'POST /api/config/simulate': { output: 'simulation' },
   'POST /api/users': { role: 'admin' },
   'PATCH /api/users/:username': { role: 'admin' },
@@ -135,7 +138,7 @@ function redactRecord(policy: AccessPolicy, record: unknown): unknown {
 type Payload = Record<string, unknown>;
 
 /** Hidden fields leave no answer of a guarded route. */
-function redactOutput(policy: AccessPolicy, rule: RouteRule, request: FastifyRequest, payload: Payload): Payload {
+async function redactOutput(app: FastifyInstance, policy: AccessPolicy, rule: RouteRule, request: FastifyRequest, payload: Payload): Promise<Payload> {
   const entity = (request.params as { entity?: string }).entity;
   switch (rule.output) {
     case 'record': return redactRecord(policy, payload) as Payload;
@@ -149,6 +152,12 @@ function redactOutput(policy: AccessPolicy, rule: RouteRule, request: FastifyReq
     case 'simulation': {
       const changes = Array.isArray(payload.recordChanges) ? payload.recordChanges as { entity: string; set: Payload }[] : [];
       return { ...payload, recordChanges: changes.map((c) => ({ ...c, set: policy.redact(c.entity, c.set) })) };
+    }
+    case 'process': {
+      const { entity: runEntity, recordId } = payload as { entity?: unknown; recordId?: unknown };
+      const hidden = typeof runEntity === 'string' ? policy.hidden(runEntity) : [];
+      if (!hidden.length) return payload;
+      return redactProcessView(payload, await recordSecrets(app.deps.orm.em.fork(), runEntity as string, recordId as string, hidden));
     }
     default: return payload;
   }
@@ -190,6 +199,6 @@ export default fp(async function policyHook(app: FastifyInstance) {
   app.addHook('preSerialization', async (request, _reply, payload: unknown) => {
     const rule = ruleOf(request);
     if (!rule?.output || !request.user || !payload || typeof payload !== 'object' || 'error' in payload) return payload;
-    return redactOutput(await policyOf(app, request), rule, request, payload as Payload);
+    return redactOutput(app, await policyOf(app, request), rule, request, payload as Payload);
   });
 }, { name: 'policy', dependencies: ['auth'] });
