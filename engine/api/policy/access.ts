@@ -63,8 +63,10 @@ export class AccessPolicy {
       case 'own': return `${owner} = ${add(this.reach.username)}`;
       case 'team': return `${owner} in (${this.reach.team.map(add).join(', ')})`;
       case 'branch': {
+        // parameters in the order they appear: `?` placeholders are positional
+        const me = add(this.reach.username);
         const units = this.reach.units.length ? ` or exists (select 1 from users scope_u where scope_u.username = ${owner} and scope_u.unit in (${this.reach.units.map(add).join(', ')}))` : '';
-        return `(${owner} = ${add(this.reach.username)}${units})`;
+        return `(${owner} = ${me}${units})`;
       }
     }
   }

@@ -196,9 +196,10 @@ export default fp(async function policyHook(app: FastifyInstance) {
     }
   });
 
-  app.addHook('preSerialization', async (request, _reply, payload: unknown) => {
+  app.addHook('preSerialization', async (request, reply, payload: unknown) => {
     const rule = ruleOf(request);
-    if (!rule?.output || !request.user || !payload || typeof payload !== 'object' || 'error' in payload) return payload;
+    // error answers carry no record; a process run's own `error` member does not make it one
+    if (!rule?.output || !request.user || !payload || typeof payload !== 'object' || reply.statusCode >= 400) return payload;
     return redactOutput(app, await policyOf(app, request), rule, request, payload as Payload);
   });
 }, { name: 'policy', dependencies: ['auth'] });
