@@ -287,8 +287,11 @@ describe('the authorization matrix of the demo organisation', () => {
     const csv = await fetch(`${stack.url}/api/records/customer/import`, {
       method: 'POST', headers: { authorization: `Bearer ${sales1.token}`, 'content-type': 'text/csv' }, body: 'name,owner\nMine,sales1\nTheirs,sales2\n',
     });
-    const csvBody = await csv.json();
+    const csvBody = await csv.json() as { error: { details: { path: string }[] } };
     check(csv.status === 422 && csvBody.error.details[0].path === '/1/owner', `csv import for another owner as sales1: ${csv.status}`);
+    // a stage move writes its `data` along: the same rule
+    const moved = await sales1.post(`/api/records/opportunity/${records.opportunity.sales1}/stage`, { to: 'qualified', data: { owner: 'sales2' } });
+    check(refusedAtOwner(moved, '/data/owner'), `stage move handing the opportunity to sales2 as sales1: ${moved.status}`);
     const stored = await stack.orm.em.fork().getConnection().execute(`select count(*)::int as n from records where entity = 'customer' and data->>'name' in ('Mine', 'Theirs')`);
     check(stored[0].n === 0, 'a refused csv import was stored');
     expect(leaks).toEqual([]);

@@ -22,7 +22,8 @@ interface RouteRule {
   recordInBody?: boolean;
   /** The entity is the one of the pipeline named by the path (`name`) or the query (`pipeline`): boards and reports. */
   pipeline?: 'params' | 'query';
-  body?: 'data' | 'import';
+  /** `stage`: the fields a stage move writes along, in its `data` member. */
+  body?: 'data' | 'import' | 'stage';
   output?: 'record' | 'history' | 'task' | 'simulation' | 'process';
 }
 
@@ -39,7 +40,7 @@ export const routeRules: Record<string, RouteRule> = {
   'GET /api/records/:entity/:id/history': { action: 'read', record: true, output: 'history' },
   'POST /api/records/:entity/:id/restore': { action: 'delete', record: true, output: 'record' },
   'POST /api/records/:entity/:id/review': { action: 'update', record: true, output: 'record' },
-  'POST /api/records/:entity/:id/stage': { action: 'update', record: true, output: 'record' },
+  'POST /api/records/:entity/:id/stage': { action: 'update', record: true, body: 'stage', output: 'record' },
   'GET /api/records/:entity/:id/stages': { action: 'read', record: true },
   'POST /api/processes': { action: 'read', recordInBody: true },
   'POST /api/events/:name': { action: 'read', recordInBody: true },
@@ -104,8 +105,9 @@ function assertWritable(policy: AccessPolicy, entity: string, fields: string[], 
 
 /** Refuses fields the user may not write; answers the owners the body names, for assertOwnerWrites. */
 function checkBody(policy: AccessPolicy, entity: string, rule: RouteRule, body: unknown): OwnerWrite[] {
-  if (rule.body === 'data' && body && typeof body === 'object' && !Array.isArray(body)) {
-    const { data, prefix } = recordBody(body as Record<string, unknown>);
+  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  if ((rule.body === 'data' && isObject(body)) || (rule.body === 'stage' && isObject(body) && isObject(body.data))) {
+    const { data, prefix } = rule.body === 'stage' ? { data: (body as { data: Record<string, unknown> }).data, prefix: '/data' } : recordBody(body as Record<string, unknown>);
     assertWritable(policy, entity, Object.keys(data), (f) => joinPointer(prefix, f));
     return ownerWrites('data', data, prefix);
   } else if (rule.body === 'import' && Array.isArray(body)) {
