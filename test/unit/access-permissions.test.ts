@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { entityGrant, hiddenByAnyRole, inScope, recordOwner, redactData, subtreeOf, teamOf, type Member, type Scope } from '../../engine/domain/access/permissions.js';
 import type { Org } from '../../engine/domain/access/permissions.js';
+import { csvOwnerWrites, ownerWrites } from '../../engine/api/policy/owner-transfer.js';
 import { MIN_SECRET_LENGTH, noSecrets, redactDeep, scrubDeep, secretsOf } from '../../engine/domain/access/redaction.js';
 
 const org: Org = {
@@ -149,5 +150,18 @@ describe('redaction of free-form payloads', () => {
       expect(JSON.stringify(redacted)).not.toContain(JSON.stringify(value).slice(1, -1));
       expect(JSON.stringify(redacted)).not.toContain('"hidden"');
     }), { numRuns: 500 });
+  });
+});
+
+describe('owners a write names', () => {
+  it.each([
+    ['a record body', ownerWrites('data', { name: 'x', owner: 'sales2' }), [{ value: 'sales2', path: '/owner' }]],
+    ['a wrapped body', ownerWrites('data', { owner: null }, '/data'), [{ value: null, path: '/data/owner' }]],
+    ['a body without owner', ownerWrites('data', { name: 'x' }), []],
+    ['JSON import rows', ownerWrites('import', [{ name: 'a' }, { owner: 'sales3' }, 'junk']), [{ value: 'sales3', path: '/1/owner' }]],
+    ['a CSV owner column', csvOwnerWrites([['name', ' owner'], ['a', 'sales1'], ['b']]), [{ value: 'sales1', path: '/0/owner' }, { value: '', path: '/1/owner' }]],
+    ['a CSV without one', csvOwnerWrites([['name'], ['a']]), []],
+  ])('%s', (_name, writes, expected) => {
+    expect(writes).toEqual(expected);
   });
 });
