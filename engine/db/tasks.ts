@@ -39,26 +39,15 @@ export function toTaskDto(t: Task): TaskDto {
 
 export type { InboxScope, InboxFilter } from './inbox-query.js';
 
-export interface TaskProjection {
-  id: string;
+/** A task's inbox row as the workflow opens it. */
+export type TaskProjection = Pick<TaskDto, 'id' | 'title' | 'processId' | 'process' | 'entity' | 'recordId' | 'stepId' | 'requester'
+  | 'assignee' | 'candidates' | 'routing' | 'dueAt' | 'createdAt'> & {
   kind: 'approval' | 'task';
-  title: string;
   workflowId: string;
-  processId: string;
-  process: string;
-  entity: string;
-  recordId: string;
-  stepId: string;
-  requester: string;
-  assignee: string | null;
-  candidates: string[];
-  routing: unknown[];
-  dueAt: string | null;
-  createdAt: string;
   /** User tasks: the form (JSON Schema + ui) and the answers the task takes. */
   form?: { schema: Record<string, unknown>; ui?: Record<string, unknown> } | null;
   outcomes?: string[] | null;
-}
+};
 
 /** Writes a task's inbox row as the workflow opened it; a retried call finds it there. Inside the manager's transaction, if any. */
 export async function insertOpenTask(em: EntityManager, task: TaskProjection): Promise<void> {
