@@ -78,7 +78,7 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
     for (const id of [...store.pendingApprovals.keys()]) if (id === workflowId || id.startsWith(`${workflowId}:`)) store.pendingApprovals.delete(id);
   };
 
-  return {
+  const activities: Omit<SimulationActivities, 'openAnnouncedTask'> = {
     async loadRecord({ entity, recordId }) {
       return nonRetryable(() => structuredClone(recordOf(entity, recordId).data));
     },
@@ -208,6 +208,15 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
 
     async giveUpWebhook() {
       return undefined;
+    },
+  };
+  return {
+    ...activities,
+    async openAnnouncedTask({ task, notify, publish }) {
+      await activities.openTask(task);
+      if (notify) await activities.notifyUsers(notify);
+      if (publish) await activities.publishEvent(publish);
+      return { deliveryIds: [] };
     },
   };
 }

@@ -82,42 +82,52 @@ export function createFeedActivities(deps: FeedActivityDeps) {
     });
   }
 
+  /** The feed rows of one notice, written with `em` (inside its transaction, if any); and those still to e-mail. */
+  async function recordNotices(em: EntityManager, input: NotifyUsersInput): Promise<{ result: NotifyUsersResult; toMail: Notification[] }> {
+    const recipients = [...new Set(input.to)];
+    const result: NotifyUsersResult = { notificationIds: [], emailed: [], unknown: [] };
+    const toMail: Notification[] = [];
+    if (recipients.length === 0) return { result, toMail };
+    const users = new Map((await em.find(UserEntity, { username: { $in: recipients } })).map((u) => [u.username, u]));
+    const repo = new NotificationRepository(em);
+    for (const username of recipients) {
+      const user = users.get(username);
+      if (!user) {
+        result.unknown.push(username);
+        continue;
+      }
+      const { title, body, link } = await redactedFor(em, username, input);
+      const { notification } = await repo.insertOnce({
+        recipient: username, kind: input.kind, title, body, link,
+        idempotencyKey: `${input.idempotencyKey}:${username}`,
+        emailTo: deps.smtp && user.active ? emailOf(user.attributes) : null,
+      });
+      result.notificationIds.push(notification.id);
+      if (notification.emailTo && !notification.emailSentAt && !notification.emailError) toMail.push(notification);
+    }
+    return { result, toMail };
+  }
+
+  /** After the feed rows are committed: each e-mail at most once; throwing makes Temporal retry only those not sent. */
+  async function mailNotices({ result, toMail }: { result: NotifyUsersResult; toMail: Notification[] }): Promise<NotifyUsersResult> {
+    if (!deps.smtp || !transporter) return result;
+    const failures: string[] = [];
+    for (const notification of toMail) {
+      try {
+        if ((await emailOnce(notification.id, deps.smtp, transporter)) === 'sent') result.emailed.push(notification.recipient);
+      } catch (error) {
+        failures.push(`${notification.recipient}: ${(error as Error).message}`);
+      }
+    }
+    if (failures.length) throw new Error(`e-mail failed for ${failures.join('; ')}`);
+    return result;
+  }
+
   return {
+    recordNotices,
+    mailNotices,
     async notifyUsers(input: NotifyUsersInput): Promise<NotifyUsersResult> {
-      const recipients = [...new Set(input.to)];
-      if (recipients.length === 0) return { notificationIds: [], emailed: [], unknown: [] };
-      const em = deps.orm.em.fork();
-      const users = new Map((await em.find(UserEntity, { username: { $in: recipients } })).map((u) => [u.username, u]));
-      const repo = new NotificationRepository(em);
-      const result: NotifyUsersResult = { notificationIds: [], emailed: [], unknown: [] };
-      const toMail: Notification[] = [];
-      for (const username of recipients) {
-        const user = users.get(username);
-        if (!user) {
-          result.unknown.push(username);
-          continue;
-        }
-        const { title, body, link } = await redactedFor(em, username, input);
-        const { notification } = await repo.insertOnce({
-          recipient: username, kind: input.kind, title, body, link,
-          idempotencyKey: `${input.idempotencyKey}:${username}`,
-          emailTo: deps.smtp && user.active ? emailOf(user.attributes) : null,
-        });
-        result.notificationIds.push(notification.id);
-        if (notification.emailTo && !notification.emailSentAt && !notification.emailError) toMail.push(notification);
-      }
-      if (!deps.smtp || !transporter) return result;
-      const failures: string[] = [];
-      for (const notification of toMail) {
-        try {
-          if ((await emailOnce(notification.id, deps.smtp, transporter)) === 'sent') result.emailed.push(notification.recipient);
-        } catch (error) {
-          failures.push(`${notification.recipient}: ${(error as Error).message}`);
-        }
-      }
-      // Feed rows are in; throwing makes Temporal retry only the e-mails that did not go out.
-      if (failures.length) throw new Error(`e-mail failed for ${failures.join('; ')}`);
-      return result;
+      return mailNotices(await recordNotices(deps.orm.em.fork(), input));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { WebhookRepository } from '../../engine/db/notifications-webhooks.js';
 import { redactForReceivers } from '../../engine/db/record-secrets.js';
 import { currentConfig } from '../../engine/db/record-write.js';
@@ -26,6 +26,13 @@ function retryAfterMs(value: string | null): number | undefined {
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 3600) * 1000 : undefined;
 }
 
+/** Records an event's deliveries with `em` (inside its transaction, if any), without the fields any role hides. */
+export async function publishWithoutHidden(em: EntityManager, input: PublishEventInput): Promise<string[]> {
+  const bundle = (await currentConfig(em, READ_STALENESS_MS)).bundle as unknown as Pick<Bundle, 'roles'>;
+  const payload = await redactForReceivers(em, bundle, input.payload as unknown as Record<string, unknown>);
+  return new WebhookRepository(em).publish({ event: input.event, payload, idempotencyKey: input.idempotencyKey });
+}
+
 export function createWebhookActivities(deps: WebhookActivityDeps) {
   const repo = () => new WebhookRepository(deps.orm.em.fork());
 
@@ -36,10 +43,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
 
   return {
     async publishEvent(input: PublishEventInput): Promise<{ deliveryIds: string[] }> {
-      const em = deps.orm.em.fork();
-      const bundle = (await currentConfig(em, READ_STALENESS_MS)).bundle as unknown as Pick<Bundle, 'roles'>;
-      const payload = await redactForReceivers(em, bundle, input.payload as unknown as Record<string, unknown>);
-      return { deliveryIds: await repo().publish({ event: input.event, payload, idempotencyKey: input.idempotencyKey }) };
+      return { deliveryIds: await publishWithoutHidden(deps.orm.em.fork(), input) };
     },
 
     async giveUpWebhook({ deliveryId, error }: { deliveryId: string; error: string }): Promise<void> {
