@@ -6,6 +6,7 @@ import { eventually } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
 import { answersAll, applicationData, independentRating, statementsForLine, type Bundle } from '../support/credit.js';
 import { creditRuns, minuteAt, minuteOf } from '../support/credit-runs.js';
+import { historyRows, simulatedRows, withoutStep, type SimulatedChange } from '../support/run-timeline.js';
 
 
 let env: TestWorkflowEnvironment;
@@ -68,6 +69,48 @@ const longestPathActions = (t0: number, review: number, f = t0 + hour + followUp
   [m(review), 'periodic-review'], [m(review), 'reevaluate'], [m(review), 'start-reevaluation'],
 ];
 const greenChannelNotice = 'Green channel: the goods may ship first within the interim line; the credit evaluation follows after the follow-up days (C-10)';
+/**
+ * The longest path's notifications, [what sends it, recipient, kind, title] in the order they are sent: a task step
+ * (`task.assigned` when its task opens) or a notify action (`process.message` when it is done).
+ */
+const longestPathNotices = [
+  ['initial-review', 'branchmgr', 'task.assigned', 'Initial review of the credit-sales application: green channel, evaluate, or reject (C-09)'],
+  ['green-channel-ship', 'sales1', 'process.message', greenChannelNotice],
+  ['feature-scorecard', 'credit1', 'task.assigned', 'Answer the feature analysis: 72 facts, 0 (worst) to 4 (best) (C-17..C-20)'],
+  ['marketing-management', 'creditmgr', 'task.assigned', 'Approve credit-application: Marketing management department'],
+  ['agreement', 'sales1', 'task.assigned', 'Sign the credit-sales agreement: amount, term and security (C-27, C-28)'],
+  ['file-agreement', 'creditmgr', 'process.message', 'File the credit-sales agreement and open the customer account; the receivable enters tracking (C-29)'],
+];
+/** ... with their minutes: a task's at its opening, a message at its action. */
+const noticesAt = (t0: number, f = t0 + hour + followUp) => {
+  const when: Record<string, number> = { 'initial-review': t0, 'green-channel-ship': t0 + hour, 'feature-scorecard': f, 'marketing-management': f + day, agreement: f + 2 * day, 'file-agreement': f + 3 * day };
+  return longestPathNotices.map(([source, to, kind, title]) => [m(when[source]), to, kind, title]);
+};
+/** The application's and the customer's field changes, [minute, step, actor, fields changed]; the approval chain's own writes have no step. */
+const longestPathChanges = (t0: number, review: number, f = t0 + hour + followUp) => ({
+  application: [
+    [m(t0 + hour), 'initial-review', 'branchmgr', ['customerFeedback', 'reviewNote', 'shipFirst', 'status']],
+    [m(t0 + hour), 'green-channel-line', 'system', ['followUpDays', 'greenChannelAt', 'interimLine']],
+    [m(f), 'green-channel-evaluate', 'system', ['status']],
+    [m(f), 'ratios', 'system', ['ratios', 'termType']],
+    [m(f), 'short-term-standards', 'system', ['ratioAssessment', 'ratioExplanation', 'ratioScore']],
+    [m(f + day), 'feature-scorecard', 'credit1', ['featureAnswers']],
+    [m(f + day), 'feature-grade', 'system', ['featureExplanation', 'featureGrade', 'featureScore']],
+    [m(f + day), 'operating-assets', 'system', ['evaluationValue', 'netAssets', 'operatingAssets', 'workingCapital']],
+    [m(f + day), 'line', 'system', ['creditLine', 'operatingAssetLine']],
+    [m(f + day), 'rating', 'system', ['creditBand', 'creditRating', 'report']],
+    [m(f + day), null, 'system', ['status']], // the approval chain's onSubmit: pending_approval
+    [m(f + 2 * day), null, 'system', ['status']], // its onApproved: approved
+    [m(f + 3 * day), 'agreement', 'sales1', ['agreedAmount', 'agreedTermDays', 'securityType', 'securityValue']],
+    [m(f + 3 * day), 'granted', 'system', ['grantedAt', 'status']],
+    [m(review), 'periodic-review', 'system', ['reevaluationReason', 'status']],
+  ],
+  customer: [
+    [m(t0 + hour), 'green-channel-customer', 'system', ['creditLine']], // the interim line
+    [m(f + 3 * day), 'update-customer', 'system', ['creditLine', 'rating']],
+  ],
+});
+const keysOf = (rows: unknown[][]) => rows.map((r) => [...r.slice(0, -1), Object.keys(r.at(-1) as object).sort()]);
 const taskEvents = (timeline: TimelineEntry[]) =>
   timeline.filter((e) => ['task-opened', 'task-completed', 'timer-fired'].includes(e.event)).map((e) => [at(e), e.step, e.event]);
 const actionEvents = (timeline: TimelineEntry[]) => timeline.filter((e) => e.event === 'done').map((e) => [at(e), e.step]);
@@ -146,24 +189,19 @@ describe('credit evaluation (C-01..C-29) on simulated time', () => {
     expect(taskEvents(ended.timeline)).toEqual(longestPathTasks(t0, review6.getTime()));
     // Field changes: the audit history says what changed, by whom and in which step; the timeline says when (simulated).
     const history = (await admin.get(`/api/records/credit-application/${recordId}/history`)).body.items as HistoryEntry[];
-    const changes = history.filter((h) => h.action === 'update').map((h) => [h.context?.step ?? null, h.actor, Object.keys(h.changes).sort()]);
-    expect(changes).toEqual([
-      ['initial-review', 'branchmgr', ['customerFeedback', 'reviewNote', 'shipFirst', 'status']],
-      ['green-channel-line', 'system', ['followUpDays', 'greenChannelAt', 'interimLine']],
-      ['green-channel-evaluate', 'system', ['status']],
-      ['ratios', 'system', ['ratios', 'termType']],
-      ['short-term-standards', 'system', ['ratioAssessment', 'ratioExplanation', 'ratioScore']],
-      ['feature-scorecard', 'credit1', ['featureAnswers']],
-      ['feature-grade', 'system', ['featureExplanation', 'featureGrade', 'featureScore']],
-      ['operating-assets', 'system', ['evaluationValue', 'netAssets', 'operatingAssets', 'workingCapital']],
-      ['line', 'system', ['creditLine', 'operatingAssetLine']],
-      ['rating', 'system', ['creditBand', 'creditRating', 'report']],
-      [null, 'system', ['status']], // the approval chain's onSubmit: pending_approval
-      [null, 'system', ['status']], // its onApproved: approved
-      ['agreement', 'sales1', ['agreedAmount', 'agreedTermDays', 'securityType', 'securityValue']],
-      ['granted', 'system', ['grantedAt', 'status']],
-      ['periodic-review', 'system', ['reevaluationReason', 'status']],
-    ]);
+    // the approval chain's writes have no step: the first when its task opens, the second when it is decided
+    const approvalTask = (ended.tasks as { kind: string; createdAt: string }[]).find((t) => t.kind === 'approval')!;
+    const decided = history.find((h) => h.action === 'approve')!;
+    const chainWrites = [m(Date.parse(approvalTask.createdAt)), m(Date.parse(decided.at))];
+    const changes = keysOf(await historyRows(admin, 'credit-application', recordId, ended.timeline)).map((row) => (row[1] === null ? [chainWrites.shift(), ...row.slice(1)] : row));
+    const expectedChanges = longestPathChanges(t0, review6.getTime());
+    expect(changes).toEqual(expectedChanges.application);
+    expect(keysOf(await historyRows(admin, 'customer', customer, ended.timeline))).toEqual(expectedChanges.customer);
+    const feeds = new Map(await Promise.all([...new Set(longestPathNotices.map((n) => n[1]))].map(async (u) => [u, ((await (await as(u)).get('/api/notifications')).body.items as { kind: string; title: string; link?: { recordId?: string } }[])
+      .filter((n) => n.link?.recordId === recordId)] as const)));
+    const openedAt = (step: string) => m(Date.parse((ended.tasks as { step: string; createdAt: string }[]).find((t) => t.step === step)!.createdAt));
+    expect(longestPathNotices.map(([source, to, kind, title]) => [kind === 'task.assigned' ? openedAt(source) : actionEvents(ended.timeline).find((a) => a[1] === source)![0], to, kind,
+      feeds.get(to)!.find((n) => n.kind === kind && n.title === title)?.title])).toEqual(noticesAt(t0));
     expect(actionEvents(ended.timeline)).toEqual(longestPathActions(t0, review6.getTime()));
     expect(ended.tasks.map((t: { step: string; status: string }) => [t.step, t.status])).toEqual([
       ['initial-review', 'completed'], ['feature-scorecard', 'completed'], ['marketing-management', 'completed'], ['agreement', 'completed'],
@@ -286,20 +324,18 @@ describe('credit evaluation: simulation', () => {
     expect(res.body, JSON.stringify(res.body.error) + JSON.stringify(res.body.timeline.slice(-4))).toMatchObject({ status: "completed", outcome: "granted" });
     expect(taskEvents(res.body.timeline)).toEqual(longestPathTasks(t0, review));
     expect(actionEvents(res.body.timeline)).toEqual(longestPathActions(t0, review));
-    const notes = (res.body.notifications as { at: string; to: string; title: string }[]).map((n) => [at(n), n.to, n.title]);
-    expect(notes).toEqual(expect.arrayContaining([
-      [m(t0 + hour), 'sales1', greenChannelNotice],
-      [m(f + 3 * day), 'creditmgr', 'File the credit-sales agreement and open the customer account; the receivable enters tracking (C-29)'],
-    ]));
-    const changes = res.body.recordChanges as { at: string; entity: string; action: string; set?: Record<string, unknown> }[];
-    const customerChanges = changes.filter((c) => c.entity === 'customer').map((c) => [at(c), c.set]);
+    const notes = (res.body.notifications as { at: string; to: string; kind: string; title: string; process?: string }[])
+      .filter((n) => !n.process && (n.kind === 'task.assigned' || n.kind === 'process.message')).map((n) => [at(n), n.to, n.kind, n.title]);
+    expect(notes).toEqual(noticesAt(t0));
+    const simulated = res.body.recordChanges as SimulatedChange[];
+    const expectedChanges = longestPathChanges(t0, review);
+    expect(keysOf(simulatedRows(simulated.filter((c) => c.recordId === res.body.recordId), 'credit-application'))).toEqual(withoutStep(expectedChanges.application));
+    expect(keysOf(simulatedRows(simulated, 'customer'))).toEqual(withoutStep(expectedChanges.customer));
+    // the six-month re-evaluation is a run of its own (a startProcess action): its task is listed, marked with its run
+    expect(res.body.tasks.filter((t: { processId?: string }) => t.processId).map((t: { process: string; step: string; status: string }) => [t.process, t.step, t.status]))
+      .toEqual([['credit-evaluation', 'initial-review', 'open']]);
+    const customerChanges = simulated.filter((c) => c.entity === 'customer').map((c) => [at(c), c.set]);
     expect(customerChanges).toEqual([[m(t0 + hour), { creditLine: 300_000 }], [m(f + 3 * day), { creditLine: 750_000, rating: '3A2' }]]);
-    const application = changes.filter((c) => c.entity === 'credit-application' && c.action === 'update').map((c) => [at(c), Object.keys(c.set ?? {}).sort()]);
-    expect(application).toEqual(expect.arrayContaining([
-      [m(t0 + hour), ['followUpDays', 'greenChannelAt', 'interimLine']],
-      [m(f + day), ['creditBand', 'creditRating', 'report']],
-      [m(review), ['reevaluationReason', 'status']],
-    ]));
     expect((await admin.get(`/api/records/customer/${customer}`)).body.data.rating).toBeUndefined();
   }, 120_000);
 });
