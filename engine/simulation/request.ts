@@ -1,29 +1,11 @@
+import Type, { type Static, type TSchema } from 'typebox';
 import { addDuration, parseIsoDuration } from '../domain/calendar/index.js';
 import type { ProcessDefinitionV2, TaskStep } from '../domain/config/process-types.js';
 import type { ApprovalChain } from '../domain/config/types.js';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import { allSteps, processDefinition, type RunBundle } from '../domain/process/run-input.js';
 import { checkTaskForm } from '../domain/process/task-form.js';
-
-/** The body of `POST /api/config/simulate`. */
-export interface SimulationRequest {
-  bundle?: Record<string, unknown>;
-  process: string;
-  /** The sample record's data. */
-  record: Record<string, unknown>;
-  requester?: string;
-  start?: string;
-  /** An ISO 8601 duration from `start`, or an instant. */
-  until?: string;
-  script?: {
-    /** `process`: the sub-process (or a process the run starts) whose task this answers; default the simulated process. */
-    tasks?: { process?: string; step: string; outcome?: string; data?: Record<string, unknown>; comment?: string; by?: string; after?: string }[];
-    /** `process`: the sub-process the event is delivered to; default the simulated process. */
-    events?: { process?: string; name: string; after: string; payload?: unknown }[];
-    /** Edits of the sample record, as a user's merge patch (`PATCH /api/records/...`) at that time. */
-    records?: { after: string; set: Record<string, unknown> }[];
-  };
-}
+import { AnyObject } from '../api/routes/schemas.js';
 
 export const SIMULATION_LIMITS = {
   /** Task answers and events together. */
@@ -34,6 +16,38 @@ export const SIMULATION_LIMITS = {
   /** Clock jumps (timer firings and script entries) one simulation may take. */
   ticks: 5_000,
 } as const;
+
+const duration = Type.String({ minLength: 2, maxLength: 40 });
+const scriptList = <T extends TSchema>(item: T) => Type.Optional(Type.Array(item, { maxItems: SIMULATION_LIMITS.scriptEntries }));
+const otherProcess = Type.Optional(Type.String({ minLength: 1, maxLength: 100 }));
+
+/** The body of `POST /api/config/simulate`: validates the request and gives its type. */
+export const simulationRequestSchema = Type.Object({
+  bundle: Type.Optional(AnyObject()),
+  process: Type.String({ minLength: 1, maxLength: 100 }),
+  /** The sample record's data. */
+  record: AnyObject(),
+  requester: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  start: Type.Optional(Type.String({ format: 'date-time' })),
+  /** An ISO 8601 duration from `start`, or an instant. */
+  until: Type.Optional(duration),
+  script: Type.Optional(Type.Object({
+    /** `process`: the sub-process (or a process the run starts) whose task this answers; default the simulated process. */
+    tasks: scriptList(Type.Object({
+      process: otherProcess,
+      step: Type.String({ minLength: 1, maxLength: 100 }), outcome: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+      data: Type.Optional(AnyObject()), comment: Type.Optional(Type.String({ maxLength: 2000 })),
+      by: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), after: Type.Optional(duration),
+    }, { additionalProperties: false })),
+    /** `process`: the sub-process the event is delivered to; default the simulated process. */
+    events: scriptList(Type.Object({
+      process: otherProcess, name: Type.String({ minLength: 1, maxLength: 63 }), after: duration, payload: Type.Optional(Type.Unknown()),
+    }, { additionalProperties: false })),
+    /** Edits of the sample record, as a user's merge patch (`PATCH /api/records/...`) at that time. */
+    records: scriptList(Type.Object({ after: duration, set: AnyObject() }, { additionalProperties: false })),
+  }, { additionalProperties: false })),
+}, { additionalProperties: false });
+export type SimulationRequest = Static<typeof simulationRequestSchema>;
 
 /**
  * One scripted input, located by its JSON pointer in the request. `process` is set for an input addressed to another

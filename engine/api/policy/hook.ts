@@ -14,8 +14,8 @@ import { redactProcessView } from './redact-process.js';
 
 /** How the policy guards one route: the action, whether it names a record, what its body and answer carry. */
 interface RouteRule {
-  /** A role the route needs whatever the entity (user administration). */
-  role?: string;
+  /** The route needs one of these roles whatever the entity (administration, simulation). */
+  roles?: readonly string[];
   action?: Action;
   record?: boolean;
   /** The record is named by the body's `entity` and `recordId` (process starts, business events). */
@@ -26,6 +26,11 @@ interface RouteRule {
   body?: 'data' | 'import' | 'stage';
   output?: 'record' | 'history' | 'task' | 'simulation' | 'process';
 }
+
+const ADMIN = ['admin'];
+
+/** Who may simulate: those who may change processes (admins) and process admins, who design them. */
+export const SIMULATION_ROLES = ['admin', 'process_admin'];
 
 /** Every route that touches records or needs a role, by `METHOD url`; the one table the authorization matrix test walks. */
 export const routeRules: Record<string, RouteRule> = {
@@ -48,10 +53,22 @@ export const routeRules: Record<string, RouteRule> = {
   'GET /api/reports/*': { action: 'read', pipeline: 'query' },
   'GET /api/tasks/:id': { output: 'task' },
   'GET /api/processes/:id': { output: 'process' },
-  'POST /api/config/simulate': { output: 'simulation' },
-  'POST /api/users': { role: 'admin' },
-  'PATCH /api/users/:username': { role: 'admin' },
+  'POST /api/config/simulate': { roles: SIMULATION_ROLES, output: 'simulation' },
+  'POST /api/config/publish': { roles: ADMIN },
+  'POST /api/config/compatibility': { roles: ADMIN },
+  'POST /api/config/rollback': { roles: ADMIN },
+  'POST /api/users': { roles: ADMIN },
+  'PATCH /api/users/:username': { roles: ADMIN },
+  'POST /api/users/:username/password': { roles: ADMIN },
+  'POST /api/webhooks': { roles: ADMIN },
+  'GET /api/webhooks': { roles: ADMIN },
+  'DELETE /api/webhooks/:id': { roles: ADMIN },
 };
+
+/** The policy rule of a route (`METHOD url` as registered), if it has one. */
+export function routeRuleOf(method: string, url: string): RouteRule | undefined {
+  return routeRules[`${method} ${url}`] ?? (url.startsWith('/api/reports/') ? routeRules[`${method} /api/reports/*`] : undefined);
+}
 
 const policies = new WeakMap<FastifyRequest, Promise<AccessPolicy>>();
 
@@ -73,10 +90,7 @@ export function listAccessOf(request: FastifyRequest): ListAccess | undefined {
   return listAccesses.get(request);
 }
 
-function ruleOf(request: FastifyRequest): RouteRule | undefined {
-  const url = request.routeOptions.url ?? '';
-  return routeRules[`${request.method} ${url}`] ?? (url.startsWith('/api/reports/') ? routeRules[`${request.method} /api/reports/*`] : undefined);
-}
+const ruleOf = (request: FastifyRequest) => routeRuleOf(request.method, request.routeOptions.url ?? '');
 
 /** The entity of the pipeline a board or report names; null when there is no such pipeline (the route answers 404). */
 async function pipelineEntity(app: FastifyInstance, request: FastifyRequest, rule: RouteRule): Promise<string | null> {
@@ -172,7 +186,9 @@ async function redactOutput(app: FastifyInstance, policy: AccessPolicy, rule: Ro
 export default fp(async function policyHook(app: FastifyInstance) {
   app.addHook('preHandler', async (request) => {
     const rule = ruleOf(request);
-    if (rule?.role && request.user && !request.user.roles.includes(rule.role)) throw new DomainError('FORBIDDEN', `this needs the ${rule.role} role`);
+    if (rule?.roles && request.user && !rule.roles.some((role) => request.user.roles.includes(role))) {
+      throw new DomainError('FORBIDDEN', `this needs the ${rule.roles.join(' or ')} role`);
+    }
     if (!rule?.action || !request.user) return;
     const named = (rule.recordInBody ? request.body : request.params) as { entity?: unknown; id?: unknown; recordId?: unknown } | null;
     const entity = rule.pipeline ? await pipelineEntity(app, request, rule) : typeof named?.entity === 'string' ? named.entity : null;
