@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', '.tools/**', 'admin-ui/dist/**', 'schemas/generated/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', '.tools/**', 'admin-ui/dist/**', 'schemas/generated/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

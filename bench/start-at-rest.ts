@@ -1,13 +1,15 @@
 /**
  * `npm start` at rest: time to a healthy /health and the memory of every process the launcher started, for a first
  * start (empty data dir: initdb, migrations, demo seed) and a restart on the same data dir. Linux only (/proc).
- *   npx tsx bench/start-at-rest.ts [restSeconds=15]
- * Runs the launcher (`node --import tsx scripts/start.ts`, i.e. `npm start` without its UI build) on free ports with a scratch
+ *   npx tsx bench/start-at-rest.ts [restSeconds=15] [--from-sources]
+ * Builds dist/ as `npm start` does (scripts/build-server.mjs, timed apart) and runs the launcher from it (`node
+ * dist/scripts/start.js`, i.e. `npm start` without its UI build); with --from-sources it runs `node --import tsx
+ * scripts/start.ts` instead, whose children load their TypeScript through tsx. On free ports with a scratch
  * FLOWCRM_DATA_DIR and no DATABASE_URL / TEMPORAL_ADDRESS, so it measures the embedded default. The baseline is a
  * bare `node -e` process idling in the same run (the floor of any Node process here).
  * Targets (issue 12): total RSS <= 800 MB, time to healthy on a warm machine <= 15 s.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +18,9 @@ import { getFreePort } from '../scripts/lib/ports.js';
 import { descendantPids } from '../scripts/lib/process-tree.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const restMs = Number(process.argv[2] ?? 15) * 1000;
+const fromSources = process.argv.includes('--from-sources');
+const restMs = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 15) * 1000;
+const launcherArgs = fromSources ? ['--import', 'tsx', 'scripts/start.ts'] : ['dist/scripts/start.js'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function read(file: string): string {
@@ -38,10 +42,10 @@ function role(pid: number): string {
   const cmd = read(`/proc/${pid}/cmdline`).split('\0').join(' ');
   const comm = read(`/proc/${pid}/comm`).trim();
   if (cmd.includes('start-dev')) return 'temporal dev server';
-  if (cmd.includes('engine/api/server.ts')) return 'api';
-  if (cmd.includes('worker/main.ts')) return 'worker';
+  if (cmd.includes('engine/api/server.')) return 'api';
+  if (cmd.includes('worker/main.')) return 'worker';
   if (comm === 'postgres' || cmd.includes('/bin/postgres')) return 'database (embedded PostgreSQL)';
-  if (cmd.includes('scripts/start.ts')) return 'launcher';
+  if (cmd.includes('scripts/start.')) return 'launcher';
   return `other (${comm})`;
 }
 
@@ -64,7 +68,7 @@ async function pass(dataDir: string): Promise<Pass> {
   };
   for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'FLOWCRM_DEMO']) delete env[k];
   const t0 = performance.now();
-  const launcher: ChildProcess = spawn(path.join(root, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'scripts/start.ts'], {
+  const launcher: ChildProcess = spawn(path.join(root, 'node_modules', '.bin', 'node'), launcherArgs, {
     cwd: root,
     env,
     detached: true,
@@ -124,11 +128,15 @@ const mb = (kb: number) => (kb / 1024).toFixed(0);
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flowcrm-bench-start-'));
   try {
+    const b0 = performance.now();
+    if (!fromSources) execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: root, stdio: 'inherit' });
+    const buildMs = performance.now() - b0;
     const [bareRss, barePss] = await bareNodeKb();
     const first = await pass(dataDir);
     const again = await pass(dataDir);
     console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${os.platform()}, ` +
       `${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM; at rest = ${restMs / 1000} s after /health answered 200`);
+    console.log(`launcher: ${launcherArgs.join(' ')}${fromSources ? '' : ` (dist/ built in ${(buildMs / 1000).toFixed(1)} s before it)`}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log(`baseline: a bare idle node process ${mb(bareRss)} MB RSS, ${mb(barePss)} MB PSS\n`);
     for (const [name, p] of [['first start (empty data dir)', first], ['restart (same data dir)', again]] as const) {
       let rss = 0;

@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { joinPointer } from './domain/errors.js';
+import { fromRoot } from './paths.js';
 
 /** The starter-pack configuration shipped with flowcrm. */
-export const starterPackDir = fileURLToPath(new URL('../schemas/starter-pack/', import.meta.url));
+export const starterPackDir = `${fromRoot('schemas', 'starter-pack')}/`;
 
 /** Folder of one-file-per-item kinds -> key of the bundle object. */
 const kindFolders: Record<string, string> = {

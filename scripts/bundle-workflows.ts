@@ -6,7 +6,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '../worker/main.js';
+import { workflowsPath } from '../engine/paths.js';
 
 const out = process.argv[2];
 if (!out) {

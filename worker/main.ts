@@ -9,6 +9,7 @@ import { connectTemporal } from '../engine/temporal/client.js';
 import { connectionOptions, describeAccess, temporalAccessFromEnv, type TemporalAccess } from '../engine/temporal/connection.js';
 import { createLogger } from '../engine/logging.js';
 import { activityMetrics, startMetricsServer } from './metrics.js';
+import { workflowsPath } from '../engine/paths.js';
 
 export interface WorkerSettings {
   databaseUrl: string;
@@ -52,7 +53,7 @@ export function settingsFromEnv(env = process.env): WorkerSettings {
   };
 }
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export { workflowsPath };
 
 /** Creates a worker; `run()` it, and `shutdown()` it to stop. The ORM is closed when the worker stops. */
 export async function createWorker(settings: WorkerSettings) {

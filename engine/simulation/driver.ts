@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkerOptions } from '@temporalio/worker';
+import type { WorkerOptions } from '@temporalio/worker';
 import { ROLE_CANDIDATE_PREFIX } from '../domain/approval/index.js';
 import { DomainError } from '../domain/errors.js';
 import { applyMergePatch } from '../domain/records/merge-patch.js';
@@ -52,6 +52,7 @@ export async function simulate(run: SimulationRun): Promise<SimulationOutcome> {
   const clock = async () => new Date(await env.currentTimeMs()).toISOString();
   const activities = createSimulationActivities({ store, clock, realLoads: run.realLoads, readRecord: run.readRecord, historyLimit: input.historyLimit });
   const taskQueue = `simulation-${randomUUID()}`;
+  const { Worker } = await import('@temporalio/worker');
   const worker = await Worker.create({
     connection: env.nativeConnection, taskQueue, workflowBundle: run.workflowBundle, activities, maxCachedWorkflows: 50,
   });

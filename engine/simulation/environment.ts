@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkerOptions } from '@temporalio/worker';
 import { DomainError } from '../domain/errors.js';
+import { fromRoot, workflowsPath } from '../paths.js';
 
 export interface SimulationSettings {
   /** The time-skipping test server binary (default: TEMPORAL_TEST_SERVER, else `.tools/bin/temporal-test-server`). */
@@ -15,12 +15,9 @@ export interface SimulationSettings {
   concurrency?: number;
 }
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-/** The interpreter the workers run: the same workflow code, bundled the same way (a path, not an import). */
-const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
 export function testServerPath(settings: SimulationSettings, env = process.env): string {
-  const path = settings.testServerPath ?? env.TEMPORAL_TEST_SERVER ?? `${repoRoot}.tools/bin/temporal-test-server`;
+  const path = settings.testServerPath ?? env.TEMPORAL_TEST_SERVER ?? fromRoot('.tools', 'bin', 'temporal-test-server');
   if (!existsSync(path)) {
     throw new DomainError('SIMULATION_UNAVAILABLE', `the time-skipping test server is not installed at ${path}; run \`npm run tools\` or set TEMPORAL_TEST_SERVER`);
   }
@@ -32,7 +29,8 @@ let bundled: Promise<WorkerOptions['workflowBundle']> | undefined;
 /** The workflow bundle, built once per process (bundling takes seconds; every simulation reuses it). */
 export function workflowBundle(settings: SimulationSettings): Promise<WorkerOptions['workflowBundle']> {
   if (settings.workflowBundlePath) return Promise.resolve({ codePath: settings.workflowBundlePath });
-  bundled ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger }).then((b) => ({ code: b.code }), (error) => {
+  // loaded on the first simulation: the API at rest does not hold the worker SDK (~17 MB)
+  bundled ??= import('@temporalio/worker').then(({ bundleWorkflowCode }) => bundleWorkflowCode({ workflowsPath, logger: quietLogger })).then((b) => ({ code: b.code }), (error) => {
     bundled = undefined;
     throw error;
   });
@@ -45,6 +43,7 @@ export function workflowBundle(settings: SimulationSettings): Promise<WorkerOpti
  */
 export async function startTestServer(settings: SimulationSettings): Promise<TestWorkflowEnvironment> {
   const path = testServerPath(settings);
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
 }
 

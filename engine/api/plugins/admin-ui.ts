@@ -1,10 +1,10 @@
 import fp from 'fastify-plugin';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { fromRoot } from '../../paths.js';
 
-const builtDir = fileURLToPath(new URL('../../../admin-ui/dist', import.meta.url));
+const builtDir = fromRoot('admin-ui', 'dist');
 
 /** The Vite build (`npm run build:ui`, which `npm start` and `npm test` run first), or null when it was not built. */
 export function adminUiRoot(configured?: string): string | null {
