@@ -21,6 +21,7 @@ import { buildApp } from '../engine/api/app.js';
 import type { FlowClient } from '../engine/temporal/client.js';
 import { httpLoad, type LoadResult } from './lib/http-load.js';
 import { summarise } from './lib/cpu-profile.js';
+import { countCpu } from './lib/cpu-accounting.js';
 import { createTestDatabase } from '../test/support/database.js';
 
 const DURATION_MS = Number(process.env.DURATION_MS ?? 10_000);
@@ -73,11 +74,14 @@ async function main() {
     const profiler = await startProfiler(!!PROFILE);
     for (let round = 0; round < ROUNDS; round++) {
       for (const side of sides) {
+        const cpu = await countCpu(pool);
         const result = await run(side, DURATION_MS);
+        const spent = await cpu.stop();
         const bad = Object.entries(result.statuses).filter(([status]) => status !== '201');
         if (bad.length) throw new Error(`${side}: answers other than 201: ${JSON.stringify(result.statuses)}`);
         rounds[side].push(result);
-        console.log(`round ${round + 1} ${side}: ${result.perSecond} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms (${result.requests} requests)`);
+        console.log(`round ${round + 1} ${side}: ${result.perSecond} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms (${result.requests} requests);`
+          + ` CPU per request: this process ${perRequest(spent.processMs, result)} ms, database backends ${perRequest(spent.databaseMs, result)} ms`);
       }
     }
     const total = (side: string) => {
@@ -124,6 +128,10 @@ async function startProfiler(on: boolean): Promise<{ stop(): Promise<unknown> }>
   await session.post('Profiler.setSamplingInterval', { interval: 500 });
   await session.post('Profiler.start');
   return { stop: async () => (await session.post('Profiler.stop')).profile };
+}
+
+function perRequest(ms: number, result: LoadResult): number {
+  return Math.round((ms / Math.max(1, result.requests)) * 1000) / 1000;
 }
 
 function median(xs: number[]): number {

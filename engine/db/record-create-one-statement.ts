@@ -9,13 +9,16 @@ import { runSql } from './record-sql.js';
 
 /**
  * Whether creating a record of the entity reads nothing from the database before its insert: no numbering counter,
- * no reference or user to look up, no unique value to lock, no pipeline stay to open, no entity rule to run (a rule may
- * read a referenced record and a warning writes a notification).
+ * no unique value to lock, no pipeline stay to open, no entity rule to run (a rule may read a referenced record and a
+ * warning writes a notification), and no reference or user to look up in `data` (a reference left empty is not
+ * looked up). Pass the input for a first guess before preparing, and the prepared data to decide.
  */
-export function createsWithoutReads(ctx: EntityContext): boolean {
+export function createsWithoutReads(ctx: EntityContext, data: Record<string, unknown>): boolean {
   const f = ctx.features;
-  return !f.numbering && !f.references.length && !f.users.length && !f.unique.length && !ctx.writeRules.rules.length
-    && !pipelinesOf(ctx.config.bundle, ctx.entity).length;
+  const empty = (field: string) => (data[field] ?? null) === null && (ctx.rules.defaults[field] ?? null) === null
+    && !f.computed.some((c) => c.field === field);
+  return !f.numbering && f.references.every((r) => empty(r.field)) && f.users.every(empty) && !f.unique.length
+    && !ctx.writeRules.rules.length && !pipelinesOf(ctx.config.bundle, ctx.entity).length;
 }
 
 /**
@@ -35,6 +38,7 @@ export async function createInOneStatement(em: EntityManager, ctx: EntityContext
     if (error instanceof DomainError) return null;
     throw error;
   }
+  if (!createsWithoutReads(ctx, data)) return null;
   const review = ctx.features.reviewRequired ? { ...unreviewed() } : null;
   const rows = await runSql<{ n: number }>(em, `with latest as (select max(version) as version from config_versions),
       record as (insert into records (id, entity, data, version, config_version, created_by, updated_by, created_at, updated_at, deleted_at, review)

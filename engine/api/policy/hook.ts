@@ -6,7 +6,7 @@ import { parseCsv } from '../../domain/records/csv.js';
 import { currentConfig } from '../../db/record-write.js';
 import { READ_STALENESS_MS } from '../../db/config-store.js';
 import type { Bundle } from '../../domain/config/types.js';
-import { hasTaskOn, loadPolicy, recordOwnership, type AccessPolicy } from './access.js';
+import { grantsPolicy, hasTaskOn, loadReach, recordOwnership, type AccessPolicy } from './access.js';
 import type { ListAccess } from '../../db/record-list.js';
 
 /** How the policy guards one route: the action, whether it names a record, what its body and answer carry. */
@@ -48,17 +48,26 @@ export const routeRules: Record<string, RouteRule> = {
   'PATCH /api/users/:username': { role: 'admin' },
 };
 
-const policies = new WeakMap<FastifyRequest, Promise<AccessPolicy>>();
+const policies = new WeakMap<FastifyRequest, { grants: Promise<{ policy: AccessPolicy; bundle: Bundle }>; reached?: Promise<AccessPolicy> }>();
 
-/** The signed-in user's policy for this request (built once, from the published configuration). */
-export function policyOf(app: FastifyInstance, request: FastifyRequest): Promise<AccessPolicy> {
-  let policy = policies.get(request);
-  if (!policy) {
-    const em = app.deps.orm.em.fork();
-    policy = currentConfig(em, READ_STALENESS_MS).then((config) => loadPolicy(em, request.user, config.bundle as unknown as Bundle));
-    policies.set(request, policy);
+/**
+ * The signed-in user's policy for this request (built once, from the published configuration). `grants` only skips
+ * reading the user's reach (team and units) when no record scope is asked for.
+ */
+export function policyOf(app: FastifyInstance, request: FastifyRequest, needs: 'reach' | 'grants' = 'reach'): Promise<AccessPolicy> {
+  let entry = policies.get(request);
+  if (!entry) {
+    entry = {
+      grants: currentConfig(app.deps.orm.em.fork(), READ_STALENESS_MS).then((config) => {
+        const bundle = config.bundle as unknown as Bundle;
+        return { policy: grantsPolicy(request.user, bundle), bundle };
+      }),
+    };
+    policies.set(request, entry);
   }
-  return policy;
+  if (needs === 'grants') return entry.grants.then((g) => g.policy);
+  entry.reached ??= entry.grants.then(async ({ policy, bundle }) => policy.withReach(await loadReach(app.deps.orm.em.fork(), request.user.username, bundle)));
+  return entry.reached;
 }
 
 const listAccesses = new WeakMap<FastifyRequest, ListAccess>();
@@ -160,7 +169,9 @@ export default fp(async function policyHook(app: FastifyInstance) {
     const entity = rule.pipeline ? await pipelineEntity(app, request, rule) : typeof named?.entity === 'string' ? named.entity : null;
     const id = rule.recordInBody ? named?.recordId : named?.id;
     if (entity === null) return;
-    const policy = await policyOf(app, request);
+    // a create reaches no existing record: its policy needs the grants only
+    const creates = rule.action === 'create' && !rule.record && !rule.recordInBody;
+    const policy = await policyOf(app, request, creates ? 'grants' : 'reach');
     policy.assertAction(entity, rule.action);
     if ((rule.record || rule.recordInBody) && typeof id === 'string') {
       const em = app.deps.orm.em.fork();
@@ -171,7 +182,7 @@ export default fp(async function policyHook(app: FastifyInstance) {
       }
     }
     if (rule.body) checkBody(policy, entity, rule, request.body);
-    if (!rule.record && !rule.recordInBody) {
+    if (!rule.record && !rule.recordInBody && !creates) {
       const action = rule.action === 'import' ? 'read' : rule.action;
       listAccesses.set(request, {
         condition: (add) => policy.scopeSql(entity, action, add), hidden: policy.hidden(entity), everyRecord: policy.scope(entity, action) === 'all',
@@ -182,6 +193,6 @@ export default fp(async function policyHook(app: FastifyInstance) {
   app.addHook('preSerialization', async (request, _reply, payload: unknown) => {
     const rule = ruleOf(request);
     if (!rule?.output || !request.user || !payload || typeof payload !== 'object' || 'error' in payload) return payload;
-    return redactOutput(await policyOf(app, request), rule, request, payload as Payload);
+    return redactOutput(await policyOf(app, request, 'grants'), rule, request, payload as Payload);
   });
 }, { name: 'policy', dependencies: ['auth'] });
