@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
+import { runSql } from '../../engine/db/record-sql.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -24,9 +25,9 @@ describe('creates in one statement (decision 0105)', () => {
     expect(many.map((r) => r.status)).toEqual(Array(8).fill(201));
     expect(many.map((r) => seqOf(r.body.data.number)).sort((a, b) => a - b)).toEqual(Array.from({ length: 8 }, (_, i) => seq + 1 + i));
     const ids = [first, ...many].map((r) => r.body.id as string);
-    const stored = await stack.orm.em.fork().getConnection().execute(
+    const stored = await runSql<{ id: string; number: string; audited: string; name: string }>(stack.orm.em.fork(),
       `select r.id, r.data ->> 'number' as number, a.changes -> 'number' ->> 'after' as audited, a.changes -> 'name' ->> 'after' as name
-       from records r join audit_entries a on a.record_id = r.id and a.action = 'create' where r.id = any(?)`, [ids]);
+       from records r join audit_entries a on a.record_id = r.id and a.action = 'create' where r.id = any($1::uuid[])`, [ids]);
     expect(stored).toHaveLength(9);
     for (const row of stored) {
       const answer = [first, ...many].find((r) => r.body.id === row.id)!;
