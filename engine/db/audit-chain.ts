@@ -121,7 +121,7 @@ export const AUDIT_SEAL_INTERVAL_MS = 200;
 
 /**
  * Seals every committed entry still waiting for the chain (migration 0041). `wait` waits for the chain head when a
- * commit holds it; without it a sealer gives way (the holder seals what it sees, the next round the rest).
+ * commit or another sealer holds it; without it a sealer gives way and the next round seals what waits.
  */
 export async function sealPendingAuditEntries(em: EntityManager, wait = true): Promise<void> {
   await runSql(em, 'insert into audit_seal_requests (wait) values ($1)', [wait], true);

@@ -5,8 +5,8 @@ import { Migration } from '@mikro-orm/migrations';
  *
  * Migration 0020 locked the head at every commit and held it through the commit's WAL flush, so audited transactions
  * committed one at a time. Now the commit-time trigger takes the head only when no other transaction holds it
- * (`skip locked`): it then seals its own entry and every committed entry still waiting, in (at, id) order. An entry
- * whose commit found the head taken waits, unsealed, for the next commit that takes it or for the sealer that every
+ * (`skip locked`): it then seals its own entry. An entry whose commit found the head taken waits, unsealed, for the
+ * sealer that every
  * API and worker process runs (`insert into audit_seal_requests`, see engine/db/audit-chain.ts). The chain, the
  * message, the append-only guards and verification are those of 0020: every update still happens inside a trigger.
  */
@@ -30,7 +30,7 @@ export class Migration0041AuditBatchSeal extends Migration {
       end $$`);
 
     // Seals `own` first (an entry of the calling transaction), then up to `batch` other entries waiting (committed
-    // ones: others' uncommitted rows are invisible). Without `wait` it gives up at once when the head is taken. The
+    // ones: others' uncommitted rows are invisible; the commit trigger passes 0, the sealer's batches are cheaper). Without `wait` it gives up at once when the head is taken. The
     // updates pass the append-only guards only from a trigger, so calling this directly fails.
     this.addSql(`create function flowcrm_audit_seal_pending(own uuid, wait boolean, batch integer) returns integer
       language plpgsql security definer set search_path from current as $$
@@ -52,17 +52,19 @@ export class Migration0041AuditBatchSeal extends Migration {
             sealed := 1;
           end if;
         end if;
-        for entry in select * from audit_entries where seq is null order by at, id limit batch loop
-          head := flowcrm_audit_seal_entry(entry, head);
-          sealed := sealed + 1;
-        end loop;
+        if batch > 0 then
+          for entry in select * from audit_entries where seq is null order by at, id limit batch loop
+            head := flowcrm_audit_seal_entry(entry, head);
+            sealed := sealed + 1;
+          end loop;
+        end if;
         if sealed > 0 then update audit_chain set seq = head.seq, hash = head.hash where id = 1; end if;
         return sealed;
       end $$`);
 
     this.addSql(`create or replace function flowcrm_audit_seal() returns trigger language plpgsql security definer set search_path from current as $$
       begin
-        perform flowcrm_audit_seal_pending(new.id, false, 100);
+        perform flowcrm_audit_seal_pending(new.id, false, 0);
         return null;
       end $$`);
 
