@@ -5,6 +5,7 @@
  * this machine, in the same run, alternating rounds. Load: a closed loop of CONNECTIONS keep-alive connections, one
  * request in flight on each (no pipelining), from a worker thread. Not part of npm test.
  *   npx tsx bench/record-create.ts      (DURATION_MS=10000 per round, ROUNDS=2, CONNECTIONS=10; BENCH_DATABASE_URL)
+ *   Each round also prints the CPU time per request of this process and of the scratch database's backends.
  *   UNCHAINED=1 adds a diagnostic round with the audit seal trigger disabled (what the hash chain costs here).
  *   PROFILE=/tmp/create.cpuprofile npx tsx bench/record-create.ts   (CPU profile of the server's thread during the
  *   flowcrm rounds only, summarised by bench/lib/cpu-profile.ts)
