@@ -4,8 +4,8 @@ import { diffFields } from '../domain/records/diff.js';
 import { unreviewed } from '../domain/records/review.js';
 import { pipelinesOf } from '../domain/pipeline/index.js';
 import { DomainError } from '../domain/errors.js';
-import { formatNumber, numberParts } from '../domain/records/features.js';
-import { prepareData, todayUtc, type EntityContext } from './record-write.js';
+import { formatNumber, numberParts, utcDateParts } from '../domain/records/features.js';
+import { prepareData, type EntityContext } from './record-write.js';
 import { entityDefinition } from './record-validation.js';
 import { runSql } from './record-sql.js';
 
@@ -16,7 +16,7 @@ const ANNOTATIONS = new Set(['type', 'readOnly', 'title', 'description', 'defaul
 function numberDrawnInStatement(ctx: EntityContext): boolean {
   const numbering = ctx.features.numbering;
   if (!numbering) return true;
-  if (!numberParts(numbering.pattern, todayUtc(new Date()))) return false;
+  if (!numberParts(numbering.pattern, utcDateParts(new Date()))) return false;
   const properties = (entityDefinition(ctx.config, ctx.entity).schema as { properties?: Record<string, Record<string, unknown>> } | undefined)?.properties;
   const schema = properties?.[numbering.field] ?? {};
   return Object.keys(schema).every((k) => ANNOTATIONS.has(k) || k.startsWith('x-'));
@@ -51,11 +51,11 @@ export async function createInOneStatement(em: EntityManager, ctx: EntityContext
   prefix: string, id: string = randomUUID()): Promise<{ id: string; data: Record<string, unknown>; at: Date; review: ReturnType<typeof unreviewed> | null } | null> {
   const now = new Date();
   const numbering = ctx.features.numbering;
-  const parts = numbering ? numberParts(numbering.pattern, todayUtc(now)) : null;
+  const parts = numbering ? numberParts(numbering.pattern, utcDateParts(now)) : null;
   if (numbering && !parts) return null;
   let data: Record<string, unknown>;
   try {
-    const placeholderNumber = numbering ? formatNumber(numbering.pattern, todayUtc(now), 0) : undefined;
+    const placeholderNumber = numbering ? formatNumber(numbering.pattern, utcDateParts(now), 0) : undefined;
     ({ data } = await prepareData(em, ctx, { merged: input, input, current: null, prefix, now, actor, placeholderNumber }));
   } catch (error) {
     if (error instanceof DomainError) return null;

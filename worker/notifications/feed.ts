@@ -1,9 +1,14 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import { LockMode, type MikroORM } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { UserEntity } from '../../engine/db/entities.js';
 import { NotificationEntity, type Notification } from '../../engine/db/notifications-entities.js';
 import { NotificationRepository } from '../../engine/db/notifications.js';
-import type { NotifyUsersInput, NotifyUsersResult } from '../notification-types.js';
+import type { NotificationLink, NotifyUsersInput, NotifyUsersResult } from '../notification-types.js';
+import { currentConfig } from '../../engine/db/record-write.js';
+import { READ_STALENESS_MS } from '../../engine/db/config-store.js';
+import { hiddenForUser, recordSecrets } from '../../engine/db/record-secrets.js';
+import { scrubDeep, scrubText } from '../../engine/domain/access/redaction.js';
+import type { Bundle } from '../../engine/domain/config/types.js';
 
 export interface SmtpSettings {
   /** e.g. smtp://user:pass@mail.example.com:587 or smtps://...:465 */
@@ -33,6 +38,15 @@ function domainOf(from: string): string {
 function isPermanent(error: unknown): boolean {
   const code = (error as { responseCode?: unknown }).responseCode;
   return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/** The texts as the recipient may read them: every value of a field their roles hide on the linked record is removed. */
+async function redactedFor(em: EntityManager, username: string, input: NotifyUsersInput): Promise<Pick<NotifyUsersInput, 'title' | 'body'> & { link: NotificationLink | null }> {
+  const link = input.link ?? null;
+  if (!link?.entity) return { title: input.title, body: input.body, link };
+  const bundle = (await currentConfig(em, READ_STALENESS_MS)).bundle as unknown as Pick<Bundle, 'roles'>;
+  const secrets = await recordSecrets(em, link.entity, link.recordId, await hiddenForUser(em, bundle, username, link.entity));
+  return { title: scrubText(input.title, secrets), body: scrubText(input.body, secrets), link: scrubDeep(link, secrets) };
 }
 
 export function createFeedActivities(deps: FeedActivityDeps) {
@@ -83,8 +97,9 @@ export function createFeedActivities(deps: FeedActivityDeps) {
           result.unknown.push(username);
           continue;
         }
+        const { title, body, link } = await redactedFor(em, username, input);
         const { notification } = await repo.insertOnce({
-          recipient: username, kind: input.kind, title: input.title, body: input.body, link: input.link ?? null,
+          recipient: username, kind: input.kind, title, body, link,
           idempotencyKey: `${input.idempotencyKey}:${username}`,
           emailTo: deps.smtp && user.active ? emailOf(user.attributes) : null,
         });

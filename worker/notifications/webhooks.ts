@@ -1,6 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { WebhookRepository } from '../../engine/db/notifications-webhooks.js';
+import { redactForReceivers } from '../../engine/db/record-secrets.js';
+import { currentConfig } from '../../engine/db/record-write.js';
+import { READ_STALENESS_MS } from '../../engine/db/config-store.js';
+import type { Bundle } from '../../engine/domain/config/types.js';
 import { WebhookFailure, type Allowlist } from '../../engine/domain/net/index.js';
 import { resolveWebhookTarget, WebhookTargetError, type LookupAll, type ResolvedTarget } from '../../engine/net/webhook-target.js';
 import { postPinned, type PinnedResponse } from './pinned-post.js';
@@ -32,7 +36,9 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
 
   return {
     async publishEvent(input: PublishEventInput): Promise<{ deliveryIds: string[] }> {
-      const payload = input.payload as unknown as Record<string, unknown>;
+      const em = deps.orm.em.fork();
+      const bundle = (await currentConfig(em, READ_STALENESS_MS)).bundle as unknown as Pick<Bundle, 'roles'>;
+      const payload = await redactForReceivers(em, bundle, input.payload as unknown as Record<string, unknown>);
       return { deliveryIds: await repo().publish({ event: input.event, payload, idempotencyKey: input.idempotencyKey }) };
     },
 

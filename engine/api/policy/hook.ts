@@ -1,13 +1,16 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Action } from '../../domain/access/permissions.js';
+import { OWNER_FIELD, type Action } from '../../domain/access/permissions.js';
 import { DomainError, joinPointer } from '../../domain/errors.js';
 import { parseCsv } from '../../domain/records/csv.js';
 import { currentConfig } from '../../db/record-write.js';
 import { READ_STALENESS_MS } from '../../db/config-store.js';
 import type { Bundle } from '../../domain/config/types.js';
-import { grantsPolicy, hasTaskOn, loadReach, recordOwnership, type AccessPolicy } from './access.js';
+import { grantsPolicy, hasTaskOn, loadReach, recordOwnership, type AccessPolicy, type Ownership } from './access.js';
+import { assertOwnerWrites, csvOwnerWrites, ownerWrites, type OwnerWrite } from './owner-transfer.js';
 import type { ListAccess } from '../../db/record-list.js';
+import { recordSecrets } from '../../db/record-secrets.js';
+import { redactProcessView } from './redact-process.js';
 
 /** How the policy guards one route: the action, whether it names a record, what its body and answer carry. */
 interface RouteRule {
@@ -19,8 +22,9 @@ interface RouteRule {
   recordInBody?: boolean;
   /** The entity is the one of the pipeline named by the path (`name`) or the query (`pipeline`): boards and reports. */
   pipeline?: 'params' | 'query';
-  body?: 'data' | 'import';
-  output?: 'record' | 'history' | 'task' | 'simulation';
+  /** `stage`: the fields a stage move writes along, in its `data` member. */
+  body?: 'data' | 'import' | 'stage';
+  output?: 'record' | 'history' | 'task' | 'simulation' | 'process';
 }
 
 /** Every route that touches records or needs a role, by `METHOD url`; the one table the authorization matrix test walks. */
@@ -36,13 +40,14 @@ export const routeRules: Record<string, RouteRule> = {
   'GET /api/records/:entity/:id/history': { action: 'read', record: true, output: 'history' },
   'POST /api/records/:entity/:id/restore': { action: 'delete', record: true, output: 'record' },
   'POST /api/records/:entity/:id/review': { action: 'update', record: true, output: 'record' },
-  'POST /api/records/:entity/:id/stage': { action: 'update', record: true, output: 'record' },
+  'POST /api/records/:entity/:id/stage': { action: 'update', record: true, body: 'stage', output: 'record' },
   'GET /api/records/:entity/:id/stages': { action: 'read', record: true },
   'POST /api/processes': { action: 'read', recordInBody: true },
   'POST /api/events/:name': { action: 'read', recordInBody: true },
   'GET /api/pipelines/:name/board': { action: 'read', pipeline: 'params' },
   'GET /api/reports/*': { action: 'read', pipeline: 'query' },
   'GET /api/tasks/:id': { output: 'task' },
+  'GET /api/processes/:id': { output: 'process' },
   'POST /api/config/simulate': { output: 'simulation' },
   'POST /api/users': { role: 'admin' },
   'PATCH /api/users/:username': { role: 'admin' },
@@ -98,27 +103,34 @@ export function recordBody(body: Record<string, unknown>): { data: Record<string
   return { data: body, prefix: '' };
 }
 
+/** Fields the user may not write; the owner is checked by value (assertOwnerWrites): keeping it is no reassignment. */
 function assertWritable(policy: AccessPolicy, entity: string, fields: string[], pathOf: (field: string) => string): void {
   const locked = policy.grant(entity).fields;
-  const refused = fields.filter((f) => Object.hasOwn(locked, f));
+  const refused = fields.filter((f) => f !== OWNER_FIELD && Object.hasOwn(locked, f));
   if (refused.length) {
     throw new DomainError('FORBIDDEN_FIELD', 'your roles may not write these fields', refused.map((f) => ({ path: pathOf(f), message: 'not writable for your roles' })));
   }
 }
 
-function checkBody(policy: AccessPolicy, entity: string, rule: RouteRule, body: unknown): void {
-  if (rule.body === 'data' && body && typeof body === 'object' && !Array.isArray(body)) {
-    const { data, prefix } = recordBody(body as Record<string, unknown>);
+/** Refuses fields the user may not write; answers the owners the body names, for assertOwnerWrites. */
+function checkBody(policy: AccessPolicy, entity: string, rule: RouteRule, body: unknown): OwnerWrite[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  if ((rule.body === 'data' && isObject(body)) || (rule.body === 'stage' && isObject(body) && isObject(body.data))) {
+    const { data, prefix } = rule.body === 'stage' ? { data: (body as { data: Record<string, unknown> }).data, prefix: '/data' } : recordBody(body as Record<string, unknown>);
     assertWritable(policy, entity, Object.keys(data), (f) => joinPointer(prefix, f));
+    return ownerWrites('data', data, prefix);
   } else if (rule.body === 'import' && Array.isArray(body)) {
     body.forEach((row, i) => {
       if (row && typeof row === 'object' && !Array.isArray(row)) assertWritable(policy, entity, Object.keys(row), (f) => joinPointer(`/${i}`, f));
     });
+    return ownerWrites('import', body);
   } else if (rule.body === 'import' && typeof body === 'string') {
-    const header = parseCsv(body)[0] ?? [];
+    const rows = parseCsv(body);
     // CSV headers may address nested fields (`address.city`): the top-level field decides
-    assertWritable(policy, entity, header.map((h) => h.split('.')[0]), (f) => `/header/${f}`);
+    assertWritable(policy, entity, (rows[0] ?? []).map((h) => h.split('.')[0]), (f) => `/header/${f}`);
+    return csvOwnerWrites(rows);
   }
+  return [];
 }
 
 function redactChanges(policy: AccessPolicy, entity: string, item: unknown): unknown {
@@ -137,7 +149,7 @@ function redactRecord(policy: AccessPolicy, record: unknown): unknown {
 type Payload = Record<string, unknown>;
 
 /** Hidden fields leave no answer of a guarded route. */
-function redactOutput(policy: AccessPolicy, rule: RouteRule, request: FastifyRequest, payload: Payload): Payload {
+async function redactOutput(app: FastifyInstance, policy: AccessPolicy, rule: RouteRule, request: FastifyRequest, payload: Payload): Promise<Payload> {
   const entity = (request.params as { entity?: string }).entity;
   switch (rule.output) {
     case 'record': return redactRecord(policy, payload) as Payload;
@@ -151,6 +163,12 @@ function redactOutput(policy: AccessPolicy, rule: RouteRule, request: FastifyReq
     case 'simulation': {
       const changes = Array.isArray(payload.recordChanges) ? payload.recordChanges as { entity: string; set: Payload }[] : [];
       return { ...payload, recordChanges: changes.map((c) => ({ ...c, set: policy.redact(c.entity, c.set) })) };
+    }
+    case 'process': {
+      const { entity: runEntity, recordId } = payload as { entity?: unknown; recordId?: unknown };
+      const hidden = typeof runEntity === 'string' ? policy.hidden(runEntity) : [];
+      if (!hidden.length) return payload;
+      return redactProcessView(payload, await recordSecrets(app.deps.orm.em.fork(), runEntity as string, recordId as string, hidden));
     }
     default: return payload;
   }
@@ -173,15 +191,18 @@ export default fp(async function policyHook(app: FastifyInstance) {
     const creates = rule.action === 'create' && !rule.record && !rule.recordInBody;
     const policy = await policyOf(app, request, creates ? 'grants' : 'reach');
     policy.assertAction(entity, rule.action);
+    const em = app.deps.orm.em.fork();
+    let ownership: Ownership | null = null;
     if ((rule.record || rule.recordInBody) && typeof id === 'string') {
-      const em = app.deps.orm.em.fork();
-      const ownership = await recordOwnership(em, entity, id);
+      ownership = await recordOwnership(em, entity, id);
       if (ownership && !policy.reaches(entity, rule.action, ownership.owner, ownership.unit)
         && !(rule.action === 'read' && await hasTaskOn(em, request.user.username, id))) {
         throw new DomainError('FORBIDDEN', `this ${entity} record is outside what your roles may ${rule.action}`);
       }
     }
-    if (rule.body) checkBody(policy, entity, rule, request.body);
+    const writes = rule.body ? checkBody(policy, entity, rule, request.body) : [];
+    // a new owner must be within the user's reach: a create that names one loads it
+    if (writes.length) await assertOwnerWrites(em, creates ? await policyOf(app, request, 'reach') : policy, entity, writes, ownership ?? undefined);
     if (!rule.record && !rule.recordInBody && !creates) {
       const action = rule.action === 'import' ? 'read' : rule.action;
       listAccesses.set(request, {
@@ -190,9 +211,10 @@ export default fp(async function policyHook(app: FastifyInstance) {
     }
   });
 
-  app.addHook('preSerialization', async (request, _reply, payload: unknown) => {
+  app.addHook('preSerialization', async (request, reply, payload: unknown) => {
     const rule = ruleOf(request);
-    if (!rule?.output || !request.user || !payload || typeof payload !== 'object' || 'error' in payload) return payload;
-    return redactOutput(await policyOf(app, request, 'grants'), rule, request, payload as Payload);
+    // error answers carry no record; a process run's own `error` member does not make it one
+    if (!rule?.output || !request.user || !payload || typeof payload !== 'object' || reply.statusCode >= 400) return payload;
+    return redactOutput(app, await policyOf(app, request, 'grants'), rule, request, payload as Payload);
   });
 }, { name: 'policy', dependencies: ['auth'] });

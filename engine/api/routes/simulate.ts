@@ -24,6 +24,7 @@ const simulateBody = {
           type: 'array', maxItems: 200, items: {
             type: 'object', required: ['step'], additionalProperties: false,
             properties: {
+              process: { type: 'string', minLength: 1, maxLength: 100 },
               step: { type: 'string', minLength: 1, maxLength: 100 }, outcome: { type: 'string', minLength: 1, maxLength: 100 },
               data: { type: 'object', additionalProperties: true }, comment: { type: 'string', maxLength: 2000 },
               by: { type: 'string', minLength: 1, maxLength: 100 }, after: duration,
@@ -33,7 +34,7 @@ const simulateBody = {
         events: {
           type: 'array', maxItems: 200, items: {
             type: 'object', required: ['name', 'after'], additionalProperties: false,
-            properties: { name: { type: 'string', minLength: 1, maxLength: 63 }, after: duration, payload: {} },
+            properties: { process: { type: 'string', minLength: 1, maxLength: 100 }, name: { type: 'string', minLength: 1, maxLength: 63 }, after: duration, payload: {} },
           },
         },
         records: {
@@ -49,6 +50,8 @@ const simulateBody = {
 
 const at = { type: 'string', format: 'date-time' } as const;
 const nullableString = { type: ['string', 'null'] } as const;
+/** Marks what belongs to another run than the simulated one (a sub-process, a run a step started). */
+const runMark = { process: { type: 'string' }, processId: { type: 'string' } } as const;
 const simulateResponse = {
   type: 'object',
   properties: {
@@ -57,19 +60,19 @@ const simulateResponse = {
     error: { type: ['object', 'null'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
     processId: { type: 'string' }, recordId: { type: 'string' }, start: at, end: at,
     waitingFor: { type: ['object', 'null'], additionalProperties: true },
-    timeline: { type: 'array', items: { type: 'object', properties: { at, step: { type: 'string' }, event: { type: 'string' }, detail: { type: 'object', additionalProperties: true } } } },
+    timeline: { type: 'array', items: { type: 'object', properties: { at, step: { type: 'string' }, event: { type: 'string' }, detail: { type: 'object', additionalProperties: true }, ...runMark } } },
     tasks: {
       type: 'array', items: {
         type: 'object', properties: {
           step: { type: 'string' }, kind: { type: 'string' }, title: { type: 'string' }, assignee: nullableString, candidates: { type: 'array', items: { type: 'string' } },
-          status: { type: 'string' }, createdAt: at, completedAt: { type: ['string', 'null'] }, outcome: nullableString, actor: nullableString, dueAt: nullableString,
+          status: { type: 'string' }, createdAt: at, completedAt: { type: ['string', 'null'] }, outcome: nullableString, actor: nullableString, dueAt: nullableString, ...runMark,
         },
       },
     },
-    notifications: { type: 'array', items: { type: 'object', properties: { at, to: { type: 'string' }, kind: { type: 'string' }, title: { type: 'string' } } } },
+    notifications: { type: 'array', items: { type: 'object', properties: { at, to: { type: 'string' }, kind: { type: 'string' }, title: { type: 'string' }, ...runMark } } },
     recordChanges: {
       type: 'array', items: {
-        type: 'object', properties: { at, recordId: { type: 'string' }, entity: { type: 'string' }, set: { type: 'object', additionalProperties: true }, action: { type: 'string' }, actor: { type: 'string' } },
+        type: 'object', properties: { at, recordId: { type: 'string' }, entity: { type: 'string' }, set: { type: 'object', additionalProperties: true }, action: { type: 'string' }, actor: { type: 'string' }, ...runMark },
       },
     },
     webhooks: { type: 'array', items: { type: 'object', properties: { at, event: { type: 'string' }, payload: { type: 'object', additionalProperties: true } } } },
