@@ -5,6 +5,7 @@
  * this machine, in the same run, alternating rounds. Load: a closed loop of CONNECTIONS keep-alive connections, one
  * request in flight on each (no pipelining), from a worker thread. Not part of npm test.
  *   npx tsx bench/record-create.ts      (DURATION_MS=10000 per round, ROUNDS=2, CONNECTIONS=10; BENCH_DATABASE_URL)
+ *   Each round also prints the CPU time per request of this process and of the scratch database's backends.
  *   UNCHAINED=1 adds a diagnostic round with the audit seal trigger disabled (what the hash chain costs here).
  *   PROFILE=/tmp/create.cpuprofile npx tsx bench/record-create.ts   (CPU profile of the server's thread during the
  *   flowcrm rounds only, summarised by bench/lib/cpu-profile.ts)
@@ -21,6 +22,7 @@ import { buildApp } from '../engine/api/app.js';
 import type { FlowClient } from '../engine/temporal/client.js';
 import { httpLoad, type LoadResult } from './lib/http-load.js';
 import { summarise } from './lib/cpu-profile.js';
+import { countCpu } from './lib/cpu-accounting.js';
 import { createTestDatabase } from '../test/support/database.js';
 
 const DURATION_MS = Number(process.env.DURATION_MS ?? 10_000);
@@ -73,11 +75,14 @@ async function main() {
     const profiler = await startProfiler(!!PROFILE);
     for (let round = 0; round < ROUNDS; round++) {
       for (const side of sides) {
+        const cpu = await countCpu(pool);
         const result = await run(side, DURATION_MS);
+        const spent = await cpu.stop();
         const bad = Object.entries(result.statuses).filter(([status]) => status !== '201');
         if (bad.length) throw new Error(`${side}: answers other than 201: ${JSON.stringify(result.statuses)}`);
         rounds[side].push(result);
-        console.log(`round ${round + 1} ${side}: ${result.perSecond} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms (${result.requests} requests)`);
+        console.log(`round ${round + 1} ${side}: ${result.perSecond} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms (${result.requests} requests);`
+          + ` CPU per request: this process ${perRequest(spent.processMs, result)} ms, database backends ${perRequest(spent.databaseMs, result)} ms`);
       }
     }
     const total = (side: string) => {
@@ -124,6 +129,10 @@ async function startProfiler(on: boolean): Promise<{ stop(): Promise<unknown> }>
   await session.post('Profiler.setSamplingInterval', { interval: 500 });
   await session.post('Profiler.start');
   return { stop: async () => (await session.post('Profiler.stop')).profile };
+}
+
+function perRequest(ms: number, result: LoadResult): number {
+  return Math.round((ms / Math.max(1, result.requests)) * 1000) / 1000;
 }
 
 function median(xs: number[]): number {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createOrm } from '../engine/db/orm.js';
+import { startAuditSealer } from '../engine/db/audit-chain.js';
 import { createActivities } from './activities.js';
 import { createProcessActivities } from './process-activities.js';
 import { createNotificationActivities, notificationSettingsFromEnv } from './notifications/index.js';
@@ -76,9 +77,11 @@ export async function createWorker(settings: WorkerSettings) {
     shutdownGraceTime: settings.shutdownGraceMs ?? 10_000,
   });
   const run = async () => {
+    const sealer = startAuditSealer(() => orm.em.fork());
     try {
       await worker.run();
     } finally {
+      await sealer.stop();
       await flow.close();
       await connection.close();
       await orm.close();

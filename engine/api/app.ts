@@ -12,6 +12,7 @@ import errorResponses from './plugins/error-responses.js';
 import idempotency from './plugins/idempotency.js';
 import metrics from './plugins/metrics.js';
 import drain from './plugins/drain.js';
+import auditSealer from './plugins/audit-sealer.js';
 import rateLimits from './plugins/rate-limit.js';
 import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
@@ -48,6 +49,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   app.decorate('deps', deps);
   await app.register(errors);
   await app.register(drain);
+  await app.register(auditSealer);
   await app.register(rateLimits);
   await app.register(jsonBody);
   await app.register(hygiene, { corsOrigins: deps.corsOrigins });

@@ -116,8 +116,53 @@ export class ChainVerifier {
 
 const PAGE = 5000;
 
-/** Reads the whole chain in pages and verifies it; unsealed rows (no sequence number) are reported too. */
+/** How often every API and worker process seals the entries whose commit found the chain head taken. */
+export const AUDIT_SEAL_INTERVAL_MS = 200;
+
+/**
+ * Seals every committed entry still waiting for the chain (migration 0041). `wait` waits for the chain head when a
+ * commit or another sealer holds it; without it a sealer gives way and the next round seals what waits.
+ */
+export async function sealPendingAuditEntries(em: EntityManager, wait = true): Promise<void> {
+  await runSql(em, 'insert into audit_seal_requests (wait) values ($1)', [wait], true);
+}
+
+/** Seals waiting entries every `intervalMs` until stopped; a failed round (database away) is retried next round. */
+export function startAuditSealer(em: () => EntityManager, intervalMs = AUDIT_SEAL_INTERVAL_MS): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let round: Promise<void> = Promise.resolve();
+  const schedule = () => {
+    timer = setTimeout(() => {
+      round = sealPendingAuditEntries(em(), false).catch(() => undefined).then(() => {
+        if (!stopped) schedule();
+      });
+    }, intervalMs);
+    timer.unref();
+  };
+  schedule();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await round;
+    },
+  };
+}
+
+/**
+ * Seals what waits, then reads the whole chain in pages and verifies it. Unsealed rows (no sequence number) are
+ * reported too; one that committed between the sealing and the reading is sealed and the chain read again.
+ */
 export async function verifyAuditChain(em: EntityManager): Promise<ChainReport> {
+  for (let pass = 1; ; pass++) {
+    await sealPendingAuditEntries(em);
+    const report = await readAuditChain(em);
+    if (pass === 3 || !report.problems.some((p) => p.kind === 'unsealed')) return report;
+  }
+}
+
+async function readAuditChain(em: EntityManager): Promise<ChainReport> {
   const verifier = new ChainVerifier();
   const columns = `seq::text as seq, id::text as id, prev_hash as "prevHash", hash,
     to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, actor, action, entity,

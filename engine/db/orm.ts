@@ -11,6 +11,7 @@ import { Migration0006ProcessInterpreter } from './migrations/0006-process-inter
 import { Migration0020AuditChain } from './migrations/0020-audit-chain.js';
 import { Migration0030StageStays } from './migrations/0030-stage-stays.js';
 import { Migration0040UserUnits } from './migrations/0040-user-units.js';
+import { Migration0041AuditBatchSeal } from './migrations/0041-audit-batch-seal.js';
 import { Migration0043Sessions } from './migrations/0043-sessions.js';
 import { Migration0044StageTotals } from './migrations/0044-stage-totals.js';
 import { Migration0045IdempotencyKeys } from './migrations/0045-idempotency-keys.js';
@@ -51,6 +52,8 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
         { name: '0045-idempotency-keys', class: Migration0045IdempotencyKeys },
         { name: '0046-import-jobs', class: Migration0046ImportJobs },
         { name: '0047-api-tokens', class: Migration0047ApiTokens },
+        // after 0047 in the list: databases that already ran 0043-0047 apply it last, new ones too (no dependency)
+        { name: '0041-audit-batch-seal', class: Migration0041AuditBatchSeal },
       ],
       transactional: true,
       allOrNothing: true,

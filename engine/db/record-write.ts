@@ -125,6 +125,8 @@ export interface PrepareInput {
   system?: boolean;
   /** Who writes: the rules' `actor`. */
   actor?: string;
+  /** On create, the number to validate instead of drawing one (the insert statement draws it). */
+  placeholderNumber?: string;
 }
 
 /** The data to store and the warnings of the entity's rules that fired. */
@@ -153,7 +155,7 @@ export async function prepareData(em: EntityManager, ctx: EntityContext, request
   ctx.rules.validate(data);
   details.push(...applyComputed(data, ctx.features, prefix));
   const numbering = ctx.features.numbering;
-  if (numbering && !current && !details.length) data[numbering.field] = await nextNumber(em, ctx.entity, numbering.pattern, request.now);
+  if (numbering && !current && !details.length) data[numbering.field] = request.placeholderNumber ?? await nextNumber(em, ctx.entity, numbering.pattern, request.now);
   details.push(...validateData(ctx.rules, data, prefix), ...checkPicklists(data, ctx.features, prefix));
   if (!details.length) details.push(...await checkReferences(em, ctx, data, prefix));
   if (details.length) throw new DomainError('VALIDATION_FAILED', 'the record is invalid', details);

@@ -97,7 +97,7 @@ export class RecordRepository {
 
   async create(entity: string, input: Record<string, unknown>, actor: string, pathPrefix = '', id?: string): Promise<RecordDto> {
     const recent = await this.context(entity, READ_STALENESS_MS);
-    if (createsWithoutReads(recent)) {
+    if (createsWithoutReads(recent, input)) {
       const created = await guarded(() => createInOneStatement(this.em, recent, input, actor, pathPrefix, id));
       if (created) {
         return toRecordDto({

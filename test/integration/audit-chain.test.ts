@@ -7,7 +7,7 @@ import { quoteData } from '../support/quotes.js';
 import { createOrm, migrate, type Orm } from '../../engine/db/orm.js';
 import { seedDemo } from '../../engine/db/seed.js';
 import { RecordRepository } from '../../engine/db/records.js';
-import { verifyAuditChain } from '../../engine/db/audit-chain.js';
+import { sealPendingAuditEntries, startAuditSealer, verifyAuditChain } from '../../engine/db/audit-chain.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let orm: Orm;
@@ -32,6 +32,8 @@ const verify = () => flowcrm(['audit', 'verify'], { DATABASE_URL: database.url }
 async function createQuotes(n: number): Promise<string[]> {
   const ids = await Promise.all(Array.from({ length: n }, (_, i) =>
     new RecordRepository(orm.em.fork()).create('quote', quoteData(i % 30, 100 + i), i % 2 ? 'sales1' : 'sales2').then((r) => r.id)));
+  // a commit that found the chain head taken left its entry to the sealer (decision 0105)
+  await sealPendingAuditEntries(orm.em.fork());
   return ids;
 }
 
@@ -78,6 +80,47 @@ describe('audit chain', { timeout: 120_000 }, () => {
     await sql.query('commit');
     const rows = (await sql.query(`select actor, seq::int as seq from audit_entries where seq > $1 order by seq`, [before])).rows;
     expect(rows).toEqual([{ actor: 'kept-1', seq: before + 1 }, { actor: 'kept-2', seq: before + 2 }]);
+    expect((await verifyAuditChain(orm.em.fork())).intact).toBe(true);
+  });
+
+  it('commits without waiting for a chain head another commit holds, and the sealer chains the entry after', async () => {
+    const holder = new pg.Client(database.url);
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select * from audit_chain where id = 1 for update');
+      const created = await new RecordRepository(orm.em.fork()).create('quote', quoteData(5, 150), 'sales1');
+      const entry = async () => (await sql.query(`select seq, hash from audit_entries where record_id = $1`, [created.id])).rows[0];
+      expect(await entry()).toEqual({ seq: null, hash: null });
+      await holder.query('commit');
+      const sealer = startAuditSealer(() => orm.em.fork(), 20);
+      try {
+        await expect.poll(async () => (await entry()).seq, { timeout: 5000, interval: 20 }).not.toBeNull();
+      } finally {
+        await sealer.stop();
+      }
+      const head = (await sql.query(`select seq::text as seq, hash from audit_chain`)).rows[0];
+      expect(await entry()).toEqual({ seq: head.seq, hash: head.hash });
+      expect(await verifyAuditChain(orm.em.fork())).toMatchObject({ intact: true, problems: [] });
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('seals only from its triggers: the sealing function called directly is refused', async () => {
+    await sql.query(`alter table audit_entries disable trigger audit_entries_seal`);
+    try {
+      await sql.query(`insert into audit_entries (id, entity, action, actor, at) values (gen_random_uuid(), 'session', 'login', 'direct', now())`);
+    } finally {
+      await sql.query(`alter table audit_entries enable trigger audit_entries_seal`);
+    }
+    const unsealed = async () => (await sql.query(`select count(*)::int as n from audit_entries where seq is null`)).rows[0].n;
+    expect(await unsealed()).toBe(1);
+    expect(await refused(`select flowcrm_audit_seal_pending(null, true, 10)`)).toMatch(/append-only: UPDATE refused/);
+    expect(await unsealed()).toBe(1);
+    await sql.query(`insert into audit_seal_requests default values`);
+    expect(await unsealed()).toBe(0);
+    expect((await sql.query(`select count(*)::int as n from audit_seal_requests`)).rows[0].n).toBe(0);
     expect((await verifyAuditChain(orm.em.fork())).intact).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyComputed, checkPicklists, entityFeatures, formatNumber, numberingScope } from '../../engine/domain/records/features.js';
+import { applyComputed, checkPicklists, entityFeatures, formatNumber, numberParts, numberingScope } from '../../engine/domain/records/features.js';
 import { applyReview, unreviewed } from '../../engine/domain/records/review.js';
 import { csvLine, csvToData, parseCsv } from '../../engine/domain/records/csv.js';
 import { fieldCatalog } from '../../engine/domain/query/fields.js';
@@ -72,6 +72,19 @@ describe('entity features', () => {
     expect(formatNumber('INV{yy}{mm}{dd}-{seq}', date, 7)).toBe('INV260305-7');
     expect(numberingScope('Q-{yyyy}-{seq:6}', date)).toBe('Q-2026-{seq:6}');
     expect(numberingScope('Q-{yyyy}{mm}-{seq:4}', date)).toBe('Q-202603-{seq:4}');
+  });
+
+  it('splits a number around its sequence token the way formatNumber fills it', () => {
+    const date = { year: 2026, month: 3, day: 5 };
+    const assemble = (parts: NonNullable<ReturnType<typeof numberParts>>, seq: number) => parts.prefix + String(seq).padStart(parts.width, '0') + parts.suffix;
+    for (const [pattern, seq] of [['Q-{yyyy}-{seq:6}', 42], ['{seq:3}/{yy}', 1234567], ['INV{yy}{mm}{dd}-{seq}', 7]] as const) {
+      const parts = numberParts(pattern, date)!;
+      expect(parts.scope).toBe(numberingScope(pattern, date));
+      expect(assemble(parts, seq)).toBe(formatNumber(pattern, date, seq));
+    }
+    expect(numberParts('Q-{yyyy}-{seq:6}', date)).toEqual({ scope: 'Q-2026-{seq:6}', prefix: 'Q-2026-', width: 6, suffix: '' });
+    expect(numberParts('Q-{yyyy}', date)).toBeNull();
+    expect(numberParts('{seq:2}-{seq:2}', date)).toBeNull();
   });
 });
 

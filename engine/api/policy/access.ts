@@ -18,11 +18,24 @@ export interface Reach {
 /** Adds a bind parameter and answers its placeholder (`$n` for runSql, `?` for MikroORM's execute: so no array parameters). */
 export type AddParam = (value: unknown) => string;
 
-/** What one signed-in user may do, by entity; built once per request from the published configuration. */
+/**
+ * What one signed-in user may do, by entity; built once per request from the published configuration. Without a
+ * reach it answers what the roles grant (actions, writable and hidden fields) but not which records are in scope.
+ */
 export class AccessPolicy {
   private readonly grants = new Map<string, EntityGrant>();
 
-  constructor(readonly user: AuthUser, private readonly bundle: Pick<Bundle, 'roles' | 'org' | 'entities'>, readonly reach: Reach) {}
+  constructor(readonly user: AuthUser, private readonly bundle: Pick<Bundle, 'roles' | 'org' | 'entities'>, private readonly loadedReach: Reach | null) {}
+
+  get reach(): Reach {
+    if (!this.loadedReach) throw new Error('this access policy was built without the user\'s reach');
+    return this.loadedReach;
+  }
+
+  /** The same grants with the user's reach, for the scope of records. */
+  withReach(reach: Reach): AccessPolicy {
+    return new AccessPolicy(this.user, this.bundle, reach);
+  }
 
   grant(entity: string): EntityGrant {
     let grant = this.grants.get(entity);
@@ -85,8 +98,9 @@ export async function loadReach(em: EntityManager, username: string, bundle: Pic
   return { username, team: teamOf(directory, username), units: subtreeOf(bundle.org, unit) };
 }
 
-export async function loadPolicy(em: EntityManager, user: AuthUser, bundle: Pick<Bundle, 'roles' | 'org' | 'entities'>): Promise<AccessPolicy> {
-  return new AccessPolicy(user, bundle, await loadReach(em, user.username, bundle));
+/** The user's grants only: no database read (creates need no record scope). */
+export function grantsPolicy(user: AuthUser, bundle: Pick<Bundle, 'roles' | 'org' | 'entities'>): AccessPolicy {
+  return new AccessPolicy(user, bundle, null);
 }
 
 /** Owner and owner unit of a record (also of a deleted one), or null when it does not exist. */

@@ -6,7 +6,7 @@ import { parseCsv } from '../../domain/records/csv.js';
 import { currentConfig } from '../../db/record-write.js';
 import { READ_STALENESS_MS } from '../../db/config-store.js';
 import type { Bundle } from '../../domain/config/types.js';
-import { hasTaskOn, loadPolicy, recordOwnership, type AccessPolicy, type Ownership } from './access.js';
+import { grantsPolicy, hasTaskOn, loadReach, recordOwnership, type AccessPolicy, type Ownership } from './access.js';
 import { assertOwnerWrites, csvOwnerWrites, ownerWrites, type OwnerWrite } from './owner-transfer.js';
 import type { ListAccess } from '../../db/record-list.js';
 import { recordSecrets } from '../../db/record-secrets.js';
@@ -70,17 +70,26 @@ export function routeRuleOf(method: string, url: string): RouteRule | undefined 
   return routeRules[`${method} ${url}`] ?? (url.startsWith('/api/reports/') ? routeRules[`${method} /api/reports/*`] : undefined);
 }
 
-const policies = new WeakMap<FastifyRequest, Promise<AccessPolicy>>();
+const policies = new WeakMap<FastifyRequest, { grants: Promise<{ policy: AccessPolicy; bundle: Bundle }>; reached?: Promise<AccessPolicy> }>();
 
-/** The signed-in user's policy for this request (built once, from the published configuration). */
-export function policyOf(app: FastifyInstance, request: FastifyRequest): Promise<AccessPolicy> {
-  let policy = policies.get(request);
-  if (!policy) {
-    const em = app.deps.orm.em.fork();
-    policy = currentConfig(em, READ_STALENESS_MS).then((config) => loadPolicy(em, request.user, config.bundle as unknown as Bundle));
-    policies.set(request, policy);
+/**
+ * The signed-in user's policy for this request (built once, from the published configuration). `grants` only skips
+ * reading the user's reach (team and units) when no record scope is asked for.
+ */
+export function policyOf(app: FastifyInstance, request: FastifyRequest, needs: 'reach' | 'grants' = 'reach'): Promise<AccessPolicy> {
+  let entry = policies.get(request);
+  if (!entry) {
+    entry = {
+      grants: currentConfig(app.deps.orm.em.fork(), READ_STALENESS_MS).then((config) => {
+        const bundle = config.bundle as unknown as Bundle;
+        return { policy: grantsPolicy(request.user, bundle), bundle };
+      }),
+    };
+    policies.set(request, entry);
   }
-  return policy;
+  if (needs === 'grants') return entry.grants.then((g) => g.policy);
+  entry.reached ??= entry.grants.then(async ({ policy, bundle }) => policy.withReach(await loadReach(app.deps.orm.em.fork(), request.user.username, bundle)));
+  return entry.reached;
 }
 
 const listAccesses = new WeakMap<FastifyRequest, ListAccess>();
@@ -194,7 +203,9 @@ export default fp(async function policyHook(app: FastifyInstance) {
     const entity = rule.pipeline ? await pipelineEntity(app, request, rule) : typeof named?.entity === 'string' ? named.entity : null;
     const id = rule.recordInBody ? named?.recordId : named?.id;
     if (entity === null) return;
-    const policy = await policyOf(app, request);
+    // a create reaches no existing record: its policy needs the grants only
+    const creates = rule.action === 'create' && !rule.record && !rule.recordInBody;
+    const policy = await policyOf(app, request, creates ? 'grants' : 'reach');
     policy.assertAction(entity, rule.action);
     const em = app.deps.orm.em.fork();
     let ownership: Ownership | null = null;
@@ -205,8 +216,10 @@ export default fp(async function policyHook(app: FastifyInstance) {
         throw new DomainError('FORBIDDEN', `this ${entity} record is outside what your roles may ${rule.action}`);
       }
     }
-    if (rule.body) await assertOwnerWrites(em, policy, entity, checkBody(policy, entity, rule, request.body), ownership ?? undefined);
-    if (!rule.record && !rule.recordInBody) {
+    const writes = rule.body ? checkBody(policy, entity, rule, request.body) : [];
+    // a new owner must be within the user's reach: a create that names one loads it
+    if (writes.length) await assertOwnerWrites(em, creates ? await policyOf(app, request, 'reach') : policy, entity, writes, ownership ?? undefined);
+    if (!rule.record && !rule.recordInBody && !creates) {
       const action = rule.action === 'import' ? 'read' : rule.action;
       listAccesses.set(request, {
         condition: (add) => policy.scopeSql(entity, action, add), hidden: policy.hidden(entity), everyRecord: policy.scope(entity, action) === 'all',
@@ -218,6 +231,6 @@ export default fp(async function policyHook(app: FastifyInstance) {
     const rule = ruleOf(request);
     // error answers carry no record; a process run's own `error` member does not make it one
     if (!rule?.output || !request.user || !payload || typeof payload !== 'object' || reply.statusCode >= 400) return payload;
-    return redactOutput(app, await policyOf(app, request), rule, request, payload as Payload);
+    return redactOutput(app, await policyOf(app, request, 'grants'), rule, request, payload as Payload);
   });
 }, { name: 'policy', dependencies: ['auth'] });

@@ -124,6 +124,18 @@ export function numberingScope(pattern: string, date: DateParts): string {
   return fillDate(pattern, date);
 }
 
+/**
+ * A number split around its one sequence token, for SQL to assemble (`prefix || lpad(seq, max(width, digits)) ||
+ * suffix` equals `formatNumber`); null when the pattern has no sequence token or more than one.
+ */
+export function numberParts(pattern: string, date: DateParts): { scope: string; prefix: string; width: number; suffix: string } | null {
+  const scope = fillDate(pattern, date);
+  const tokens = [...scope.matchAll(/\{seq(?::(\d+))?\}/g)];
+  if (tokens.length !== 1) return null;
+  const [token] = tokens;
+  return { scope, prefix: scope.slice(0, token.index), width: token[1] ? Number(token[1]) : 0, suffix: scope.slice(token.index + token[0].length) };
+}
+
 /** `Q-{yyyy}-{seq:6}` on 2026-03-05 with seq 42 -> `Q-2026-000042`. `{seq}` without a width is not padded. */
 export function formatNumber(pattern: string, date: DateParts, seq: number | bigint): string {
   return fillDate(pattern, date).replace(/\{seq(?::(\d+))?\}/g, (_m, width?: string) => pad(Number(seq), width ? Number(width) : 0));
