@@ -108,6 +108,7 @@ describe('entity rules over HTTP (starter contract and lead rules)', () => {
   it('C-30: warns when the open receivables plus the order exceed the line, summed in the write transaction', async () => {
     const admin = await stack.as('admin');
     const sales1 = await stack.as('sales1');
+    const branchmgr = await stack.as('branchmgr'); // may give the order to another owner (sales2)
     const customer = await createRecord(sales1, 'customer', { name: 'Zhejiang distributor', creditLine: 100_000 });
     const other = await createRecord(sales1, 'customer', { name: 'Other distributor', creditLine: 100_000 });
     const receivable = (forCustomer: string, amount: number, paidAmount: number) => createRecord(admin, 'receivable', {
@@ -119,7 +120,7 @@ describe('entity rules over HTTP (starter contract and lead rules)', () => {
     await new RecordRepository(stack.orm.em.fork()).systemUpdate('receivable', paid, { status: 'paid' }, 'system', `test-paid-${paid}`);
     await receivable(other, 90_000, 0); // another customer's debt is not this customer's
     // open: 30,000 + (50,000 - 10,000) = 70,000; the paid one is left out
-    const warned = await sales1.post('/api/records/contract', { customer, amount: 35_000, owner: 'sales2' });
+    const warned = await branchmgr.post('/api/records/contract', { customer, amount: 35_000, owner: 'sales2' });
     expect(warned.status).toBe(201);
     expect(warned.body.warnings).toEqual([{
       code: 'RULE_WARNING', rule: 'credit-line-exceeded', path: '/amount',
@@ -128,17 +129,17 @@ describe('entity rules over HTTP (starter contract and lead rules)', () => {
     }]);
     expect(await ruleNotifications('sales2', warned.body.id)).toEqual([expect.objectContaining({ title: expect.stringContaining('open receivables plus the order') })]);
     for (const amount of [25_000, 15_000, 30_000]) { // 95,000, 85,000 and exactly the line: no warning
-      const fits = await sales1.post('/api/records/contract', { customer, amount, owner: 'sales2' });
+      const fits = await branchmgr.post('/api/records/contract', { customer, amount, owner: 'sales2' });
       expect(fits.status).toBe(201);
       expect(fits.body, String(amount)).not.toHaveProperty('warnings');
       expect(await ruleNotifications('sales2', fits.body.id)).toEqual([]);
     }
     // orders are no receivables: the three orders above did not raise the open amount
-    const imported = await sales1.post('/api/records/contract/import', [
+    const imported = await branchmgr.post('/api/records/contract/import', [
       { customer, amount: 15_000, owner: 'sales2', salesUnit: 'import-fits' }, { customer, amount: 30_001, owner: 'sales2', salesUnit: 'import-over' },
     ]);
     expect(imported.body).toMatchObject({ imported: 2, failed: 0 });
-    const rows = (await (await stack.as('branchmgr')).get(`/api/records/contract?filter=${encodeURIComponent(`record.customer == "${customer}" && record.salesUnit.startsWith("import-")`)}`)).body.items as { id: string; data: { salesUnit: string } }[];
+    const rows = (await branchmgr.get(`/api/records/contract?filter=${encodeURIComponent(`record.customer == "${customer}" && record.salesUnit.startsWith("import-")`)}`)).body.items as { id: string; data: { salesUnit: string } }[];
     const byUnit = Object.fromEntries(rows.map((r) => [r.data.salesUnit, r.id]));
     expect(await ruleNotifications('sales2', byUnit['import-over'])).toEqual([expect.objectContaining({ kind: 'rule-warning' })]);
     expect(await ruleNotifications('sales2', byUnit['import-fits'])).toEqual([]);
