@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Stack } from '../support/stack-core.js';
-import { startTimeSkippingStack, day, hour } from '../support/time-skipping.js';
+import { useTimeSkippingStack, day, hour } from '../support/time-skipping.js';
 import { eventually, type HttpClient } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
 import { publishVariant } from '../support/config.js';
@@ -11,15 +11,7 @@ import { atMinute, historyRows, mergedRows, simulatedRows, withoutStep, type Sim
 let env: TestWorkflowEnvironment;
 let stack: Stack;
 
-let stopAll: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ env, stack, stop: stopAll } = await startTimeSkippingStack());
-}, 120_000);
-
-afterAll(async () => {
-  await stopAll?.();
-});
+useTimeSkippingStack((started) => ({ env, stack } = started));
 
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** A rung's instant: 09:00 Beijing time (01:00 UTC) of a date, plus whole days (the starter pack's convention). */

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Stack } from '../support/stack-core.js';
-import { startTimeSkippingStack, minute, hour, day } from '../support/time-skipping.js';
+import { useTimeSkippingStack, minute, hour, day } from '../support/time-skipping.js';
 import { eventually } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
 import { answersAll, applicationData, independentRating, statementsForLine, type Bundle } from '../support/credit.js';
@@ -11,15 +11,7 @@ import { historyRows, simulatedRows, withoutStep, type SimulatedChange } from '.
 
 let env: TestWorkflowEnvironment;
 let stack: Stack;
-let stopAll: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ env, stack, stop: stopAll } = await startTimeSkippingStack());
-}, 120_000);
-
-afterAll(async () => {
-  await stopAll?.();
-});
+useTimeSkippingStack((started) => ({ env, stack } = started));
 
 type TimelineEntry = { step: string; event: string; at: string; detail?: Record<string, unknown> };
 type HistoryEntry = { at: string; action: string; actor: string; changes: Record<string, { after: unknown }>; context?: { step?: string } };

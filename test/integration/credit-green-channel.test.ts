@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Stack } from '../support/stack-core.js';
-import { startTimeSkippingStack, minute, day } from '../support/time-skipping.js';
+import { useTimeSkippingStack, minute, day } from '../support/time-skipping.js';
 import { eventually } from '../support/http.js';
 import { openTaskOf, processIn, processUrl } from '../support/processes.js';
 import { answersAll, statementsForLine } from '../support/credit.js';
@@ -11,15 +11,7 @@ import { creditRuns, minuteAt, minuteOf } from '../support/credit-runs.js';
 // the runs the other credit tests leave waiting slow the time-skipping server's jumps of weeks.
 let env: TestWorkflowEnvironment;
 let stack: Stack;
-let stopAll: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ env, stack, stop: stopAll } = await startTimeSkippingStack());
-}, 120_000);
-
-afterAll(async () => {
-  await stopAll?.();
-});
+useTimeSkippingStack((started) => ({ env, stack } = started));
 
 type TimelineEntry = { step: string; event: string; at: string };
 

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Stack } from '../support/stack-core.js';
-import { startTimeSkippingStack, minute, hour, day } from '../support/time-skipping.js';
+import { useTimeSkippingStack, minute, hour, day } from '../support/time-skipping.js';
 import { eventually, type HttpClient } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
 import { historyRows, ranAt, simulatedRows, withoutStep, type SimulatedChange } from '../support/run-timeline.js';
@@ -10,15 +10,7 @@ import { historyRows, ranAt, simulatedRows, withoutStep, type SimulatedChange } 
 let env: TestWorkflowEnvironment;
 let stack: Stack;
 
-let stopAll: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ env, stack, stop: stopAll } = await startTimeSkippingStack());
-}, 120_000);
-
-afterAll(async () => {
-  await stopAll?.();
-});
+useTimeSkippingStack((started) => ({ env, stack } = started));
 
 type Task = { id: string; step: string; assignee: string | null; candidates: string[] };
 type TimelineEntry = { step: string; event: string; at: string; detail?: Record<string, unknown> };

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Stack } from '../support/stack-core.js';
-import { startTimeSkippingStack, minute, day } from '../support/time-skipping.js';
+import { useTimeSkippingStack, minute, day } from '../support/time-skipping.js';
 import { createRecord, openTaskOf, processIn, startProcess } from '../support/processes.js';
 import { quoteData } from '../support/quotes.js';
 import { historyRows, simulatedRows, type SimulatedChange, type TimelineEntry } from '../support/run-timeline.js';
@@ -14,15 +14,7 @@ import { historyRows, simulatedRows, type SimulatedChange, type TimelineEntry } 
  */
 let env: TestWorkflowEnvironment;
 let stack: Stack;
-let stopAll: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ env, stack, stop: stopAll } = await startTimeSkippingStack());
-}, 120_000);
-
-afterAll(async () => {
-  await stopAll?.();
-});
+useTimeSkippingStack((started) => ({ env, stack } = started));
 
 type Answer = { step: string; by: string; outcome?: string; data?: Record<string, unknown>; after: number };
 type Task = { step: string; kind: string; title: string; status: string; candidates: string[]; createdAt: string; assignee?: string | null };

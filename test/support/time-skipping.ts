@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startStackWith, type Stack, type StackOptions } from './stack-core.js';
 
@@ -21,4 +21,17 @@ export async function startTimeSkippingStack(options: Partial<StackOptions> = {}
       await env.teardown();
     },
   };
+}
+
+/** Starts a time-skipping stack before the file's tests and stops it after them; `onStart` receives it. */
+export function useTimeSkippingStack(onStart: (started: { env: TestWorkflowEnvironment; stack: Stack }) => void, options: Partial<StackOptions> = {}): void {
+  let stop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const started = await startTimeSkippingStack(options);
+    stop = () => started.stop();
+    onStart(started);
+  }, 120_000);
+  afterAll(async () => {
+    await stop?.();
+  });
 }
