@@ -62,7 +62,7 @@ describe(`worker killed -9 during in-flight approvals and user tasks (${full ? '
       };
     });
     const admin = await stack.as('admin');
-    const subscribed = await admin.post('/api/webhooks', { url: `${canary.url}/hooks`, events: ['task.created', 'process.completed'] });
+    const subscribed = await admin.post('/api/webhooks', { url: `${canary.url}/hooks`, events: ['task.created', 'task.completed', 'process.completed'] });
     expect(subscribed.status, JSON.stringify(subscribed.body)).toBe(201);
     const firstWorker = startWorkerProcess(env); // starts are accepted while it comes up
     const [sales1, branchmgr] = await Promise.all([stack.as('sales1'), stack.as('branchmgr')]);
