@@ -83,8 +83,7 @@ describe(`worker killed -9 during in-flight approvals and user tasks (${full ? '
       }
     }));
 
-    const db = new pg.Client(stack.databaseUrl);
-    await db.connect();
+    const db = new pg.Pool({ connectionString: stack.databaseUrl, max: 4 }); // the deciders poll it side by side
     const openTasks = async () => (await db.query<OpenTask>(
       `select id, record_id, step_id from tasks where record_id = any($1::uuid[]) and status in ('open', 'claimed')`, [recordIds])).rows;
     workers.push(await firstWorker);
