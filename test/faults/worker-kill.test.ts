@@ -137,6 +137,9 @@ describe(`worker killed -9 during in-flight approvals and user tasks (${full ? '
     workers[0].kill('SIGKILL');
     await workers[0].exited;
     phase('killed');
+    // down long enough that the API gives up on decisions in flight (503) and the deciders retry them
+    await eventually(async () => (answers['503'] ?? 0) > 0, 60_000, 100);
+    phase('first 503');
     workers.push(await startWorkerProcess(env));
     phase('new worker running');
 
@@ -193,6 +196,7 @@ describe(`worker killed -9 during in-flight approvals and user tasks (${full ? '
     console.log(`lost = ${lost}`);
     console.log(`duplicated = ${duplicated}`);
     expect(inFlight.approvals + inFlight.forms).toBeGreaterThan(0);
+    expect(answers['503']).toBeGreaterThan(0); // decisions were cut by the kill and retried
     expect(lost).toBe(0);
     expect(duplicated).toBe(0);
   });
