@@ -19,6 +19,7 @@ import { startWorkerProcess, type Service, type ServiceEnv } from '../support/se
 
 const full = process.env.FLOWCRM_FAULTS === 'full';
 const size = full ? { runs: 500, deciders: 10 } : { runs: 40, deciders: 6 };
+const waitMs = Math.max(120_000, size.runs * 1_000); // for all first tasks, then for every effect: a loaded machine is slow
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let stack: Stack;
@@ -38,7 +39,7 @@ afterAll(async () => {
 
 interface OpenTask { id: string; record_id: string; step_id: string }
 
-describe(`worker killed -9 during in-flight approvals and user tasks (${full ? 'full' : 'reduced'} size)`, { timeout: 600_000 }, () => {
+describe(`worker killed -9 during in-flight approvals and user tasks (${full ? 'full' : 'reduced'} size)`, { timeout: 600_000 + 2 * waitMs }, () => {
   it('ends every run with every effect exactly once', async () => {
     const env: ServiceEnv = {
       databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, taskQueue: stack.taskQueue,
@@ -90,7 +91,7 @@ describe(`worker killed -9 during in-flight approvals and user tasks (${full ? '
       `select id, record_id, step_id from tasks where record_id = any($1::uuid[]) and status in ('open', 'claimed')`, [recordIds])).rows;
     workers.push(await firstWorker);
     phase('started');
-    await eventually(async () => (await openTasks()).length === size.runs, 120_000, 200); // every run waits on its approval
+    await eventually(async () => (await openTasks()).length === size.runs, waitMs, 200); // every run waits on its approval
     phase('all approvals open');
 
     // Deciders take open tasks in random order (approvals and, once approved, form tasks) until every run has ended.
@@ -175,7 +176,7 @@ describe(`worker killed -9 during in-flight approvals and user tasks (${full ? '
       if (failure) throw failure;
       const counts = await ledger();
       return sum(counts.lostBy) === 0 ? counts : undefined;
-    }, 480_000, 500).catch(async () => {
+    }, waitMs, 500).catch(async () => {
       if (failure) throw failure;
       console.log(`not ended in time: ${completed} of ${completions} completions, answers ${JSON.stringify(answers)}, phases: ${phases.join(', ')}`);
       return ledger();
