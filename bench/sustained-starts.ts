@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Stack } from '../test/support/stack-core.js';
 import type { HttpClient } from '../test/support/http.js';
 import { summary } from './lib/stats.js';
+import { TimeProfile } from './lib/time-profile.js';
 import { bareTaskWorker, startBenchStack, until } from './lib/start-bench.js';
 
 const total = Number(process.argv[2] ?? 300);
@@ -54,14 +55,15 @@ async function bare(address: string, stack: Stack, n: number): Promise<Round> {
   return round;
 }
 
-async function flowcrm(stack: Stack, sales1: HttpClient, n: number): Promise<Round> {
+async function flowcrm(stack: Stack, sales1: HttpClient, n: number, profile?: TimeProfile): Promise<Round> {
   const recordIds: string[] = [];
   for (let i = 0; i < n; i++) recordIds.push((await sales1.post('/api/records/expense', { title: `sustained ${i}`, amount: 1 })).body.id);
-  return closedLoop(n, async (i) => {
+  const round = () => closedLoop(n, async (i) => {
     const res = await sales1.post('/api/processes', { process: 'bench-start', entity: 'expense', recordId: recordIds[i] });
     if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`);
     await taskVisible(stack, recordIds[i]);
   });
+  return profile ? profile.segment(round) : round();
 }
 
 async function main() {
@@ -71,7 +73,8 @@ async function main() {
     await bare(address, stack, 20); // warm-up of both sides: bundles loaded, connections open, JIT
     await flowcrm(stack, sales1, 20);
     const b = await bare(address, stack, total);
-    const f = await flowcrm(stack, sales1, total);
+    const profile = new TimeProfile();
+    const f = await flowcrm(stack, sales1, total, profile);
     const bs = summary(b.latencies);
     const fs = summary(f.latencies);
     console.log(`\n${total} starts, ${concurrency} in flight\n`);
@@ -79,6 +82,7 @@ async function main() {
     console.log(`| bare client + worker (baseline) | ${b.perSecond.toFixed(1)} | ${bs.p50} | ${bs.p95} | ${bs.p99} |`);
     console.log(`| flowcrm | ${f.perSecond.toFixed(1)} | ${fs.p50} | ${fs.p95} | ${fs.p99} |`);
     console.log(`\nratio flowcrm / bare: ${(100 * f.perSecond / b.perSecond).toFixed(0)}% (target >= 70%)`);
+    console.log(`\nWhere the time goes (per start, ${concurrency} in flight):\n${profile.table(total)}`);
   } finally {
     await stop();
   }

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { TaskEntity, ProcessInstanceEntity } from '../engine/db/entities.js';
 import { RecordRepository, addAudit } from '../engine/db/records.js';
 import { UserRepository } from '../engine/db/users.js';
+import { insertOpenTask } from '../engine/db/tasks.js';
 import { PendingApprovals } from '../engine/db/pending-approvals.js';
 import { resolveApprovers } from '../engine/domain/approval/index.js';
 import { DomainError } from '../engine/domain/errors.js';
@@ -45,15 +46,7 @@ export function createActivities({ orm, flow }: ActivityDeps): FlowActivities {
     },
 
     async openTask(task) {
-      await em().getConnection().execute(
-        `insert into tasks (id, kind, title, workflow_id, process_id, process, entity, record_id, step_id, requester,
-           assignee, candidates, status, routing, due_at, created_at, form, outcomes)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'open', ?::jsonb, ?, ?, ?::jsonb, ?::jsonb)
-         on conflict (id) do nothing`,
-        [task.id, task.kind, task.title, task.workflowId, task.processId, task.process, task.entity, task.recordId,
-          task.stepId, task.requester, task.assignee, JSON.stringify(task.candidates), JSON.stringify(task.routing),
-          task.dueAt, task.createdAt, task.form ? JSON.stringify(task.form) : null, task.outcomes ? JSON.stringify(task.outcomes) : null],
-      );
+      await insertOpenTask(em(), task);
     },
 
     async closeTask(closure) {

@@ -1,25 +1,7 @@
 import type { Resolution, ApproverSpecInput } from '../engine/domain/approval/index.js';
 
-export interface TaskProjection {
-  id: string;
-  kind: 'approval' | 'task';
-  title: string;
-  workflowId: string;
-  processId: string;
-  process: string;
-  entity: string;
-  recordId: string;
-  stepId: string;
-  requester: string;
-  assignee: string | null;
-  candidates: string[];
-  routing: unknown[];
-  dueAt: string | null;
-  createdAt: string;
-  /** User tasks: the form (JSON Schema + ui) and the answers the task takes. */
-  form?: { schema: Record<string, unknown>; ui?: Record<string, unknown> } | null;
-  outcomes?: string[] | null;
-}
+export type { TaskProjection } from '../engine/db/tasks.js';
+import type { TaskProjection } from '../engine/db/tasks.js';
 
 export interface TaskClosure {
   taskId: string;

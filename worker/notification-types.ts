@@ -1,5 +1,6 @@
 import type { NotificationLink } from '../engine/db/notifications-entities.js';
 import type { WebhookEvent } from '../engine/domain/net/webhooks.js';
+import type { TaskProjection } from '../engine/db/tasks.js';
 
 export type { NotificationLink };
 export { WEBHOOK_EVENTS, WEBHOOK_RETRY_POLICY, WebhookFailure, type WebhookEvent } from '../engine/domain/net/webhooks.js';
@@ -93,8 +94,17 @@ export interface DeliverWebhookResult {
   skipped?: 'subscription-inactive';
 }
 
+/** A task's inbox row with its announcement: the feed notice of its holders and its webhook event, if any. */
+export interface OpenAnnouncedTaskInput {
+  task: TaskProjection;
+  notify?: NotifyUsersInput;
+  publish?: PublishEventInput;
+}
+
 /** Notification side effects; each is idempotent by its key. */
 export interface NotificationActivities {
+  /** The task row, its notices and its event's deliveries in one transaction; the caller hands the deliveries on. */
+  openAnnouncedTask(input: OpenAnnouncedTaskInput): Promise<{ deliveryIds: string[] }>;
   notifyUsers(input: NotifyUsersInput): Promise<NotifyUsersResult>;
   publishEvent(input: PublishEventInput): Promise<{ deliveryIds: string[] }>;
   deliverWebhook(input: { deliveryId: string }): Promise<DeliverWebhookResult>;

@@ -6,7 +6,7 @@ import type { Calendar } from '../engine/domain/calendar/index.js';
 import type { TimelineEntry, ApprovalState } from './messages.js';
 import { nowIso } from './clock.js';
 import { notify, publish } from './events.js';
-import type { TaskEventPayload } from '../worker/notification-types.js';
+import type { NotifyUsersInput, TaskEventPayload } from '../worker/notification-types.js';
 
 export const activities = proxyLocalActivities<FlowActivities>({
   // short idempotent database writes: run in the worker itself, no task-queue round trip per call
@@ -115,8 +115,12 @@ export class ApprovalRun {
 
   /** Tells the approvers of a task that it waits for them. */
   async announce(task: LiveTask, kind: string, title: string, body: string, suffix: string): Promise<void> {
+    await notify(this.announcement(task, kind, title, body, suffix));
+  }
+
+  announcement(task: LiveTask, kind: string, title: string, body: string, suffix: string): NotifyUsersInput {
     const { entity, recordId, processId } = this.input;
-    await notify({ to: task.approvers, kind, title, body, link: { entity, recordId, processId, taskId: task.id }, idempotencyKey: `${task.id}:${suffix}` });
+    return { to: task.approvers, kind, title, body, link: { entity, recordId, processId, taskId: task.id }, idempotencyKey: `${task.id}:${suffix}` };
   }
 }
 

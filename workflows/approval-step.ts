@@ -3,7 +3,8 @@ import { tally, type ApprovalMode } from '../engine/domain/approval/index.js';
 import type { ApprovalStep } from '../engine/domain/config/types.js';
 import { activities, stepTitle, type ApprovalRun, type LiveTask } from './approval-run.js';
 import { dueDateOf, watchStep, type TimeoutVerdict } from './approval-timeouts.js';
-import { publish } from './events.js';
+import { notify, openAnnounced, opensTaskInOneActivity, publish } from './events.js';
+import type { TaskProjection } from '../worker/activity-types.js';
 import { nowIso } from './clock.js';
 
 export type StepOutcome = 'approved' | 'rejected' | 'changes_requested' | 'recalled' | 'skipped' | 'restart';
@@ -62,13 +63,19 @@ async function openTasks(run: ApprovalRun, step: ApprovalStep, mode: ApprovalMod
     const task: LiveTask = { id: g.id, kind: 'approval', title: stepTitle(input.entity, step), stepId: step.id, approvers: g.users, status: 'open', decidedBy: [] };
     run.tasks.set(task.id, task);
     tasks.push(task);
-    await activities.openTask({
+    const projection: TaskProjection = {
       id: g.id, kind: 'approval', title: task.title,
       workflowId: workflowInfo().workflowId, processId: input.processId, process: input.process,
       entity: input.entity, recordId: input.recordId, stepId: step.id, requester: input.requester,
       assignee: g.users.length === 1 ? g.users[0] : null, candidates: g.users, routing: resolution.rules, dueAt, createdAt,
-    });
-    await run.announce(task, 'task.assigned', task.title, `${input.requester} asks for your approval${dueAt ? `, due ${dueAt}` : ''}.`, 'assigned');
+    };
+    const notice = run.announcement(task, 'task.assigned', task.title, `${input.requester} asks for your approval${dueAt ? `, due ${dueAt}` : ''}.`, 'assigned');
+    if (opensTaskInOneActivity()) {
+      await openAnnounced({ task: projection, notify: notice, publish: { event: 'task.created', payload: run.taskEvent(task), idempotencyKey: `${task.id}:created` } });
+      continue;
+    }
+    await activities.openTask(projection);
+    await notify(notice);
     await publish({ event: 'task.created', payload: run.taskEvent(task), idempotencyKey: `${task.id}:created` });
   }
   return tasks;

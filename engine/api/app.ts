@@ -39,6 +39,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     bodyLimit: 1024 * 1024,
     // task ids carry the workflow id and run id: longer than Fastify's default of 100
     routerOptions: { maxParamLength: 500 },
+    // the drain plugin answers requests that arrive while closing, in the error envelope
+    return503OnClosing: false,
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
     ...options,

@@ -31,6 +31,8 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const auditEntity = 'webhook_subscription';
 
 /** Webhook subscriptions (admin configuration, audited) and their deliveries (one row per event and subscription). */
+export interface EventToPublish { event: string; payload: Record<string, unknown>; idempotencyKey: string }
+
 export class WebhookRepository {
   constructor(private readonly em: EntityManager) {}
 
@@ -68,26 +70,29 @@ export class WebhookRepository {
     });
   }
 
-  /** One pending delivery per matching active subscription; repeating the call with the same key adds nothing. */
-  async publish(input: { event: string; payload: Record<string, unknown>; idempotencyKey: string }): Promise<string[]> {
-    return this.em.transactional(async (tx) => {
-      const connection = tx.getConnection();
-      const ctx = tx.getTransactionContext();
-      const matching = `select id from webhook_subscriptions
-        where active and deleted_at is null and (events @> ?::jsonb or events @> '["*"]'::jsonb)`;
-      await connection.execute(
-        `insert into webhook_deliveries (id, subscription_id, event, idempotency_key, payload, status, attempts, created_at)
-         select gen_random_uuid(), s.id, ?, ?, ?::jsonb, 'pending', 0, now() from (${matching}) s
-         on conflict (subscription_id, idempotency_key) do nothing`,
-        [input.event, input.idempotencyKey, JSON.stringify(input.payload), JSON.stringify([input.event])], 'run', ctx,
-      );
-      const rows = await connection.execute<{ id: string }[]>(
-        `select d.id from webhook_deliveries d where d.idempotency_key = ? and d.event = ? and d.subscription_id in (${matching})
-         order by d.created_at, d.id`,
-        [input.idempotencyKey, input.event, JSON.stringify([input.event])], 'all', ctx,
-      );
-      return rows.map((r) => r.id);
-    });
+  /**
+   * One pending delivery per matching active subscription; repeating the call with the same key adds nothing.
+   * Returns the event's deliveries, new and earlier ones, oldest first. Two statements and no transaction of their
+   * own: the second sees what a concurrent call with the same key committed (its insert waited for it). Inside the
+   * manager's transaction, if any, the deliveries commit with the caller's other writes.
+   */
+  async publish(input: EventToPublish): Promise<string[]> {
+    const connection = this.em.getConnection();
+    const ctx = this.em.getTransactionContext();
+    const matching = `select id from webhook_subscriptions
+      where active and deleted_at is null and (events @> ?::jsonb or events @> '["*"]'::jsonb)`;
+    await connection.execute(
+      `insert into webhook_deliveries (id, subscription_id, event, idempotency_key, payload, status, attempts, created_at)
+       select gen_random_uuid(), s.id, ?, ?, ?::jsonb, 'pending', 0, now() from (${matching}) s
+       on conflict (subscription_id, idempotency_key) do nothing`,
+      [input.event, input.idempotencyKey, JSON.stringify(input.payload), JSON.stringify([input.event])], 'run', ctx,
+    );
+    const rows = await connection.execute<{ id: string }[]>(
+      `select d.id from webhook_deliveries d where d.idempotency_key = ? and d.event = ? and d.subscription_id in (${matching})
+       order by d.created_at, d.id`,
+      [input.idempotencyKey, input.event, JSON.stringify([input.event])], 'all', ctx,
+    );
+    return rows.map((r) => r.id);
   }
 
   async loadDelivery(id: string): Promise<{ delivery: WebhookDelivery; subscription: WebhookSubscription } | null> {

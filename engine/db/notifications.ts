@@ -58,14 +58,14 @@ export class NotificationRepository {
     return this.em.nativeUpdate(NotificationEntity, { recipient, readAt: null }, { readAt: new Date() });
   }
 
-  /** Inserts unless the idempotency key exists; returns the stored row either way. */
+  /** Inserts unless the idempotency key exists; returns the stored row either way. Inside the manager's transaction, if any. */
   async insertOnce(input: NewNotification): Promise<{ notification: Notification; created: boolean }> {
     const result = await this.em.getConnection().execute<{ affectedRows: number }>(
       `insert into notifications (id, recipient, kind, title, body, link, idempotency_key, created_at, email_to)
        values (?, ?, ?, ?, ?, ?::jsonb, ?, now(), ?) on conflict (idempotency_key) do nothing`,
       [randomUUID(), input.recipient, input.kind, input.title, input.body, input.link ? JSON.stringify(input.link) : null,
         input.idempotencyKey, input.emailTo],
-      'run',
+      'run', this.em.getTransactionContext(),
     );
     const notification = await this.em.findOneOrFail(NotificationEntity, { idempotencyKey: input.idempotencyKey });
     return { notification, created: result.affectedRows > 0 };

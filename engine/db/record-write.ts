@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError, joinPointer, type ErrorDetail } from '../domain/errors.js';
-import { applyComputed, checkPicklists, entityFeatures, formatNumber, numberingScope, type EntityFeatures } from '../domain/records/features.js';
+import { applyComputed, checkPicklists, entityFeatures, formatNumber, numberingScope, utcDateParts, type EntityFeatures } from '../domain/records/features.js';
 import { fieldCatalog, fieldExpression, type FieldCatalog } from '../domain/query/fields.js';
 import { declaredFields, writableFieldProblems, type DeclaredFields } from '../domain/records/mass-assignment.js';
 import { entityDefinition, entityRules, validateData } from './record-validation.js';
@@ -8,7 +8,9 @@ import { runSql } from './record-sql.js';
 import { ConfigStore, type PublishedConfig } from './config-store.js';
 import type { EntityRule } from '../domain/config/types.js';
 import { ruleReferences } from '../domain/records/rule-scope.js';
-import { evaluateRules, type RuleWarning } from '../domain/records/rules.js';
+import { evaluateRules, ruleApplies, type RuleWarning } from '../domain/records/rules.js';
+import { compileAggregate, type AggregateQuery } from '../domain/records/rule-aggregates.js';
+import { bindFilterParams } from '../domain/query/filter.js';
 
 /** Everything a write or a query needs to know about one entity of one configuration version. */
 export interface EntityContext {
@@ -19,8 +21,11 @@ export interface EntityContext {
   catalog: FieldCatalog;
   /** The fields a record write may name. */
   fields: DeclaredFields;
-  /** The entity's `rules` and the reference fields they may read (field -> referenced entity). */
-  writeRules: { rules: EntityRule[]; references: Map<string, string> };
+  /**
+   * The entity's `rules`, the reference fields they may read (field -> referenced entity) and, per rule id, the
+   * queries of its aggregates (an aggregate that does not compile is left out: the rule then reports RULE_NOT_EVALUATED).
+   */
+  writeRules: { rules: EntityRule[]; references: Map<string, string>; aggregates: Map<string, Map<string, AggregateQuery>> };
 }
 
 const contexts = new Map<string, EntityContext>();
@@ -42,14 +47,35 @@ export function entityContext(config: PublishedConfig, entity: string): EntityCo
   let context = contexts.get(key);
   if (!context) {
     const definition = entityDefinition(config, entity) as unknown as Record<string, unknown>;
+    const rules = Array.isArray(definition.rules) ? definition.rules as EntityRule[] : [];
+    const catalog = fieldCatalog(definition.schema);
     context = {
       config, entity, rules: entityRules(config, entity),
-      features: entityFeatures(config.bundle, definition), catalog: fieldCatalog(definition.schema), fields: declaredFields(definition.schema),
-      writeRules: { rules: Array.isArray(definition.rules) ? definition.rules as EntityRule[] : [], references: ruleReferences(definition) },
+      features: entityFeatures(config.bundle, definition), catalog, fields: declaredFields(definition.schema),
+      writeRules: { rules, references: ruleReferences(definition), aggregates: aggregateQueries(config, rules, catalog) },
     };
     contexts.set(key, context);
   }
   return context;
+}
+
+/** The queries of the rules' aggregates, per rule id and aggregate name. */
+function aggregateQueries(config: PublishedConfig, rules: EntityRule[], subject: FieldCatalog): Map<string, Map<string, AggregateQuery>> {
+  const queries = new Map<string, Map<string, AggregateQuery>>();
+  for (const rule of rules) {
+    const compiled = new Map<string, AggregateQuery>();
+    for (const [name, aggregate] of Object.entries(rule.aggregates ?? {})) {
+      try {
+        const target = entityDefinition(config, aggregate.entity) as unknown as Record<string, unknown>;
+        const features = entityFeatures(config.bundle, target);
+        compiled.set(name, compileAggregate(aggregate, fieldCatalog(target.schema), subject, [...features.indexes, ...features.unique]));
+      } catch {
+        // publish refuses such an aggregate; a version stored before that check reports the rule as not evaluated
+      }
+    }
+    if (compiled.size) queries.set(rule.id, compiled);
+  }
+  return queries;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -76,13 +102,10 @@ function readOnlyProblems(ctx: EntityContext, merged: Record<string, unknown>, i
   return details;
 }
 
-function todayUtc(now: Date) {
-  return { year: now.getUTCFullYear(), month: now.getUTCMonth() + 1, day: now.getUTCDate() };
-}
 
 /** Draws the next number of the entity's pattern period; the counter row stays locked until the transaction ends. */
 async function nextNumber(em: EntityManager, entity: string, pattern: string, now: Date): Promise<string> {
-  const date = todayUtc(now);
+  const date = utcDateParts(now);
   const [row] = await runSql<{ value: string }>(em,
     `insert into record_counters (entity, scope, value) values ($1, $2, 1)
      on conflict (entity, scope) do update set value = record_counters.value + 1 returning value::text`,
@@ -136,9 +159,10 @@ export async function prepareData(em: EntityManager, ctx: EntityContext, request
   if (details.length) throw new DomainError('VALIDATION_FAILED', 'the record is invalid', details);
   await checkUnique(em, ctx, data, current?.id ?? null, prefix);
   if (request.system || !ctx.writeRules.rules.length) return { data, warnings: [] };
+  const on = current ? 'update' : 'create';
   const outcome = evaluateRules(ctx.writeRules.rules, {
-    on: current ? 'update' : 'create', record: data, previous: current?.data, actor: request.actor ?? '', now: request.now.toISOString(),
-    references: await referencedData(em, ctx, data),
+    on, record: data, previous: current?.data, actor: request.actor ?? '', now: request.now.toISOString(),
+    references: await referencedData(em, ctx, data), aggregates: await aggregateValues(em, ctx, data, on),
   }, prefix);
   if (outcome.errors.length) throw new DomainError('VALIDATION_FAILED', 'the record breaks a rule of its entity', outcome.errors);
   return { data, warnings: outcome.warnings };
@@ -156,6 +180,25 @@ async function referencedData(em: EntityManager, ctx: EntityContext, data: Recor
     if (row) references[field] = typeof row.data === 'string' ? JSON.parse(row.data) as Record<string, unknown> : row.data;
   }
   return references;
+}
+
+/**
+ * The aggregates of the rules that run on this write, each one query in the write's transaction (it sees the
+ * transaction's own earlier writes); `subject` in their `where` is the record being written.
+ */
+async function aggregateValues(em: EntityManager, ctx: EntityContext, data: Record<string, unknown>,
+  on: 'create' | 'update'): Promise<Record<string, Record<string, number>>> {
+  const values: Record<string, Record<string, number>> = {};
+  for (const rule of ctx.writeRules.rules) {
+    const queries = ctx.writeRules.aggregates.get(rule.id);
+    if (!queries || !ruleApplies(rule, on)) continue;
+    values[rule.id] = {};
+    for (const [name, query] of queries) {
+      const [row] = await runSql<{ total: string }>(em, query.sql, bindFilterParams(query.params, { subject: data }));
+      values[rule.id][name] = Number(row.total);
+    }
+  }
+  return values;
 }
 
 /** PostgreSQL's jsonb cannot store U+0000; refuse it at its path instead of failing in the database. */

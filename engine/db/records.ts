@@ -121,7 +121,7 @@ export class RecordRepository {
       review: ctx.features.reviewRequired ? { ...unreviewed() } : null,
     });
     addAudit(em, { entity: ctx.entity, recordId: id, action: 'create', actor, changes: diffFields({}, data), at: now, ...(move ? { context: stageContext(move) } : {}) });
-    notifyRuleWarnings(em, ctx, { id, version: 1, data, actor }, warnings);
+    await notifyRuleWarnings(em, ctx, { id, version: 1, data, actor }, warnings);
     await em.flush();
     if (move) this.stageMoves.push(move);
     return withWarnings(toRecordDto(record, ctx.features.reviewRequired), warnings);
@@ -144,7 +144,7 @@ export class RecordRepository {
       const merged = applyMergePatch(record.data, patch) as Record<string, unknown>;
       await new PendingApprovals(em).assertUnlocked(id, Object.keys(diffFields(record.data, merged)), pathPrefix);
       const { data, warnings } = await prepareData(em, ctx, { merged, input: patch, current: { id, data: record.data }, prefix: pathPrefix, now: new Date(), actor });
-      notifyRuleWarnings(em, ctx, { id, version: record.version + 1, data, actor }, warnings);
+      await notifyRuleWarnings(em, ctx, { id, version: record.version + 1, data, actor }, warnings);
       return withWarnings(await this.write(em, ctx, record, data, actor, 'update', { stage }), warnings);
     }));
   }

@@ -39,6 +39,30 @@ export function toTaskDto(t: Task): TaskDto {
 
 export type { InboxScope, InboxFilter } from './inbox-query.js';
 
+/** A task's inbox row as the workflow opens it. */
+export type TaskProjection = Pick<TaskDto, 'id' | 'title' | 'processId' | 'process' | 'entity' | 'recordId' | 'stepId' | 'requester'
+  | 'assignee' | 'candidates' | 'routing' | 'dueAt' | 'createdAt'> & {
+  kind: 'approval' | 'task';
+  workflowId: string;
+  /** User tasks: the form (JSON Schema + ui) and the answers the task takes. */
+  form?: { schema: Record<string, unknown>; ui?: Record<string, unknown> } | null;
+  outcomes?: string[] | null;
+};
+
+/** Writes a task's inbox row as the workflow opened it; a retried call finds it there. Inside the manager's transaction, if any. */
+export async function insertOpenTask(em: EntityManager, task: TaskProjection): Promise<void> {
+  await em.getConnection().execute(
+    `insert into tasks (id, kind, title, workflow_id, process_id, process, entity, record_id, step_id, requester,
+       assignee, candidates, status, routing, due_at, created_at, form, outcomes)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'open', ?::jsonb, ?, ?, ?::jsonb, ?::jsonb)
+     on conflict (id) do nothing`,
+    [task.id, task.kind, task.title, task.workflowId, task.processId, task.process, task.entity, task.recordId,
+      task.stepId, task.requester, task.assignee, JSON.stringify(task.candidates), JSON.stringify(task.routing),
+      task.dueAt, task.createdAt, task.form ? JSON.stringify(task.form) : null, task.outcomes ? JSON.stringify(task.outcomes) : null],
+    'run', em.getTransactionContext(),
+  );
+}
+
 export interface InboxCounts {
   mine: number;
   candidate: number;

@@ -56,6 +56,10 @@ export const ErrorCode = {
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** The first request with this `Idempotency-Key` is still running (longer than a retry waits for it). */
   IDEMPOTENCY_KEY_IN_PROGRESS: 'IDEMPOTENCY_KEY_IN_PROGRESS',
+  /** A password change whose current password is wrong. */
+  INVALID_CURRENT_PASSWORD: 'INVALID_CURRENT_PASSWORD',
+  /** A new password the password policy refuses (too short, the username, the current one): one detail per rule. */
+  WEAK_PASSWORD: 'WEAK_PASSWORD',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -94,6 +98,8 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   SIMULATION_TIMEOUT: 504,
   IDEMPOTENCY_KEY_REUSED: 422,
   IDEMPOTENCY_KEY_IN_PROGRESS: 409,
+  INVALID_CURRENT_PASSWORD: 422,
+  WEAK_PASSWORD: 422,
 };
 
 export function httpStatusOf(code: string): number {

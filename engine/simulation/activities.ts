@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { resolveApprovers } from '../domain/approval/index.js';
 import type { AssignmentRule } from '../domain/config/process-types.js';
@@ -31,6 +32,15 @@ async function nonRetryable<T>(work: () => Promise<T> | T): Promise<T> {
   } catch (error) {
     if (error instanceof DomainError) throw ApplicationFailure.create({ type: error.code, message: error.message, details: [error.details], nonRetryable: true });
     throw error;
+  }
+}
+
+/** The workflow calling the current activity: which run a write or a notification belongs to. */
+function callingWorkflow(): string | undefined {
+  try {
+    return Context.current().info.workflowExecution?.workflowId;
+  } catch {
+    return undefined; // called outside an activity (a direct call in a test)
   }
 }
 
@@ -68,7 +78,7 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
     for (const id of [...store.pendingApprovals.keys()]) if (id === workflowId || id.startsWith(`${workflowId}:`)) store.pendingApprovals.delete(id);
   };
 
-  return {
+  const activities: Omit<SimulationActivities, 'openAnnouncedTask'> = {
     async loadRecord({ entity, recordId }) {
       return nonRetryable(() => structuredClone(recordOf(entity, recordId).data));
     },
@@ -104,7 +114,7 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
         const record = await loaded(entity, recordId);
         record.data = validated(entity, applyMergePatch(record.data, set as never) as Record<string, unknown>);
         store.applied.add(idempotencyKey);
-        store.recordChanges.push({ at: await clock(), recordId, entity, set, action: 'update', actor });
+        store.recordChanges.push({ at: await clock(), recordId, entity, set, action: 'update', actor, workflowId: callingWorkflow() });
       });
     },
 
@@ -139,9 +149,10 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
         if (known) return { id: known };
         const id = randomUUID();
         const stored = validated(entity, structuredClone(data));
+        store.number(entity, stored, await clock());
         store.records.set(id, { entity, data: stored });
         createdByKey.set(idempotencyKey, id);
-        store.recordChanges.push({ at: await clock(), recordId: id, entity, set: structuredClone(stored), action: 'create', actor });
+        store.recordChanges.push({ at: await clock(), recordId: id, entity, set: structuredClone(stored), action: 'create', actor, workflowId: callingWorkflow() });
         return { id };
       });
     },
@@ -159,6 +170,7 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
         const input = buildRunInput(store.bundle, 0, request, (await loaded(entity, request.recordId)).data, { historyLimit });
         store.runs.set(input.processId, {
           processId: input.processId, process: input.process, entity: input.entity, recordId: input.recordId, status: 'running', outcome: null, timeline: [],
+          ...(request.parentId ? { parentId: request.parentId } : {}),
         });
         return { status: 'ready' as const, input, memo: { simulation: true } };
       });
@@ -180,7 +192,8 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
       const at = await clock();
       const known = new Set(store.users.map((u) => u.username));
       const unknown = to.filter((u) => !known.has(u));
-      for (const user of to.filter((u) => known.has(u))) store.notifications.push({ at, to: user, kind, title });
+      const workflowId = callingWorkflow();
+      for (const user of to.filter((u) => known.has(u))) store.notifications.push({ at, to: user, kind, title, workflowId });
       return { notificationIds: [], emailed: [], unknown };
     },
 
@@ -195,6 +208,15 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
 
     async giveUpWebhook() {
       return undefined;
+    },
+  };
+  return {
+    ...activities,
+    async openAnnouncedTask({ task, notify, publish }) {
+      await activities.openTask(task);
+      if (notify) await activities.notifyUsers(notify);
+      if (publish) await activities.publishEvent(publish);
+      return { deliveryIds: [] };
     },
   };
 }

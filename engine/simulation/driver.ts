@@ -11,7 +11,8 @@ import type { ProcessInput } from '../../workflows/interpreter/types.js';
 import { createSimulationActivities, type SimulationActivityDeps } from './activities.js';
 import { fetchStanding, runSettled, type WorkflowStanding } from './history.js';
 import { instantAfter, SIMULATION_LIMITS, untilInstant, type ScriptEntry, type SimulationPlan } from './request.js';
-import type { SimulatedTask, SimulationStore } from './store.js';
+import { subprocessRuns } from './runs.js';
+import type { SimulatedRun, SimulatedTask, SimulationStore } from './store.js';
 
 export interface SimulationRun {
   env: TestWorkflowEnvironment;
@@ -33,7 +34,8 @@ export interface SimulationOutcome {
   start: string;
   end: string;
   waitingFor: { tasks: Pick<SimulatedTask, 'step' | 'assignee' | 'candidates'>[]; events: string[] } | null;
-  timeline: ProcessState['timeline'];
+  /** The run's timeline, with the entries of the sub-processes it runs (marked with their `process` and `processId`) in time order. */
+  timeline: (ProcessState['timeline'][number] & { process?: string; processId?: string })[];
   unused: string[];
 }
 
@@ -160,7 +162,10 @@ class Driver {
         return true;
       }
       if (entry.kind === 'event') {
-        await this.send(entry, this.processId, () => this.client.workflow.getHandle(this.processId).executeUpdate(deliverEventUpdate, { args: [{ name: entry.name, payload: entry.payload }] }));
+        // an event for a sub-process waits until a run of it is there
+        const target = entry.process === undefined ? this.processId : this.runsOf(entry.process)[0]?.processId;
+        if (!target) continue;
+        await this.send(entry, target, () => this.client.workflow.getHandle(target).executeUpdate(deliverEventUpdate, { args: [{ name: entry.name, payload: entry.payload }] }));
         pending.splice(pending.indexOf(entry), 1);
         return true;
       }
@@ -202,9 +207,19 @@ class Driver {
     for (const id of woken) await this.client.workflow.getHandle(id).signal(recordChangedSignal, { version });
   }
 
+  /** The running runs of a process, oldest first. */
+  private runsOf(process: string): SimulatedRun[] {
+    return [...this.store.runs.values()].filter((r) => r.process === process && r.status === 'running');
+  }
+
+  /** The oldest open task the entry answers: of the simulated run, or of a run of the entry's `process`. */
   private openTaskFor(entry: Extract<TimedEntry, { kind: 'task' }>): SimulatedTask | undefined {
-    return this.store.taskList().find((t) => (t.status === 'open' || t.status === 'claimed') && !this.answered.has(t.id)
-      && (t.step === entry.step || (entry.approval && t.kind === 'approval' && t.workflowId.startsWith(`${this.processId}:${entry.step}`))));
+    return this.store.taskList().find((t) => {
+      if ((t.status !== 'open' && t.status !== 'claimed') || this.answered.has(t.id)) return false;
+      const owner = this.store.runOf(t.workflowId);
+      if (!owner || (entry.process === undefined ? owner.processId !== this.processId : owner.process !== entry.process)) return false;
+      return t.step === entry.step || (entry.approval && t.kind === 'approval' && t.workflowId.startsWith(`${owner.processId}:${entry.step}`));
+    });
   }
 
   /** The task's assignee, else its first candidate (a role candidate: its first holder who is not the requester). */
@@ -227,6 +242,23 @@ class Driver {
     }
   }
 
+  /** A run's timeline: as it stands now while it runs, as it ended otherwise. */
+  private async timelineOf(run: SimulatedRun): Promise<ProcessState['timeline']> {
+    if (run.status !== 'running') return run.timeline;
+    return (await this.client.workflow.getHandle(run.processId).query(processStateQuery).catch(() => null))?.timeline ?? run.timeline;
+  }
+
+  /**
+   * The run's timeline with those of its sub-processes (runs a `subprocess` step started, at any depth) merged in
+   * by time, each of theirs marked with its process. Runs a `startProcess` action started are runs of their own.
+   */
+  private async mergedTimeline(own: ProcessState['timeline']): Promise<SimulationOutcome['timeline']> {
+    const parts = subprocessRuns(this.store, this.processId);
+    const theirs = await Promise.all(parts.map(async (r) => (await this.timelineOf(r)).map((e) => ({ ...e, process: r.process, processId: r.processId }))));
+    const all: SimulationOutcome['timeline'] = [...own, ...theirs.flat()];
+    return all.map((e, i) => ({ e, i, at: Date.parse(e.at) })).sort((a, b) => a.at - b.at || a.i - b.i).map(({ e }) => e);
+  }
+
   async outcome(start: string, end: string, stopped: 'waiting' | 'running' | undefined, pending: TimedEntry[]): Promise<SimulationOutcome> {
     const run = this.store.runs.get(this.processId)!;
     const live = stopped ? await this.client.workflow.getHandle(this.processId).query(processStateQuery) : null;
@@ -237,7 +269,7 @@ class Driver {
       error: run.error ?? (status === 'failed' ? { code: 'WORKFLOW_ENDED', message: 'the workflow ended without finalizing the run' } : null),
       start, end,
       waitingFor: stopped ? { tasks: open.map((t) => ({ step: t.step, assignee: t.assignee, candidates: t.candidates })), events: live?.listening ?? [] } : null,
-      timeline: live?.timeline ?? run.timeline,
+      timeline: await this.mergedTimeline(live?.timeline ?? run.timeline),
       unused: pending.map((e) => e.path),
     };
   }

@@ -13,12 +13,15 @@ import { SimulationGate, startTestServer, workflowBundle, type SimulationSetting
 import { planSimulation, type SimulationRequest } from './request.js';
 import { SimulationStore, type EntityValidator, type RecordChange, type SimulatedNotification, type SimulatedTask, type SimulatedWebhookEvent } from './store.js';
 
+/** Set on what belongs to another run than the simulated one (a sub-process, a run a step started). */
+type RunMark = { process?: string; processId?: string };
+
 export interface SimulationResponse extends SimulationOutcome {
   processId: string;
   recordId: string;
-  tasks: Omit<SimulatedTask, 'id' | 'workflowId' | 'form' | 'outcomes'>[];
-  notifications: SimulatedNotification[];
-  recordChanges: RecordChange[];
+  tasks: (Omit<SimulatedTask, 'id' | 'workflowId' | 'form' | 'outcomes'> & RunMark)[];
+  notifications: (Omit<SimulatedNotification, 'workflowId'> & RunMark)[];
+  recordChanges: (Omit<RecordChange, 'workflowId'> & RunMark)[];
   webhooks: SimulatedWebhookEvent[];
   /** Wall-clock time the simulation took, server start included. */
   elapsedMs: number;
@@ -97,6 +100,7 @@ export class Simulator {
     if (problems.length) throw new DomainError('VALIDATION_FAILED', `the sample ${plan.entity} is invalid`, problems);
 
     const store = new SimulationStore(bundle, users, validators);
+    store.number(plan.entity, data, request.start ?? new Date().toISOString());
     const recordId = randomUUID();
     store.records.set(recordId, { entity: plan.entity, data });
     const input = atRecord(() => buildRunInput(bundle, version, { process: request.process, recordId, requester }, data, { historyLimit: this.historyLimit }));
@@ -114,10 +118,16 @@ export class Simulator {
         await env.teardown().catch(() => undefined);
       }
     });
+    const mark = (workflowId: string | undefined): RunMark => {
+      const owner = store.runOf(workflowId);
+      return owner && owner.processId !== input.processId ? { process: owner.process, processId: owner.processId } : {};
+    };
     return {
       ...outcome, processId: input.processId, recordId,
-      tasks: store.taskList().map(({ id: _id, workflowId: _workflowId, form: _form, outcomes: _outcomes, ...task }) => task),
-      notifications: store.notifications, recordChanges: store.recordChanges, webhooks: store.webhooks, elapsedMs: Date.now() - began,
+      tasks: store.taskList().map(({ id: _id, workflowId, form: _form, outcomes: _outcomes, ...task }) => ({ ...task, ...mark(workflowId) })),
+      notifications: store.notifications.map(({ workflowId, ...n }) => ({ ...n, ...mark(workflowId) })),
+      recordChanges: store.recordChanges.map(({ workflowId, ...c }) => ({ ...c, ...mark(workflowId) })),
+      webhooks: store.webhooks, elapsedMs: Date.now() - began,
     };
   }
 }

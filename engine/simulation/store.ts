@@ -1,4 +1,5 @@
 import type { OrgUser } from '../domain/approval/index.js';
+import { formatNumber, numberingScope, utcDateParts } from '../domain/records/features.js';
 import type { ErrorDetail } from '../domain/errors.js';
 import type { RunBundle } from '../domain/process/run-input.js';
 import type { TimelineEntry } from '../../workflows/messages.js';
@@ -26,6 +27,8 @@ export interface SimulatedTask {
 
 export interface SimulatedNotification {
   at: string;
+  /** The workflow that sent it (kept to tell which run it belongs to; not reported). */
+  workflowId?: string;
   to: string;
   kind: string;
   title: string;
@@ -39,6 +42,8 @@ export interface RecordChange {
   set: Record<string, unknown>;
   action: 'create' | 'update';
   actor: string;
+  /** The workflow that wrote it; none for a scripted edit (kept to tell which run it belongs to; not reported). */
+  workflowId?: string;
 }
 
 export interface SimulatedWebhookEvent {
@@ -56,6 +61,8 @@ export interface SimulatedRun {
   outcome: string | null;
   timeline: TimelineEntry[];
   error?: { code: string; message: string };
+  /** The run that started this one. */
+  parentId?: string;
 }
 
 /** The users the simulation routes to, as read once from the directory (read-only). */
@@ -80,12 +87,36 @@ export class SimulationStore {
   readonly webhooks: SimulatedWebhookEvent[] = [];
   /** Idempotency keys of the record writes already applied (a retried activity applies nothing twice). */
   readonly applied = new Set<string>();
+  /** The simulation's own numbering counters, per entity and pattern period (nothing is drawn from the real ones). */
+  private readonly counters = new Map<string, number>();
 
   constructor(
     readonly bundle: RunBundle & { entities?: unknown },
     readonly users: SimulationUser[],
     readonly validators: (entity: string) => EntityValidator,
   ) {}
+
+  /** Numbers a new record of a numbered entity as a create does, from the simulation's own counters (starting at 1). */
+  number(entity: string, data: Record<string, unknown>, at: string): void {
+    const numbering = (this.bundle.entities as Record<string, { numbering?: { field: string; pattern: string } }> | undefined)?.[entity]?.numbering;
+    if (!numbering || data[numbering.field] !== undefined) return;
+    const date = utcDateParts(new Date(at));
+    const scope = `${entity}:${numberingScope(numbering.pattern, date)}`;
+    const seq = (this.counters.get(scope) ?? 0) + 1;
+    this.counters.set(scope, seq);
+    data[numbering.field] = formatNumber(numbering.pattern, date, seq);
+  }
+
+  /** The run a workflow belongs to: the run itself, or the run whose approval child it is (`<processId>:...`). */
+  runOf(workflowId: string | undefined): SimulatedRun | undefined {
+    if (!workflowId) return undefined;
+    let owner: SimulatedRun | undefined;
+    for (const run of this.runs.values()) {
+      const owns = workflowId === run.processId || workflowId.startsWith(`${run.processId}:`);
+      if (owns && (!owner || run.processId.length > owner.processId.length)) owner = run;
+    }
+    return owner;
+  }
 
   /** Tasks in the order they were opened. */
   taskList(): SimulatedTask[] {

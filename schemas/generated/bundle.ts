@@ -9,6 +9,14 @@ export type FieldName = string;
  */
 export type CelExpression = string;
 /**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression1 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression2 = string;
+/**
  * Maker-checker review settings; null or absent when records need no review.
  */
 export type EntityReview = {
@@ -24,7 +32,7 @@ export type Name = string;
 /**
  * A CEL expression over record, previous, requester, actor, now and vars.
  */
-export type CelExpression1 = string;
+export type CelExpression3 = string;
 /**
  * {"user": name}, {"role": name}, {"group": name}, {"managerOf": "requester" | "approver" | {"field": name}, "levels": n}, {"field": name} or {"expression": cel}
  */
@@ -71,15 +79,15 @@ export type Trigger = ManualTrigger | CreateTrigger | UpdateTrigger | StageTrigg
 /**
  * A CEL expression over record, previous, requester, actor, now and vars.
  */
-export type CelExpression2 = string;
-/**
- * A CEL expression over record, previous, requester, actor, now and vars.
- */
-export type CelExpression3 = string;
-/**
- * A CEL expression over record, previous, requester, actor, now and vars.
- */
 export type CelExpression4 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression5 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression6 = string;
 /**
  * A business event's name: a letter, then letters, digits, '_', '-', '.' or ':' (e.g. payment_received, invoice.paid).
  */
@@ -136,7 +144,7 @@ export type ActionStep = {
   event?: EventName;
   payload?: ValueAssignments;
   process?: Name;
-  record?: CelExpression5;
+  record?: CelExpression7;
   /**
    * A scorecard of the bundle's scorecards by name, or one written inline.
    */
@@ -160,7 +168,7 @@ export type ChainApproverSpec2 =
 /**
  * A CEL expression over record, previous, requester, actor, now and vars.
  */
-export type CelExpression5 = string;
+export type CelExpression7 = string;
 /**
  * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
  */
@@ -172,19 +180,19 @@ export type Name3 = string;
 /**
  * A CEL expression over record, previous, requester, actor, now and vars.
  */
-export type CelExpression6 = string;
-/**
- * A CEL expression over record, previous, requester, actor, now and vars.
- */
-export type CelExpression7 = string;
-/**
- * A CEL expression over record, previous, requester, actor, now and vars.
- */
 export type CelExpression8 = string;
 /**
  * A CEL expression over record, previous, requester, actor, now and vars.
  */
 export type CelExpression9 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression10 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression11 = string;
 /**
  * @minItems 1
  */
@@ -212,7 +220,7 @@ export type FieldName1 = string;
 /**
  * A CEL expression over record, previous, requester, actor, now and vars.
  */
-export type CelExpression10 = string;
+export type CelExpression12 = string;
 /**
  * A top-level property of the entity schema.
  */
@@ -228,7 +236,7 @@ export type FieldName4 = string;
 /**
  * A CEL expression over record, previous, requester, actor, now and vars.
  */
-export type CelExpression11 = string;
+export type CelExpression13 = string;
 /**
  * The name of a configuration item or step: a letter, then letters, digits, '_' or '-'.
  */
@@ -399,13 +407,27 @@ export interface EntityRule {
    * @minItems 1
    */
   on?: ('create' | 'update')[];
+  /**
+   * Sums over other records that `when` reads as aggregates.<name>, each computed by one indexed query in the write's transaction (docs/records.md, Aggregates).
+   */
+  aggregates?: {
+    [k: string]: RuleAggregate;
+  };
+}
+export interface RuleAggregate {
+  /**
+   * The entity whose records are summed.
+   */
+  entity: string;
+  sum: CelExpression1;
+  where: CelExpression2;
 }
 /**
  * Who approves a record, step by step; each step applies when its condition holds.
  */
 export interface ApprovalChain {
   entity: Name;
-  entry?: CelExpression1;
+  entry?: CelExpression3;
   /**
    * Fields that may not change while an approval is pending.
    */
@@ -542,11 +564,11 @@ export interface ManualTrigger {
 }
 export interface CreateTrigger {
   on: 'create';
-  when?: CelExpression2;
+  when?: CelExpression4;
 }
 export interface UpdateTrigger {
   on: 'update';
-  when?: CelExpression3;
+  when?: CelExpression5;
 }
 export interface StageTrigger {
   on: 'stage';
@@ -559,7 +581,7 @@ export interface ScheduleTrigger {
    * Five fields: minute hour day-of-month month day-of-week (UTC).
    */
   cron: string;
-  filter?: CelExpression4;
+  filter?: CelExpression6;
 }
 export interface EventTrigger {
   on: 'event';
@@ -785,7 +807,7 @@ export interface WaitStep {
   boundary?: Boundary[];
   type: 'wait';
   for?: IsoDuration;
-  until?: CelExpression6;
+  until?: CelExpression8;
   calendar?: Name;
 }
 export interface EventStep {
@@ -801,7 +823,7 @@ export interface EventStep {
   boundary?: Boundary[];
   type: 'event';
   event: EventName;
-  correlate?: CelExpression7;
+  correlate?: CelExpression9;
   timeout?: IsoDuration;
   onTimeout?: Name;
 }
@@ -839,7 +861,7 @@ export interface LoopStep {
   boundary?: Boundary[];
   type: 'loop';
   steps: Block;
-  until?: CelExpression8;
+  until?: CelExpression10;
   /**
    * Passes at most (default 100).
    */
@@ -858,7 +880,7 @@ export interface SubprocessStep {
   boundary?: Boundary[];
   type: 'subprocess';
   process: Name;
-  record?: CelExpression9;
+  record?: CelExpression11;
   /**
    * Wait for the child's outcome (default true).
    */
@@ -967,7 +989,7 @@ export interface Pipeline {
   entity: Name;
   label?: LocalizedText;
   field: FieldName1;
-  appliesWhen?: CelExpression10;
+  appliesWhen?: CelExpression12;
   amountField?: FieldName2;
   ownerField?: FieldName3;
   closeDateField?: FieldName4;
@@ -995,7 +1017,7 @@ export interface PipelineStage {
    * Fields that must be filled before a record enters the stage.
    */
   requires?: FieldName[];
-  when?: CelExpression11;
+  when?: CelExpression13;
   approval?: Name4;
   /**
    * The stages a record may move to from here (default: by transitions and list order).

@@ -9,6 +9,14 @@ export type FieldName = string;
  */
 export type CelExpression = string;
 /**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression1 = string;
+/**
+ * A CEL expression over record, previous, requester, actor, now and vars.
+ */
+export type CelExpression2 = string;
+/**
  * Maker-checker review settings; null or absent when records need no review.
  */
 export type EntityReview = {
@@ -102,4 +110,18 @@ export interface EntityRule {
    * @minItems 1
    */
   on?: ('create' | 'update')[];
+  /**
+   * Sums over other records that `when` reads as aggregates.<name>, each computed by one indexed query in the write's transaction (docs/records.md, Aggregates).
+   */
+  aggregates?: {
+    [k: string]: RuleAggregate;
+  };
+}
+export interface RuleAggregate {
+  /**
+   * The entity whose records are summed.
+   */
+  entity: string;
+  sum: CelExpression1;
+  where: CelExpression2;
 }

@@ -56,6 +56,16 @@ function hiddenFor(username: string, entity: string): string[] {
   return [...perField].filter(([, hidden]) => hidden).map(([f]) => f);
 }
 
+/** Whether the user's roles grant reassigning (`"owner": "write"`); admin and roles without permissions always do. */
+function mayTransfer(username: string, entity: string): boolean {
+  const { roles } = userOf(username);
+  if (roles.includes('admin')) return true;
+  return roles.some((role) => {
+    const permissions = bundle.roles[role]?.permissions;
+    return !permissions || (permissions[entity] ?? permissions['*'])?.fields?.owner === 'write';
+  });
+}
+
 function subtree(unit: string): string[] {
   const result = [unit];
   for (let i = 0; i < result.length; i++) for (const [name, u] of Object.entries(bundle.org.units)) if (u.parent === result[i]) result.push(name);
@@ -215,6 +225,9 @@ describe('the authorization matrix of the demo organisation', () => {
       const onTask = involvedInTask.has(username) || roles.includes('admin');
       check(onTask ? task.status === 200 : task.status === 403, `GET task as ${username}: ${task.status}`);
       if (task.status === 200) noHidden(username, 'quote', task.body, 'GET task');
+      const feed = await client.get('/api/notifications?limit=200');
+      check(feed.status === 200, `notifications of ${username}: ${feed.status}`);
+      if (hiddenFor(username, 'customer').length) check(!JSON.stringify(feed.body).includes('fraud'), `a notification shows the hidden value to ${username}`);
       const inbox = await client.get('/api/inbox');
       check(inbox.status === 200 && inbox.body.items.every((t: { assignee: string | null; candidates: string[] }) => t.assignee === username || t.candidates.includes(username)),
         `inbox of ${username} holds a task that is not theirs`);
@@ -228,9 +241,62 @@ describe('the authorization matrix of the demo organisation', () => {
         const start = await client.post('/api/processes', { process: 'customer-review', entity: 'customer', recordId: records.customer[owner] });
         const allowed = reaches(username, 'customer', 'read', owner) || onCustomer.length > 0;
         check(allowed ? start.status !== 403 : start.status === 403, `start customer-review on ${owner}'s customer as ${username}: ${start.status}`);
+        if (start.status === 201) {
+          const run = await client.get(`/api/processes/${encodeURIComponent(start.body.id)}`);
+          check(run.status === 200, `GET the customer-review run as ${username}: ${run.status}`);
+          noHidden(username, 'customer', run.body, 'GET customer-review run');
+          if (hiddenFor(username, 'customer').length) check(!JSON.stringify(run.body).includes('fraud'), `customer-review run shows the hidden value to ${username}`);
+        }
       }
     }
     expect(leaks).toEqual([]);
+  }, 300_000);
+
+  it('lets only roles with "owner": "write" reassign, and only to owners within their update scope', async () => {
+    leaks.length = 0;
+    const admin = await stack.as('admin');
+    const transfer: Record<string, string> = {};
+    for (const owner of owners) transfer[owner] = (await (await stack.as(owner)).post('/api/records/customer', { name: `Transfer of ${owner}`, owner })).body.id;
+    const refusedAtOwner = (res: { status: number; body: any }, path: string) => res.status === 422 && res.body.error.code === 'FORBIDDEN_FIELD'
+      && res.body.error.details.some((d: { path: string }) => d.path === path);
+    let permitted = 0;
+    let refused = 0;
+    for (const { username } of users) {
+      const client = await stack.as(username);
+      for (const target of owners) {
+        const expectTransfer = target === username || (mayTransfer(username, 'customer') && reaches(username, 'customer', 'update', target));
+        for (const owner of owners) {
+          const res = await client.patch(`/api/records/customer/${transfer[owner]}`, { owner: target });
+          const label = `${username} reassigns ${owner}'s customer to ${target}: ${res.status}`;
+          if (!reaches(username, 'customer', 'update', owner)) check(res.status === 403, label);
+          else if (target === owner || expectTransfer) check(res.status === 200 && res.body.data.owner === target, label);
+          else check(refusedAtOwner(res, '/owner'), label);
+          if (res.status === 200) permitted++;
+          else if (res.status === 422) refused++;
+          const stored = await stack.orm.em.fork().getConnection().execute(`select data->>'owner' as owner from records where id = ?`, [transfer[owner]]);
+          check(stored[0].owner === (res.status === 200 ? target : owner), `${label}: stored owner ${stored[0].owner}`);
+          if (stored[0].owner !== owner) await admin.patch(`/api/records/customer/${transfer[owner]}`, { owner });
+        }
+        const created = await client.post('/api/records/customer', { name: `New for ${target}`, owner: target });
+        check(expectTransfer ? created.status === 201 : refusedAtOwner(created, '/owner'), `${username} creates a customer for ${target}: ${created.status}`);
+        const imported = await client.post('/api/records/customer/import', [{ name: 'Imported', owner: username }, { name: `Imported for ${target}`, owner: target }]);
+        check(expectTransfer ? imported.status === 200 && imported.body.imported === 2 : refusedAtOwner(imported, '/1/owner'), `${username} imports a customer for ${target}: ${imported.status}`);
+      }
+    }
+    const sales1 = await stack.as('sales1');
+    const csv = await fetch(`${stack.url}/api/records/customer/import`, {
+      method: 'POST', headers: { authorization: `Bearer ${sales1.token}`, 'content-type': 'text/csv' }, body: 'name,owner\nMine,sales1\nTheirs,sales2\n',
+    });
+    const csvBody = await csv.json() as { error: { details: { path: string }[] } };
+    check(csv.status === 422 && csvBody.error.details[0].path === '/1/owner', `csv import for another owner as sales1: ${csv.status}`);
+    // a stage move writes its `data` along: the same rule
+    const moved = await sales1.post(`/api/records/opportunity/${records.opportunity.sales1}/stage`, { to: 'qualified', data: { owner: 'sales2' } });
+    check(refusedAtOwner(moved, '/data/owner'), `stage move handing the opportunity to sales2 as sales1: ${moved.status}`);
+    const stored = await stack.orm.em.fork().getConnection().execute(`select count(*)::int as n from records where entity = 'customer' and data->>'name' in ('Mine', 'Theirs')`);
+    check(stored[0].n === 0, 'a refused csv import was stored');
+    expect(leaks).toEqual([]);
+    expect(permitted).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
   }, 300_000);
 
   it('refuses writes of hidden fields by the roles that may not see them, and audits each refusal', async () => {

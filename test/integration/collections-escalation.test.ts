@@ -5,6 +5,7 @@ import { startTimeSkippingStack, day, hour } from '../support/time-skipping.js';
 import { eventually, type HttpClient } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
 import { publishVariant } from '../support/config.js';
+import { atMinute, historyRows, mergedRows, simulatedRows, withoutStep, type SimulatedChange, type TimelineEntry } from '../support/run-timeline.js';
 
 
 let env: TestWorkflowEnvironment;
@@ -43,9 +44,68 @@ async function sleepUntil(iso: string, slackMs = hour) {
 const fired = (view: { timeline: { step: string; event: string; detail?: { until?: string } }[] }) =>
   Object.fromEntries(view.timeline.filter((e) => e.event === 'timer-fired').map((e) => [e.step, e.detail?.until]));
 
+const pathEvents = ['timer-fired', 'task-opened', 'task-completed', 'done', 'child-ended'];
+const blacklist = 'blacklist-customer';
+/**
+ * The 90-day ladder from a receivable created at t0 and shipped that day: [minute, sub-process, step, event] of the
+ * ladder and of the blacklist-customer sub-process it runs; the real run and the simulation must both give this.
+ */
+function ladderRows(t0: number, shippedAt: string, dueDate: string) {
+  const at = (iso: string, plus = 0) => atMinute(Date.parse(iso) + plus);
+  const start = atMinute(t0);
+  return [
+    [start, null, 'r01-at-shipment', 'timer-fired'], [start, null, 'r01-confirm-shipment', 'task-opened'], [start, null, 'r01-confirm-shipment', 'task-completed'],
+    [at(rung(shippedAt, 14)), null, 'r02-sales-check-at', 'timer-fired'], [at(rung(shippedAt, 14)), null, 'r02-check-sales', 'task-opened'],
+    [at(rung(dueDate, -7)), null, 'r03-week-before-due', 'timer-fired'], [at(rung(dueDate, -7)), null, 'r03-remind', 'done'],
+    [at(rung(dueDate, -7)), null, 'r03-agree-payment-date', 'task-opened'],
+    [at(rung(dueDate, 7)), null, 'r05-week-overdue', 'timer-fired'], [at(rung(dueDate, 7)), null, 'r05-credit-warning', 'done'],
+    [at(rung(dueDate, 7)), null, 'r05-overdue-notice', 'done'], [at(rung(dueDate, 7)), null, 'r05-find-reason', 'task-opened'],
+    [at(rung(dueDate, 7), hour), null, 'r05-find-reason', 'task-completed'],
+    [at(rung(dueDate, 14)), null, 'r06-two-weeks-overdue', 'timer-fired'], [at(rung(dueDate, 14)), null, 'r06-demand-letter', 'done'],
+    [at(rung(dueDate, 14)), null, 'r06-decide-shipments', 'task-opened'],
+    [at(rung(dueDate, 14), hour), null, 'r06-decide-shipments', 'task-completed'], [at(rung(dueDate, 14), hour), null, 'r06-record-decision', 'done'],
+    [at(rung(dueDate, 30)), null, 'r07-month-overdue', 'timer-fired'], [at(rung(dueDate, 30)), null, 'r07-special-case', 'done'],
+    ...['blacklist', 'notice-sales', 'notice-branches', 'notice-collections'].map((step) => [at(rung(dueDate, 30)), blacklist, step, 'done']),
+    [at(rung(dueDate, 30)), null, 'r07-blacklist', 'child-ended'], [at(rung(dueDate, 30)), null, 'r07-site-visit', 'task-opened'],
+    [at(rung(shippedAt, 90), hour), null, 'r07-site-visit', 'task-completed'],
+  ];
+}
+const blacklisted = 'A customer is blacklisted: guard against it (R-07, R-09)';
+/** The ladder's notifications, [step, event it comes with, recipient, kind, title], in the order they are sent. */
+const ladderNotices = [
+  ['r01-confirm-shipment', 'task-opened', 'collector1', 'task.assigned', 'Confirm shipment and satisfaction with the customer (R-01)'],
+  ['r02-check-sales', 'task-opened', 'collector1', 'task.assigned', "Find out the customer's sales (R-02)"],
+  ['r03-remind', 'done', 'collector1', 'process.message', 'Due in a week: ask about sales and cash collection, remind of the on-time incentive, agree the payment date (R-03)'],
+  ['r03-agree-payment-date', 'task-opened', 'collector1', 'task.assigned', 'Agree the payment date with the customer (R-03)'],
+  ['r05-overdue-notice', 'done', 'collector1', 'process.message', 'Overdue one week: overdue notice and credit warning sent, bad credit recorded (R-05)'],
+  ['r05-find-reason', 'task-opened', 'collector1', 'task.assigned', 'Find the reason for the delay (R-05)'],
+  ['r06-demand-letter', 'done', 'collector1', 'process.message', 'Overdue two weeks: formal demand letter; decide on shipments (R-06)'],
+  ['r06-decide-shipments', 'task-opened', 'collectmgr', 'task.assigned', 'Stop shipments to the customer? (R-06)'],
+  // every sales rep but the requester (sales1), the branch manager, the collections manager (R-07, R-09)
+  ['notice-sales', 'done', 'sales2', 'process.message', blacklisted], ['notice-sales', 'done', 'sales3', 'process.message', blacklisted],
+  ['notice-branches', 'done', 'branchmgr', 'process.message', blacklisted], ['notice-collections', 'done', 'collectmgr', 'process.message', blacklisted],
+  ['r07-site-visit', 'task-opened', 'collectmgr', 'task.assigned', 'On-site investigation, vouchers and special-case handling (R-07)'],
+];
+/** With their minutes, as the rows of a timeline place them: [minute, recipient, kind, title]. */
+const noticesAt = (rows: unknown[][]) => ladderNotices.map(([step, event, to, kind, title]) => [rows.find((r) => r[2] === step && r[3] === event)![0], to, kind, title]);
+/** The receivable's field changes, [minute, step, actor, fields changed], and the customer's. */
+function ladderChanges(dueDate: string) {
+  const at = (iso: string, plus = 0) => atMinute(Date.parse(iso) + plus);
+  return {
+    receivable: [
+      [at(rung(dueDate, 7)), 'r05-credit-warning', 'system', { status: 'overdue', creditWarning: true, badCreditRecorded: true }],
+      [at(rung(dueDate, 7), hour), 'r05-find-reason', 'collector1', { overdueReason: 'typhoon season, slow sell-through', creditCause: true }],
+      [at(rung(dueDate, 14), hour), 'r06-record-decision', 'system', { stopShipments: 'stop' }],
+      [at(rung(dueDate, 30)), 'r07-special-case', 'system', { status: 'special_case' }],
+    ],
+    customer: [[at(rung(dueDate, 30)), 'blacklist', 'system', { state: 'blacklisted', blacklistReason: 'bad customer (R-07, R-09)' }]],
+  };
+}
+
 describe('collections escalation (R-01..R-07) on simulated time', () => {
   it('runs the whole ladder over 90 days: tasks, warnings, the shipments decision and the blacklist at their rung times', async () => {
     const [sales1, collector, manager] = await Promise.all(['sales1', 'collector1', 'collectmgr'].map((u) => stack.as(u)));
+    const t0 = await env.currentTimeMs();
     const { customer, shippedAt, dueDate, recordId, processId } = await newReceivable(sales1, 120_000);
 
     await sleepUntil(rung(shippedAt, 0), 60_000); // the shipment rung is 09:00 Beijing time of the shipment day
@@ -88,6 +148,21 @@ describe('collections escalation (R-01..R-07) on simulated time', () => {
     });
     const opened = ended.timeline.filter((e: { event: string }) => e.event === 'task-opened').map((e: { step: string }) => e.step);
     expect(opened).toEqual(['r01-confirm-shipment', 'r02-check-sales', 'r03-agree-payment-date', 'r05-find-reason', 'r06-decide-shipments', 'r07-site-visit']);
+    const admin = await stack.as('admin');
+    const child = (await admin.get(`/api/processes?entity=customer&recordId=${customer}`)).body.items.find((r: { process: string }) => r.process === blacklist);
+    const blacklisting = (await admin.get(processUrl(child.id))).body as { timeline: TimelineEntry[] };
+    const rows = mergedRows([{ timeline: ended.timeline }, { timeline: blacklisting.timeline, process: blacklist }], pathEvents);
+    expect(rows).toEqual(ladderRows(t0, shippedAt, dueDate));
+    const feeds = new Map<string, { kind: string; title: string }[]>();
+    for (const user of new Set(ladderNotices.map((n) => n[2]))) {
+      const items = (await (await stack.as(user)).get('/api/notifications')).body.items as { kind: string; title: string; link?: unknown }[];
+      feeds.set(user, items.filter((n) => [recordId, customer].some((id) => JSON.stringify(n.link ?? {}).includes(id))));
+    }
+    const received = ladderNotices.map(([step, event, to, kind, title]) => [rows.find((r) => r[2] === step && r[3] === event)![0], to, kind,
+      feeds.get(to)!.find((n) => n.kind === kind && n.title === title)?.title]);
+    expect(received).toEqual(noticesAt(rows));
+    expect(await historyRows(admin, 'receivable', recordId, ended.timeline)).toEqual(ladderChanges(dueDate).receivable);
+    expect(await historyRows(admin, 'customer', customer, blacklisting.timeline)).toEqual(ladderChanges(dueDate).customer);
     expect(ended.tasks.map((t: { step: string; status: string }) => [t.step, t.status])).toEqual([
       ['r01-confirm-shipment', 'completed'], ['r02-check-sales', 'cancelled'], ['r03-agree-payment-date', 'cancelled'],
       ['r05-find-reason', 'completed'], ['r06-decide-shipments', 'completed'], ['r07-site-visit', 'completed'],
@@ -138,13 +213,14 @@ describe('collections escalation (R-01..R-07) on simulated time', () => {
   it('simulates the same 90-day ladder through POST /api/config/simulate: the same rungs, tasks and field changes', async () => {
     const [sales1, admin] = await Promise.all(['sales1', 'admin'].map((u) => stack.as(u)));
     const customer = await createRecord(sales1, 'customer', { name: 'Simulated dealer' });
-    const start = new Date(Date.now() + 60_000).toISOString();
+    const start = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 60_000).toISOString(); // on a whole minute
     const shippedAt = isoDate(Date.parse(start));
     const dueDate = isoDate(Date.parse(shippedAt) + 30 * day);
-    const after = (iso: string, slackHours = 1) => `PT${Math.ceil((Date.parse(iso) - Date.parse(start)) / hour) + slackHours}H`;
+    // an hour after a rung, as the real run answers
+    const after = (iso: string) => `PT${(Date.parse(iso) + hour - Date.parse(start)) / 60_000}M`;
     const script = {
       tasks: [
-        { step: 'r01-confirm-shipment', after: 'PT1H' },
+        { step: 'r01-confirm-shipment' },
         { step: 'r05-find-reason', after: after(rung(dueDate, 7)), data: { overdueReason: 'typhoon season, slow sell-through', creditCause: true } },
         { step: 'r06-decide-shipments', after: after(rung(dueDate, 14)), outcome: 'stop' },
         { step: 'r07-site-visit', after: after(rung(shippedAt, 90)) },
@@ -158,6 +234,15 @@ describe('collections escalation (R-01..R-07) on simulated time', () => {
     expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
     const simulated = res.body;
     expect(simulated).toMatchObject({ status: 'completed', outcome: 'special_case' });
+    const rows = mergedRows([{ timeline: simulated.timeline }], pathEvents);
+    expect(rows).toEqual(ladderRows(Date.parse(start), shippedAt, dueDate));
+    const sent = (simulated.notifications as { at: string; to: string; kind: string; title: string }[])
+      .filter((n) => n.kind === 'task.assigned' || n.kind === 'process.message').map((n) => [atMinute(Date.parse(n.at)), n.to, n.kind, n.title]);
+    expect(sent).toEqual(noticesAt(rows));
+    const changes = simulated.recordChanges as SimulatedChange[];
+    expect(simulatedRows(changes, 'receivable')).toEqual(withoutStep(ladderChanges(dueDate).receivable));
+    expect(simulatedRows(changes, 'customer')).toEqual(withoutStep(ladderChanges(dueDate).customer));
+    expect(changes.filter((c) => c.entity === 'customer').map((c) => c.process)).toEqual([blacklist]);
     expect(fired(simulated)).toMatchObject({
       'r02-sales-check-at': rung(shippedAt, 14), 'r03-week-before-due': rung(dueDate, -7), 'r05-week-overdue': rung(dueDate, 7),
       'r06-two-weeks-overdue': rung(dueDate, 14), 'r07-month-overdue': rung(dueDate, 30),

@@ -8,6 +8,7 @@ import { createRecord, openTaskOf, processIn, processUrl } from '../support/proc
 import { startCanary, type Canary } from '../support/webhooks-canary.js';
 import { verifySignature } from '../../worker/notifications/signature.js';
 import { addBusinessDuration, type Calendar } from '../../engine/domain/calendar/index.js';
+import { atMinute, historyRows, ranAt, simulatedRows, timelineRows, withoutStep, type SimulatedChange } from '../support/run-timeline.js';
 
 const testServer = fileURLToPath(new URL('../../.tools/bin/temporal-test-server', import.meta.url));
 const business = JSON.parse(readFileSync(new URL('../../schemas/starter-pack/calendars/business.json', import.meta.url), 'utf8')) as Calendar;
@@ -306,6 +307,140 @@ describe('complaint handling (K-01, K-03, K-08) on the business calendar', () =>
     const ended = (await processIn(service1, processId, 'completed', 10_000)) as View;
     expect(ended.timeline.filter((e) => e.step.startsWith('fl-service-') && e.event === 'skipped')).toEqual([]);
     expect(canary.requests.filter((r) => r.headers['x-flowcrm-event'] === 'process.webhook' && r.body.includes(recordId))).toHaveLength(1);
+  }, 120_000);
+});
+
+/**
+ * The longest path from a Monday 08:00 Beijing (t0): verified at the front line, which misses its SLA; reviewed at the
+ * region, which hands it over as a service request (K-08) and misses its SLA; head office misses its own; the late
+ * block rectifies, revisits and archives. Every moment on the business calendar.
+ */
+function longestPath(t0: string) {
+  const verified = plusMs(t0, 2 * hour);
+  const frontLineDue = addBusinessDuration(t0, 'P1D', business);
+  const reviewed = plusMs(frontLineDue, hour);
+  const regionDue = addBusinessDuration(frontLineDue, 'P2D', business);
+  const headOfficeDue = addBusinessDuration(regionDue, 'P3D', business);
+  const rectified = plusMs(headOfficeDue, hour);
+  const revisited = plusMs(headOfficeDue, 2 * hour);
+  return { verified, frontLineDue, reviewed, regionDue, headOfficeDue, rectified, revisited };
+}
+const pathEvents = ['task-opened', 'task-completed', 'interrupted', 'done'];
+/** [minute, step, event] of the longest path's run: the real run and the simulation must both give this. */
+function longestPathTimeline(t0: string) {
+  const p = longestPath(t0);
+  const at = (iso: string) => atMinute(Date.parse(iso));
+  return [
+    [at(t0), 'fl-verify', 'task-opened'],
+    [at(p.verified), 'fl-verify', 'task-completed'],
+    [at(p.verified), 'fl-review', 'task-opened'],
+    [at(p.frontLineDue), 'front-line', 'interrupted'],
+    [at(p.frontLineDue), 'to-region', 'done'],
+    [at(p.frontLineDue), 'to-region-notify', 'done'],
+    [at(p.frontLineDue), 'region-review', 'task-opened'],
+    [at(p.reviewed), 'region-review', 'task-completed'],
+    [at(p.reviewed), 'region-service-request', 'done'],
+    [at(p.reviewed), 'region-service-webhook', 'done'],
+    [at(p.reviewed), 'region-service-notify', 'done'],
+    [at(p.reviewed), 'region-rectify', 'task-opened'],
+    [at(p.regionDue), 'region', 'interrupted'],
+    [at(p.regionDue), 'to-head-office', 'done'],
+    [at(p.regionDue), 'to-head-office-notify', 'done'],
+    [at(p.regionDue), 'hq-rectify', 'task-opened'],
+    [at(p.headOfficeDue), 'head-office', 'interrupted'],
+    [at(p.headOfficeDue), 'head-office-breached', 'done'],
+    [at(p.headOfficeDue), 'head-office-breached-notify', 'done'],
+    [at(p.headOfficeDue), 'hq-late-rectify', 'task-opened'],
+    [at(p.rectified), 'hq-late-rectify', 'task-completed'],
+    [at(p.rectified), 'hq-late-revisit', 'task-opened'],
+    [at(p.revisited), 'hq-late-revisit', 'task-completed'],
+    [at(p.revisited), 'archive', 'done'],
+  ];
+}
+/** The process's notices on the longest path, [minute, step, recipient, title]. */
+function longestPathNotices(t0: string) {
+  const p = longestPath(t0);
+  const at = (iso: string) => atMinute(Date.parse(iso));
+  return [
+    [at(p.frontLineDue), 'to-region-notify', 'regiondir', 'Complaint escalated to the region: the front line missed its SLA (K-01)'],
+    [at(p.reviewed), 'region-service-notify', 'dispatcher', 'A complaint needs a service request (K-08, S-09)'],
+    [at(p.regionDue), 'to-head-office-notify', 'hqvp', 'Complaint escalated to head office: the region missed its SLA (K-01, K-04)'],
+    [at(p.headOfficeDue), 'head-office-breached-notify', 'hqvp', 'Complaint past the head-office SLA, the last level: finish it and assess the delay (K-04)'],
+  ];
+}
+const serviceNote = 'Calibrate pump 4 and check the meter seal';
+const reviewWithService = { data: { ...review.data, serviceRequired: true, serviceRequestNote: serviceNote } };
+/** The complaint's field changes on the longest path, [minute, step, actor, fields changed]. */
+function longestPathChanges(t0: string) {
+  const p = longestPath(t0);
+  const at = (iso: string) => atMinute(Date.parse(iso));
+  return [
+    [at(p.verified), 'fl-verify', 'service1', { verificationResult: 'confirmed', verificationNote: verify.data.verificationNote, status: 'reviewing' }],
+    [at(p.frontLineDue), 'to-region', 'system', { level: 'region', escalations: 1, escalatedAt: expect.stringMatching(new RegExp(`^${at(p.frontLineDue).slice(0, 16)}`)) }],
+    [at(p.reviewed), 'region-review', 'regiondir', { reviewResult: 'justified', handlingPlan: review.data.handlingPlan, responsibleDepartment: review.data.responsibleDepartment, status: 'rectifying' }],
+    [at(p.reviewed), 'region-service-request', 'system', { serviceRequested: true, serviceRequestNote: serviceNote }],
+    [at(p.regionDue), 'to-head-office', 'system', { level: 'head_office', escalations: 2, escalatedAt: expect.stringMatching(new RegExp(`^${at(p.regionDue).slice(0, 16)}`)) }],
+    [at(p.headOfficeDue), 'head-office-breached', 'system', { slaBreached: true }],
+    [at(p.rectified), 'hq-late-rectify', 'hqvp', { rectification: rectify.data.rectification, status: 'revisiting' }],
+    [at(p.revisited), 'hq-late-revisit', 'hqvp', { revisitResult: 'satisfied', satisfaction: 4, revisitNote: revisit.data.revisitNote }],
+    [at(p.revisited), 'archive', 'system', { status: 'archived', closedAtLevel: 'head_office', archivedAt: expect.stringMatching(new RegExp(`^${at(p.revisited).slice(0, 16)}`)) }],
+  ];
+}
+const longestPathTasks = [
+  ['fl-verify', 'completed'], ['fl-review', 'cancelled'], ['region-review', 'completed'], ['region-rectify', 'cancelled'],
+  ['hq-rectify', 'cancelled'], ['hq-late-rectify', 'completed'], ['hq-late-revisit', 'completed'],
+];
+
+describe('complaint handling: the longest path', () => {
+  it('escalates through all three levels, becomes a service request at the region, breaches head office and archives late', async () => {
+    const [service1, regiondir, hqvp, dispatcher] = await Promise.all(['service1', 'regiondir', 'hqvp', 'dispatcher'].map((u) => stack.as(u)));
+    const t0 = await nextMondayMorning();
+    const p = longestPath(t0);
+    const { recordId, processId } = await newComplaint();
+    await sleepUntil(p.verified, 0);
+    await complete(service1, recordId, 'fl-verify', verify);
+    await sleepUntil(p.reviewed, 0);
+    await complete(regiondir, recordId, 'region-review', reviewWithService);
+    await sleepUntil(p.rectified, 0);
+    await complete(hqvp, recordId, 'hq-late-rectify', rectify);
+    await sleepUntil(p.revisited, 0);
+    await complete(hqvp, recordId, 'hq-late-revisit', revisit);
+    const ended = (await processIn(service1, processId, 'completed', 10_000)) as View;
+    expect(ended.outcome).toBe('archived');
+    expect(timelineRows(ended.timeline, pathEvents)).toEqual(longestPathTimeline(t0));
+    const feeds: Record<string, { title: string }[]> = { regiondir: await feedOf(regiondir, recordId), dispatcher: await feedOf(dispatcher, recordId), hqvp: await feedOf(hqvp, recordId) };
+    expect(longestPathNotices(t0).map(([, step, to, title]) => [ranAt(ended.timeline, step), step, to, feeds[to].find((n: { title: string }) => n.title === title)?.title])).toEqual(longestPathNotices(t0));
+    expect(await historyRows(service1, 'complaint', recordId, ended.timeline)).toEqual(longestPathChanges(t0));
+    expect(ended.tasks.map((t) => [t.step, t.status])).toEqual(longestPathTasks);
+  }, 180_000);
+
+  it('gives the same timeline, notices and field changes through POST /api/config/simulate', async () => {
+    const [admin, sales1] = await Promise.all(['admin', 'sales1'].map((u) => stack.as(u)));
+    const t0 = mondayAfter(Math.max(Date.now(), await env.currentTimeMs()) + 7 * day);
+    const p = longestPath(t0);
+    const customer = await createRecord(sales1, 'customer', { name: 'Simulated motorist' });
+    const after = (iso: string) => `PT${(Date.parse(iso) - Date.parse(t0)) / 60_000}M`;
+    const res = await admin.post('/api/config/simulate', {
+      process: 'complaint-handling', requester: 'sales1', start: t0, until: 'P30D',
+      record: { customer, channel: 'hotline_400', site: 'Station 12, Haikou', topic: 'service', description: 'Waited 20 minutes at pump 4, attendant was rude' },
+      script: {
+        tasks: [
+          { step: 'fl-verify', ...verify, after: after(p.verified) },
+          { step: 'region-review', ...reviewWithService, after: after(p.reviewed) },
+          { step: 'hq-late-rectify', ...rectify, after: after(p.rectified) },
+          { step: 'hq-late-revisit', ...revisit, after: after(p.revisited) },
+        ],
+      },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 1000)).toBe(200);
+    const s = res.body as View & { notifications: { at: string; to: string; kind: string; title: string }[]; recordChanges: SimulatedChange[]; webhooks: { at: string; event: string; payload: { name?: string } }[] };
+    expect(s).toMatchObject({ status: 'completed', outcome: 'archived' });
+    expect(timelineRows(s.timeline, pathEvents)).toEqual(longestPathTimeline(t0));
+    expect(s.notifications.filter((n) => n.kind === 'process.message').map((n) => [atMinute(Date.parse(n.at)), n.to, n.title]))
+      .toEqual(longestPathNotices(t0).map(([at, , to, title]) => [at, to, title]));
+    expect(simulatedRows(s.recordChanges, 'complaint')).toEqual(withoutStep(longestPathChanges(t0)));
+    expect(s.tasks.map((t) => [t.step, t.status])).toEqual(longestPathTasks);
+    expect(s.webhooks.filter((w) => w.event === 'process.webhook').map((w) => [atMinute(Date.parse(w.at)), w.payload.name])).toEqual([[atMinute(Date.parse(p.reviewed)), 'complaint.service_requested']]);
   }, 120_000);
 });
 

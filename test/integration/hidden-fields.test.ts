@@ -1,16 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startStack, type Stack } from '../support/stack.js';
-import type { HttpClient } from '../support/http.js';
+import { eventually, type HttpClient } from '../support/http.js';
+import { publishVariant } from '../support/config.js';
+import { startCanary, type Canary } from '../support/webhooks-canary.js';
+import { createNotificationActivities } from '../../worker/notifications/index.js';
 
 /**
  * Property-based: whatever a sales rep sends, `blacklistReason` (hidden from sales reps in the starter pack) is never
- * persisted by their writes and never returned to them, and no filter or sort on it answers anything but 422.
+ * persisted by their writes and never returned to them, and no filter or sort on it answers anything but 422. Nor
+ * does it reach them through a process run, a notification, or any webhook receiver.
  */
 
 const HIDDEN = 'blacklistReason';
 const SECRET = 'secret-reason-7f3a';
 let stack: Stack;
+let canary: Canary;
 let sales1: HttpClient;
 let customerId: string;
 
@@ -20,7 +25,8 @@ async function storedCount(sql: string, params: unknown[] = []): Promise<number>
 }
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  process.env.FLOWCRM_WEBHOOK_ALLOWLIST = '127.0.0.1'; // read when the worker and the API start
+  [stack, canary] = await Promise.all([startStack(), startCanary('127.0.0.1')]);
   sales1 = await stack.as('sales1');
   const created = await sales1.post('/api/records/customer', { name: 'Hidden Co', owner: 'sales1' });
   customerId = created.body.id;
@@ -31,6 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  await canary?.close();
 });
 
 const visibleFields = fc.record({
@@ -92,5 +99,97 @@ describe('hidden fields under generated input', () => {
       expect(JSON.stringify(res.body)).not.toContain(SECRET);
     }), { numRuns: 40 });
     for (const sort of [HIDDEN, `-${HIDDEN}`]) expect((await sales1.get(`/api/records/customer?sort=${sort}`)).status).toBe(422);
+  }, 120_000);
+});
+
+/**
+ * A process that copies the hidden field into a webhook payload (under its own name and another), receives it back in
+ * an event payload (a variable), and a title field that is the hidden field (rule warnings name the record's title).
+ */
+describe('hidden fields in process runs, notifications and webhooks', () => {
+  let admin: HttpClient;
+  let branchmgr: HttpClient;
+  let managersCustomer: string;
+
+  beforeAll(async () => {
+    admin = await stack.as('admin');
+    branchmgr = await stack.as('branchmgr');
+    await publishVariant(stack, (bundle) => {
+      bundle.entities.customer.titleField = HIDDEN;
+      bundle.entities.customer.rules = [{
+        id: 'flagged-change', severity: 'warning', on: ['update'], path: '/tier', when: `has(record.${HIDDEN})`,
+        message: { en: 'A flagged customer changed' },
+      }];
+      bundle.processes['hidden-copy'] = {
+        entity: 'customer', label: { en: 'Copies the hidden field' }, trigger: { on: 'manual' },
+        steps: [
+          { id: 'hook', type: 'action', action: 'webhook', event: 'customer_flagged',
+            payload: { [HIDDEN]: { expr: `record.${HIDDEN}` }, copy: { expr: `record.${HIDDEN}` }, name: { expr: 'record.name' } } },
+          { id: 'note', type: 'event', event: 'note' },
+          { id: 'end', type: 'end' },
+        ],
+      };
+    });
+    const subscription = await admin.post('/api/webhooks', { url: `${canary.url}/hidden`, events: ['process.webhook'] });
+    if (subscription.status !== 201) throw new Error(`subscription failed: ${subscription.status}`);
+    const created = await branchmgr.post('/api/records/customer', { name: 'Managers Co', owner: 'branchmgr' });
+    managersCustomer = created.body.id;
+  }, 60_000);
+
+  const marker = fc.stringMatching(/^[a-z0-9]{6,12}$/).map((s) => `mark-${s}`);
+
+  it('never shows a hidden value in the process view of a role that hides it; a role that may read it sees it', async () => {
+    await fc.assert(fc.asyncProperty(marker, fc.constantFrom('copy', 'nested', HIDDEN), async (secret, key) => {
+      expect((await admin.patch(`/api/records/customer/${customerId}`, { [HIDDEN]: secret, name: `Hidden Co ${secret.length}` })).status).toBe(200);
+      const deliveredBefore = canary.requests.length;
+      const started = await admin.post('/api/processes', { process: 'hidden-copy', entity: 'customer', recordId: customerId });
+      expect(started.status).toBe(201);
+      const processId = started.body.id;
+      const payload = key === 'nested' ? { deep: [{ text: `reason: ${secret}!` }] } : { [key]: secret };
+      await eventually(async () => (await admin.post(`/api/processes/${processId}/events/note`, payload)).status === 202, 30_000, 200);
+      await eventually(async () => (await admin.get(`/api/processes/${processId}`)).body.status === 'completed', 30_000, 200);
+
+      const seen = await sales1.get(`/api/processes/${processId}`);
+      expect(seen.status).toBe(200);
+      expect(seen.body.variables).toHaveProperty('note');
+      expect(JSON.stringify(seen.body)).not.toContain(secret);
+      expect(JSON.stringify(seen.body.variables)).not.toContain(`"${HIDDEN}"`);
+      expect(JSON.stringify((await branchmgr.get(`/api/processes/${processId}`)).body.variables)).toContain(secret);
+
+      // a run's id is per process and record: this run's delivery is the first one after it started
+      const delivery = await eventually(async () => canary.requests.slice(deliveredBefore).find((r) => r.body.includes(processId)), 60_000, 200);
+      expect(delivery.body).not.toContain(secret);
+      expect(delivery.body).not.toContain(`"${HIDDEN}"`);
+      expect(JSON.parse(delivery.body).data.data).toMatchObject({ copy: '', name: `Hidden Co ${secret.length}` });
+      const stored = await stack.orm.em.fork().getConnection().execute(`select payload::text as p from webhook_deliveries where payload->>'processId' = ?`, [processId]);
+      expect(stored.length).toBeGreaterThan(0);
+      expect(JSON.stringify(stored)).not.toContain(secret);
+    }), { numRuns: 4 });
+  }, 240_000);
+
+  it('leaves hidden values out of every notification of a recipient who may not see them', async () => {
+    const activities = createNotificationActivities({ orm: stack.orm, allowlist: [] });
+    await fc.assert(fc.asyncProperty(marker, fc.string({ maxLength: 10 }), async (secret, words) => {
+      expect((await admin.patch(`/api/records/customer/${customerId}`, { [HIDDEN]: secret })).status).toBe(200);
+      expect((await admin.patch(`/api/records/customer/${managersCustomer}`, { [HIDDEN]: secret })).status).toBe(200);
+      // a rule warning names the record's title, which here is the hidden field
+      for (const id of [customerId, managersCustomer]) expect((await admin.patch(`/api/records/customer/${id}`, { tier: 'C' })).status).toBe(200);
+      expect((await admin.patch(`/api/records/customer/${customerId}`, { tier: 'B' })).status).toBe(200);
+      expect((await admin.patch(`/api/records/customer/${managersCustomer}`, { tier: 'B' })).status).toBe(200);
+      // a text that interpolated the hidden value
+      await activities.notifyUsers({
+        to: ['sales1', 'branchmgr'], kind: 'process.message', title: `${words}${secret}`, body: `Reason: ${secret}.`,
+        link: { entity: 'customer', recordId: customerId, href: `/records/customer/${customerId}?q=${secret}` }, idempotencyKey: `hidden-${secret}`,
+      });
+      const own = await sales1.get('/api/notifications?limit=200');
+      expect(own.body.items.some((n: { kind: string }) => n.kind === 'rule-warning')).toBe(true);
+      expect(own.body.items.find((n: { title: string }) => n.title === words)).toMatchObject({ body: 'Reason: .' });
+      expect(JSON.stringify(own.body)).not.toContain(secret);
+      const rows = await stack.orm.em.fork().getConnection().execute(`select title, body, link::text as link from notifications where recipient = 'sales1'`);
+      expect(JSON.stringify(rows)).not.toContain(secret);
+      const managers = JSON.stringify((await branchmgr.get('/api/notifications?limit=200')).body);
+      expect(managers).toContain(`customer ${secret}: A flagged customer changed`);
+      expect(managers).toContain(`Reason: ${secret}.`);
+    }), { numRuns: 5 });
   }, 120_000);
 });

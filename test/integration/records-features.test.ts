@@ -101,8 +101,13 @@ describe('computed, picklist, reference and user fields', () => {
     }
     await sales1.delete(`/api/records/account/${acc.body.id}`);
     expect(paths((await sales1.post('/api/records/contact', { name: 'Ann', account: acc.body.id })).body)).toEqual(['/account']);
-    expect((await sales1.post('/api/records/account', account({ owner: 'sales2' }))).status).toBe(201);
-    const ghost = await sales1.post('/api/records/account', account({ owner: 'nobody' }));
+    // naming another owner is a transfer: sales reps may not, their branch manager may
+    const handed = await sales1.post('/api/records/account', account({ owner: 'sales2' }));
+    expect(handed.status).toBe(422);
+    expect(handed.body.error).toMatchObject({ code: 'FORBIDDEN_FIELD', details: [expect.objectContaining({ path: '/owner' })] });
+    const branchmgr = await stack.as('branchmgr');
+    expect((await branchmgr.post('/api/records/account', account({ owner: 'sales2' }))).status).toBe(201);
+    const ghost = await branchmgr.post('/api/records/account', account({ owner: 'nobody' }));
     expect(ghost.status).toBe(422);
     expect(ghost.body.error.details).toEqual([expect.objectContaining({ path: '/owner', code: 'UNKNOWN_USER' })]);
   });

@@ -4,6 +4,7 @@ import type { Stack } from '../support/stack-core.js';
 import { startTimeSkippingStack, minute, hour, day } from '../support/time-skipping.js';
 import { eventually, type HttpClient } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
+import { historyRows, ranAt, simulatedRows, withoutStep, type SimulatedChange } from '../support/run-timeline.js';
 
 
 let env: TestWorkflowEnvironment;
@@ -172,6 +173,67 @@ const repairOrderTasks = (dispatched: string, repaired: string) => [
 ];
 const repairOrderDecisions = [['needs-repair', null], ['route-skill', 'dispatch-electrical'], ['inspection-route', 'repair'], ['inspection-route', null], ['settle-route', 'settle-chargeable']];
 
+/** The moments of the longest path from a Monday 09:00 Beijing (t0), on the business calendar. */
+const moments = (t0: number) => {
+  const response = t0 + 5 * hour; // 4 working hours: 09:00-12:00 and 13:00-14:00, Monday 14:00 Beijing
+  const resolution = t0 + 3 * day; // 24 working hours: Monday 09:00 to Wednesday 18:00, due Thursday 09:00 Beijing
+  return { response, triaged: response + minute, resolution, repaired: resolution + minute, feedback: resolution + minute + day };
+};
+const runEvents = ['task-opened', 'task-completed', 'timer-fired', 'child-ended', 'received'];
+/** The service request's own run on the longest path: the real run and the simulation must both give this. */
+const requestTimeline = (t0: number) => {
+  const { response, triaged, resolution, repaired, feedback } = moments(t0);
+  return [
+    [m(t0), 'check-warranty', 'child-ended'],
+    [m(t0), 'triage', 'task-opened'],
+    [m(response), 'sla-high-response', 'timer-fired'],
+    [m(triaged), 'triage', 'task-completed'],
+    [m(resolution), 'sla-high-resolution', 'timer-fired'],
+    [m(repaired), 'repair', 'child-ended'],
+    [m(feedback), 'await-feedback', 'received'],
+    [m(feedback), 'close', 'task-opened'],
+    [m(feedback), 'close', 'task-completed'],
+    [m(feedback), 'survey', 'task-opened'],
+    [m(feedback), 'survey', 'task-completed'],
+  ];
+};
+/** The notices of the SLA (S-05), [minute, step, recipient, title]: to the service agents, then to the dispatcher. */
+const requestNotices = (t0: number) => [
+  [m(moments(t0).response), 'sla-warn', 'service1', 'Service request not yet triaged: the response time of its priority has passed (S-05)'],
+  [m(moments(t0).resolution), 'sla-escalate', 'dispatcher', 'Service request escalated: the resolution time of its priority has passed'],
+];
+/** The service request's field changes, [minute, step, actor, fields set]. */
+const requestChanges = (t0: number) => {
+  const { triaged, resolution, repaired, feedback } = moments(t0);
+  return [
+    [m(t0), 'record-warranty', 'system', { startedAt: expect.stringMatching(new RegExp(`^${m(t0).slice(0, 16)}`)), inWarranty: false }],
+    [m(triaged), 'triage', 'service1', { status: 'assigned', rejectReason: '', requiredSkill: 'electrical' }],
+    [m(triaged), 'link-order', 'system', { repairOrder: expect.any(String) }],
+    [m(resolution), 'sla-breached', 'system', { status: 'escalated', slaBreached: true }],
+    [m(repaired), 'handled', 'system', { status: 'handled' }],
+    [m(feedback), 'record-feedback', 'system', { feedback: 'works', feedbackReceived: true }],
+    [m(feedback), 'close', 'service1', { status: 'closed', endedAt: expect.stringMatching(new RegExp(`^${m(feedback).slice(0, 16)}`)) }],
+    [m(feedback), 'survey', 'service1', { satisfaction: 4 }],
+  ];
+};
+/** The parts lines as the repair order stores them: each line's fee computed (quantity x unit price x (1 - discount)). */
+const storedParts = (lines: typeof parts) => lines.map((p) => ({ ...p, substitute: false, fee: Math.round(p.quantity * p.unitPrice * (1 - p.discount)) }));
+/** The repair order's field changes on the longest path, [minute, step, actor, fields changed]. */
+const orderChanges = (t0: number) => {
+  const { triaged, repaired } = moments(t0);
+  return [
+    [m(triaged), 'diagnosis', 'dispatcher', { diagnosis: 'faulty', defect: 'compressor relay' }],
+    [m(triaged), 'dispatch-electrical', 'tech1', { technician: 'tech1' }],
+    [m(triaged), 'dispatched', 'system', { status: 'dispatched' }],
+    [m(repaired), 'repair', 'tech1', { parts: storedParts(parts.slice(0, 1)), labourFee: 100, solution: 'relay' }],
+    [m(repaired), 'inspection', 'dispatcher', { inspectionPassed: false }],
+    [m(repaired), 'repair', 'tech1', { parts: storedParts(parts), labourFee: 200, solution: 'replaced relay and fan motor' }],
+    [m(repaired), 'inspection', 'dispatcher', { inspectionPassed: true }],
+    [m(repaired), 'settle-chargeable', 'system', { partsFee: 350, totalFee: 550 }],
+    [m(repaired), 'close-order', 'system', { status: 'closed' }],
+  ];
+};
+
 describe('repair dispatch: the longest path on the business calendar', () => {
   it('warns at the response time, escalates at the resolution time, charges parts and labour out of warranty, closes after feedback', async () => {
     const t0 = nextMondayMorning(await env.currentTimeMs());
@@ -186,14 +248,15 @@ describe('repair dispatch: the longest path on the business calendar', () => {
     await openTaskOf(service1, recordId, 'triage', 10_000);
     expect(await recordOf('service-request', recordId)).toMatchObject({ inWarranty: false, status: 'new' });
 
-    await sleepUntil(t0 + 5 * hour + minute); // 4 working hours: 09:00-12:00 and 13:00-14:00
+    const { response, resolution } = moments(t0);
+    await sleepUntil(response + minute);
     await eventually(async () => ((await service1.get('/api/notifications')).body.items as { title: string }[]).some((n) => n.title.startsWith('Service request not yet triaged')), 10_000);
     const orderId = await toDispatch(recordId, 'electrical');
     const dispatch = await openTaskOf(tech1, orderId, 'dispatch-electrical', 10_000);
     await complete(tech1, dispatch);
     await openTaskOf(tech1, orderId, 'repair', 10_000);
 
-    await sleepUntil(t0 + 3 * day + minute); // 24 working hours: Monday 09:00 to Wednesday 18:00 Beijing, due at the next working minute
+    await sleepUntil(resolution + minute);
     await eventually(async () => (await recordOf('service-request', recordId)).status === 'escalated', 10_000);
     expect((await recordOf('service-request', recordId)).slaBreached).toBe(true);
     await eventually(async () => ((await dispatcher.get('/api/notifications')).body.items as { title: string }[]).some((n) => n.title.startsWith('Service request escalated')), 10_000);
@@ -212,42 +275,16 @@ describe('repair dispatch: the longest path on the business calendar', () => {
     const ended = await processIn(admin, processId, 'completed', 10_000);
     const child = (await admin.get(`/api/processes?entity=repair-order&recordId=${orderId}`)).body.items[0];
     const order = (await admin.get(processUrl(child.id))).body;
-    const history = (await admin.get(`/api/records/service-request/${recordId}/history`)).body.items;
-    const response = t0 + 5 * hour; // Monday 14:00 Beijing
-    const triaged = response + minute;
-    const resolution = t0 + 3 * day; // Thursday 09:00 Beijing
-    const repaired = resolution + minute;
-    const feedback = repaired + day;
-    expect(steps(ended.timeline, ['task-opened', 'task-completed', 'timer-fired', 'child-ended', 'received'])).toEqual([
-      [m(t0), 'check-warranty', 'child-ended'],
-      [m(t0), 'triage', 'task-opened'],
-      [m(response), 'sla-high-response', 'timer-fired'],
-      [m(triaged), 'triage', 'task-completed'],
-      [m(resolution), 'sla-high-resolution', 'timer-fired'],
-      [m(repaired), 'repair', 'child-ended'],
-      [m(feedback), 'await-feedback', 'received'],
-      [m(feedback), 'close', 'task-opened'],
-      [m(feedback), 'close', 'task-completed'],
-      [m(feedback), 'survey', 'task-opened'],
-      [m(feedback), 'survey', 'task-completed'],
-    ]);
-    expect(ended.timeline.filter((e: TimelineEntry) => e.step === 'sla-warn' || e.step === 'sla-escalate').map((e: TimelineEntry) => [m(Date.parse(e.at)), e.step, e.event]))
-      .toEqual([[m(response), 'sla-warn', 'done'], [m(resolution), 'sla-escalate', 'done']]);
-    expect(steps(order.timeline, ['task-opened', 'task-completed'])).toEqual(repairOrderTasks(m(triaged), m(repaired)));
+    expect(steps(ended.timeline, runEvents)).toEqual(requestTimeline(t0));
+    const feeds = Object.fromEntries(await Promise.all(['service1', 'dispatcher'].map(async (u) => [u, await (await as(u)).get('/api/notifications')] as const)))
+    expect(requestNotices(t0).map(([, step, to, title]) => [ranAt(ended.timeline, step), step, to,
+      (feeds[to].body.items as { title: string; link?: { recordId?: string } }[]).find((n) => n.title === title && n.link?.recordId === recordId)?.title])).toEqual(requestNotices(t0));
+    expect(steps(order.timeline, ['task-opened', 'task-completed'])).toEqual(repairOrderTasks(m(moments(t0).triaged), m(moments(t0).repaired)));
     expect(decisions(order.timeline)).toEqual(repairOrderDecisions);
-    const changes = (history as { action: string; actor: string; changes: Record<string, { after: unknown }>; context?: { step?: string } }[])
-      .filter((h) => h.action === 'update')
-      .map((h) => [h.context?.step, h.actor, Object.fromEntries(Object.entries(h.changes).map(([k, v]) => [k, v.after]))]);
-    expect(changes).toEqual([
-      ['record-warranty', 'system', { startedAt: expect.stringMatching(new RegExp(`^${m(t0).slice(0, 16)}`)), inWarranty: false }],
-      ['triage', 'service1', { status: 'assigned', rejectReason: '', requiredSkill: 'electrical' }],
-      ['link-order', 'system', { repairOrder: orderId }],
-      ['sla-breached', 'system', { status: 'escalated', slaBreached: true }],
-      ['handled', 'system', { status: 'handled' }],
-      ['record-feedback', 'system', { feedback: 'works', feedbackReceived: true }],
-      ['close', 'service1', { status: 'closed', endedAt: expect.stringMatching(new RegExp(`^${m(feedback).slice(0, 16)}`)) }],
-      ['survey', 'service1', { satisfaction: 4 }],
-    ]);
+    const changes = await historyRows(admin, 'service-request', recordId, ended.timeline);
+    expect(changes).toEqual(requestChanges(t0));
+    expect(changes[2][3]).toEqual({ repairOrder: orderId });
+    expect(await historyRows(admin, 'repair-order', orderId, order.timeline)).toEqual(orderChanges(t0));
     expect(ended.tasks.map((t: { step: string; status: string }) => [t.step, t.status])).toEqual([['triage', 'completed'], ['close', 'completed'], ['survey', 'completed']]);
   }, 240_000);
 });
@@ -312,6 +349,84 @@ describe('repair dispatch: simulation', () => {
     expect(steps(res.body.timeline, ['task-opened', 'task-completed'])).toEqual(repairOrderTasks(m(start), m(start + 3 * day)));
     expect(decisions(res.body.timeline)).toEqual(repairOrderDecisions);
   }, 120_000);
+});
+
+type Simulated = {
+  status: string; outcome: string; timeline: (TimelineEntry & { process?: string })[];
+  tasks: { step: string; status: string; process?: string }[];
+  notifications: { at: string; to: string; kind: string; title: string; process?: string }[];
+  recordChanges: SimulatedChange[];
+};
+
+describe('repair dispatch: simulation of the longest path', () => {
+  it('gives the real run\'s timeline through POST /api/config/simulate, its repair-order-flow and warranty-check sub-processes included', async () => {
+    const [admin, sales1] = await Promise.all(['admin', 'sales1'].map(as));
+    const t0 = nextMondayMorning(Math.max(Date.now(), await env.currentTimeMs()) + 7 * day);
+    const customer = await createRecord(sales1, 'customer', { name: 'Simulated resort' });
+    const product = await newProduct(customer, localDate(t0, -365));
+    const { triaged, repaired, feedback } = moments(t0);
+    const after = (ms: number) => `PT${(ms - t0) / minute}M`;
+    const repairOrder = 'repair-order-flow';
+    const res = await admin.post('/api/config/simulate', {
+      process: 'repair-dispatch', requester: 'sales1', start: iso(t0), until: 'P30D',
+      record: { customer, installedProduct: product, priority: 'high', source: 'web', description: 'Switchboard trips' },
+      script: {
+        tasks: [
+          { step: 'triage', outcome: 'accept', data: { requiredSkill: 'electrical' }, after: after(triaged) },
+          { process: repairOrder, step: 'diagnosis', data: { diagnosis: 'faulty', requiredSkill: 'electrical', defect: 'compressor relay' }, after: after(triaged) },
+          { process: repairOrder, step: 'dispatch-electrical', after: after(triaged) },
+          { process: repairOrder, step: 'repair', data: { parts: parts.slice(0, 1), labourFee: 100, solution: 'relay' }, after: after(repaired) },
+          { process: repairOrder, step: 'inspection', outcome: 'redo', after: after(repaired) },
+          { process: repairOrder, step: 'repair', data: { parts, labourFee: 200, solution: 'replaced relay and fan motor' }, after: after(repaired) },
+          { process: repairOrder, step: 'inspection', outcome: 'pass', after: after(repaired) },
+          { step: 'close', outcome: 'closed', after: after(feedback) },
+          { step: 'survey', data: { satisfaction: 4 }, after: after(feedback) },
+        ],
+        events: [{ name: 'customer_feedback', payload: { text: 'works' }, after: after(feedback) }],
+      },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 1500)).toBe(200);
+    const s = res.body as Simulated;
+    expect(s, JSON.stringify({ ...s, timeline: s.timeline.slice(-6) }).slice(0, 1500)).toMatchObject({ status: 'completed', outcome: 'completed' });
+    const own = s.timeline.filter((e) => !e.process);
+    const ofOrder = s.timeline.filter((e) => e.process === repairOrder);
+    expect(steps(own, runEvents)).toEqual(requestTimeline(t0));
+    expect(steps(ofOrder, ['task-opened', 'task-completed'])).toEqual(repairOrderTasks(m(triaged), m(repaired)));
+    expect(decisions(ofOrder)).toEqual(repairOrderDecisions);
+    expect(s.timeline.filter((e) => e.process === 'warranty-check' && e.event === 'decided').map((e) => [m(Date.parse(e.at)), e.step])).toEqual([[m(t0), expect.any(String)]]);
+    // one timeline in time order: the repair order's entries lie between the triage and the end of the repair subprocess
+    expect(s.timeline.map((e) => Date.parse(e.at))).toEqual(s.timeline.map((e) => Date.parse(e.at)).sort((a, b) => a - b));
+    const index = (pick: (e: Simulated['timeline'][number]) => boolean) => s.timeline.findIndex(pick);
+    expect(index((e) => e.process === repairOrder)).toBeGreaterThan(index((e) => !e.process && e.step === 'triage' && e.event === 'task-completed'));
+    expect(s.timeline.findLastIndex((e) => e.process === repairOrder)).toBeLessThan(index((e) => !e.process && e.step === 'repair' && e.event === 'child-ended'));
+
+    const notices = s.notifications.filter((n) => n.kind === 'process.message').map((n) => [m(Date.parse(n.at)), n.to, n.title]);
+    expect(notices).toEqual(requestNotices(t0).map(([at, , to, title]) => [at, to, title]));
+    const updates = (entity: string) => s.recordChanges.filter((c) => c.entity === entity && c.action === 'update');
+    expect(simulatedRows(s.recordChanges, 'service-request')).toEqual(withoutStep(requestChanges(t0)));
+    expect(updates('service-request').every((c) => !c.process)).toBe(true);
+    expect(s.recordChanges.filter((c) => c.entity === 'repair-order' && c.action === 'create')).toEqual([expect.objectContaining({ actor: 'system', set: expect.objectContaining({ requiredSkill: 'electrical', warranty: false }) })]);
+    expect(simulatedRows(s.recordChanges, 'repair-order')).toEqual(withoutStep(orderChanges(t0)));
+    expect(updates('repair-order').every((c) => c.process === repairOrder)).toBe(true);
+    expect(s.tasks.map((t) => [t.process ?? 'repair-dispatch', t.step, t.status])).toEqual([
+      ['repair-dispatch', 'triage', 'completed'],
+      ...['diagnosis', 'dispatch-electrical', 'repair', 'inspection', 'repair', 'inspection'].map((step) => [repairOrder, step, 'completed']),
+      ['repair-dispatch', 'close', 'completed'], ['repair-dispatch', 'survey', 'completed'],
+    ]);
+  }, 120_000);
+
+  it('refuses a script that names an unknown step or process of the subprocess, with its pointer', async () => {
+    const res = await (await as('admin')).post('/api/config/simulate', {
+      process: 'repair-dispatch', record: { customer: crypto.randomUUID(), priority: 'high', source: 'web', description: 'x' },
+      script: { tasks: [{ process: 'repair-order-flow', step: 'diagnose' }, { process: 'quote-approval', step: 'branch' }, { step: 'diagnosis' }] },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toEqual([
+      expect.objectContaining({ path: '/script/tasks/0/step', message: expect.stringContaining('process repair-order-flow has no task or approval step "diagnose"') }),
+      expect.objectContaining({ path: '/script/tasks/1/process' }),
+      expect.objectContaining({ path: '/script/tasks/2/step', message: expect.stringContaining('it is in repair-order-flow') }),
+    ]);
+  }, 60_000);
 });
 
 describe('repair dispatch: an SLA figure changed in configuration', () => {

@@ -1,8 +1,10 @@
 /**
  * Records workflow histories of the quote-approval runs into test/replay/histories (run after a workflow change
- * that is meant to be compatible, to extend the corpus): npx tsx test/support/record-histories.ts
+ * that is meant to be compatible, to extend the corpus): npx tsx test/support/record-histories.ts [tag]
+ * The corpus is append-only: a case whose files exist is skipped; a tag (e.g. the new patch's name) names new files
+ * `<case>-<kind>-<tag>.json` next to the earlier ones.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -13,6 +15,8 @@ import { startStackWith } from './stack-core.js';
 import { submitQuote, inboxTaskFor, statusOf } from './quotes.js';
 
 const out = fileURLToPath(new URL('../replay/histories/', import.meta.url));
+const tag = process.argv[2];
+const fileOf = (name: string, kind: string) => `${out}${name}-${kind}${tag ? `-${tag}` : ''}.json`;
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
 
 async function main() {
@@ -38,6 +42,7 @@ async function main() {
       }],
     ];
     for (const [name, discount, total, decide] of cases) {
+      if (existsSync(fileOf(name, 'process')) || existsSync(fileOf(name, 'approval'))) continue;
       const { recordId, processId } = await submitQuote(sales1, discount, total);
       await decide(recordId);
       await statusOf(sales1, recordId, name === 'rejected' ? 'rejected' : 'approved');
@@ -46,7 +51,8 @@ async function main() {
         await handle.result();
         const history = await handle.fetchHistory();
         const kind = workflowId === processId ? 'process' : 'approval';
-        writeFileSync(`${out}${name}-${kind}.json`, `{"workflowId": ${JSON.stringify(workflowId)}, "history": ${historyToJSON(history)}}\n`);
+        writeFileSync(fileOf(name, kind), `{"workflowId": ${JSON.stringify(workflowId)}, "history": ${historyToJSON(history)}}\n`);
+        console.log(`recorded ${fileOf(name, kind)}`);
       }
     }
   } finally {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { entityGrant, inScope, recordOwner, redactData, subtreeOf, teamOf, type Member, type Scope } from '../../engine/domain/access/permissions.js';
+import { entityGrant, hiddenByAnyRole, inScope, recordOwner, redactData, subtreeOf, teamOf, type Member, type Scope } from '../../engine/domain/access/permissions.js';
 import type { Org } from '../../engine/domain/access/permissions.js';
+import { csvOwnerWrites, ownerWrites } from '../../engine/api/policy/owner-transfer.js';
+import { MIN_SECRET_LENGTH, noSecrets, redactDeep, scrubDeep, secretsOf } from '../../engine/domain/access/redaction.js';
 
 const org: Org = {
   schemaVersion: 1,
@@ -27,17 +29,19 @@ const roles = {
   rep: { label: { en: 'Rep' }, permissions: { '*': { read: 'own' as Scope, create: 'all' as Scope }, deal: { read: 'branch' as Scope, update: 'own' as Scope, fields: { margin: 'hidden' as const, code: 'read' as const } } } },
   auditor: { label: { en: 'Auditor' }, permissions: { deal: { read: 'all' as Scope, export: 'team' as Scope, fields: { margin: 'read' as const } } } },
   legacy: { label: { en: 'Old role' } },
+  transfer: { label: { en: 'Transfers' }, permissions: { '*': { read: 'team' as Scope, update: 'team' as Scope, fields: { owner: 'write' as const } } } },
 };
 
 describe('grants', () => {
   const table: [string, string[], string, Record<string, Scope | null>, Record<string, string>][] = [
-    ['the entity entry replaces "*"', ['rep'], 'deal', { read: 'branch', update: 'own', create: null, delete: null }, { margin: 'hidden', code: 'read' }],
-    ['"*" for entities not listed', ['rep'], 'quote', { read: 'own', create: 'all', update: null }, {}],
-    ['roles add up: widest scope, widest field access (a field a role does not list is writable for it)', ['rep', 'auditor'], 'deal', { read: 'all', update: 'own', export: 'team' }, { margin: 'read' }],
+    ['the entity entry replaces "*"', ['rep'], 'deal', { read: 'branch', update: 'own', create: null, delete: null }, { margin: 'hidden', code: 'read', owner: 'read' }],
+    ['"*" for entities not listed', ['rep'], 'quote', { read: 'own', create: 'all', update: null }, { owner: 'read' }],
+    ['roles add up: widest scope, widest field access (a field a role does not list is writable for it)', ['rep', 'auditor'], 'deal', { read: 'all', update: 'own', export: 'team' }, { margin: 'read', owner: 'read' }],
+    ['reassigning (writing owner) needs "owner": "write" in the role', ['transfer'], 'deal', { read: 'team', update: 'team', delete: null }, {}],
     ['a role without permissions is unrestricted', ['legacy'], 'deal', { read: 'all', delete: 'all', import: 'all' }, {}],
     ['admin is unrestricted', ['admin', 'rep'], 'deal', { read: 'all', delete: 'all' }, {}],
     ['an undefined role grants nothing', ['ghost'], 'deal', { read: null, create: null }, {}],
-    ['no entry for the entity and no "*": nothing', ['auditor'], 'quote', { read: null, export: null }, {}],
+    ['no entry for the entity and no "*": nothing', ['auditor'], 'quote', { read: null, export: null }, { owner: 'read' }],
   ];
   it.each(table)('%s', (_name, userRoles, entity, actions, fields) => {
     const grant = entityGrant(roles, userRoles, entity);
@@ -99,5 +103,65 @@ describe('redaction', () => {
         expect(Object.keys(data).length - Object.keys(redacted).length).toBe(hidden.filter((f) => Object.hasOwn(data, f)).length);
       },
     ), { numRuns: 500 });
+  });
+});
+
+describe('hidden by any role (what a webhook receiver never gets)', () => {
+  it.each([
+    ['deal', ['margin']],
+    ['quote', []],
+  ] as const)('%s', (entity, expected) => {
+    expect(hiddenByAnyRole(roles, entity)).toEqual(expected);
+  });
+
+  it('ignores admin and roles without permissions', () => {
+    expect(hiddenByAnyRole({ admin: { label: {}, permissions: { '*': { fields: { x: 'hidden' } } } }, legacy: { label: {} } }, 'deal')).toEqual([]);
+    expect(hiddenByAnyRole(undefined, 'deal')).toEqual([]);
+  });
+});
+
+describe('redaction of free-form payloads', () => {
+  const secrets = secretsOf(['margin'], [{ margin: 'forty percent', name: 'Deal' }, { margin: { note: 'was thirty' } }, { margin: 'x' }]);
+
+  it('collects the hidden values of every snapshot, longest first, leaving out short ones', () => {
+    expect(secrets).toEqual({ fields: ['margin'], values: ['forty percent', 'was thirty'] });
+    expect(secretsOf([], [{ margin: 'forty percent' }])).toBe(noSecrets);
+  });
+
+  it.each([
+    ['a key named like the field, at any depth', { vars: { a: { margin: 12 } } }, { vars: { a: {} } }],
+    ['a copied value under another name', { copy: 'forty percent' }, { copy: '' }],
+    ['a value inside a text', ['Margin: forty percent, was thirty!'], ['Margin: , !']],
+    ['numbers and booleans elsewhere stay', { n: 12, ok: true, none: null }, { n: 12, ok: true, none: null }],
+  ])('drops %s', (_name, input, expected) => {
+    expect(redactDeep(input, secrets)).toEqual(expected);
+  });
+
+  it('scrubDeep keeps every key', () => {
+    expect(scrubDeep({ margin: 'forty percent', title: 'forty percent deal' }, secrets)).toEqual({ margin: '', title: ' deal' });
+  });
+
+  it('leaves no hidden value in the JSON of any generated payload (property)', () => {
+    const secret = fc.string({ minLength: MIN_SECRET_LENGTH, maxLength: 12 });
+    fc.assert(fc.property(secret, fc.jsonValue(), fc.array(fc.string({ maxLength: 4 })), (value, payload, words) => {
+      const found = secretsOf(['hidden'], [{ hidden: value }]);
+      const mixed = { payload, text: words.join(value), nested: [{ hidden: value, other: `${value}${value}` }] };
+      const redacted = redactDeep(mixed, found);
+      expect(JSON.stringify(redacted)).not.toContain(JSON.stringify(value).slice(1, -1));
+      expect(JSON.stringify(redacted)).not.toContain('"hidden"');
+    }), { numRuns: 500 });
+  });
+});
+
+describe('owners a write names', () => {
+  it.each([
+    ['a record body', ownerWrites('data', { name: 'x', owner: 'sales2' }), [{ value: 'sales2', path: '/owner' }]],
+    ['a wrapped body', ownerWrites('data', { owner: null }, '/data'), [{ value: null, path: '/data/owner' }]],
+    ['a body without owner', ownerWrites('data', { name: 'x' }), []],
+    ['JSON import rows', ownerWrites('import', [{ name: 'a' }, { owner: 'sales3' }, 'junk']), [{ value: 'sales3', path: '/1/owner' }]],
+    ['a CSV owner column', csvOwnerWrites([['name', ' owner'], ['a', 'sales1'], ['b']]), [{ value: 'sales1', path: '/0/owner' }, { value: '', path: '/1/owner' }]],
+    ['a CSV without one', csvOwnerWrites([['name'], ['a']]), []],
+  ])('%s', (_name, writes, expected) => {
+    expect(writes).toEqual(expected);
   });
 });

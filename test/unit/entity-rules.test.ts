@@ -25,8 +25,12 @@ describe('the starter contract rules (C-30)', () => {
     ['blacklisted', order(100), { creditLine: 500_000, state: 'blacklisted' }, ['blacklisted-customer']],
     ['blacklisted and above the line', order(900_000), { creditLine: 500_000, state: 'blacklisted' }, ['credit-line-exceeded', 'blacklisted-customer']],
     ['customer record not readable', order(900_000), {}, []],
-  ])('%s', (_name, record, customer, fired) => {
-    const outcome = evaluateRules(contractRules, input({ record, references: { customer } }), '/data');
+    ['open receivables plus the order above the line', order(35_000), { creditLine: 100_000 }, ['credit-line-exceeded'], 70_000],
+    ['open receivables plus the order within the line', order(25_000), { creditLine: 100_000 }, [], 70_000],
+    ['open receivables plus the order exactly the line', order(30_000), { creditLine: 100_000 }, [], 70_000],
+  ])('%s', (_name, record, customer, fired, openReceivables = 0) => {
+    const aggregates = { 'credit-line-exceeded': { openReceivables } };
+    const outcome = evaluateRules(contractRules, input({ record, references: { customer }, aggregates }), '/data');
     expect(outcome.errors).toEqual([]);
     expect(outcome.warnings.map((w) => w.rule)).toEqual(fired);
     for (const w of outcome.warnings) {
@@ -39,6 +43,11 @@ describe('the starter contract rules (C-30)', () => {
   it('warn at creation only', () => {
     const outcome = evaluateRules(contractRules, input({ on: 'update', record: order(900_000), previous: order(1), references: { customer: { creditLine: 1, state: 'blacklisted' } } }));
     expect(outcome).toEqual({ errors: [], warnings: [] });
+  });
+
+  it('reports the line rule as not evaluated when its aggregate is missing, instead of firing it', () => {
+    const outcome = evaluateRules(contractRules, input({ record: order(900_000), references: { customer: { creditLine: 1 } } }));
+    expect(outcome.warnings).toEqual([expect.objectContaining({ code: 'RULE_NOT_EVALUATED', rule: 'credit-line-exceeded' })]);
   });
 });
 

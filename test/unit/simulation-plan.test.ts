@@ -20,10 +20,21 @@ const bundle = {
         { id: 'end', type: 'end' },
       ],
     },
+    // runs claim as a sub-process, and starts a follow-up run of its own
+    parent: {
+      entity: 'expense', steps: [
+        { id: 'prep', type: 'task', title: { en: 'Prepare' }, assignee: 'requester' },
+        { id: 'claim-it', type: 'subprocess', process: 'claim' },
+        { id: 'follow-up', type: 'action', action: 'startProcess', process: 'follow-up' },
+      ],
+    },
+    'follow-up': { entity: 'expense', steps: [{ id: 'call', type: 'task', title: { en: 'Call' }, assignee: 'requester' }, { id: 'answered', type: 'event', event: 'customer_reply' }] },
   },
 };
 
 const request = (script: SimulationRequest['script'], extra: Partial<SimulationRequest> = {}): SimulationRequest => ({ process: 'claim', record: { amount: 5 }, script, ...extra });
+
+const parent = (script: SimulationRequest['script']): SimulationRequest => ({ process: 'parent', record: { amount: 5 }, script });
 
 function problems(run: () => unknown): { code: string; paths: string[] } {
   try {
@@ -58,10 +69,31 @@ describe('planSimulation: the script is checked against the process before anyth
       name: 'every problem at once', req: request({ tasks: [{ step: 'nope' }, { step: 'check', outcome: 'x', after: 'soon' }], events: [{ name: 'x', after: 'P1D' }] }),
       code: 'VALIDATION_FAILED', paths: ['/script/events/0/name', '/script/tasks/0/step', '/script/tasks/1/after', '/script/tasks/1/outcome'],
     },
+    // a script of `parent` reaches the runs it starts by naming their process
+    { name: 'a task of a sub-process, named by its process', req: parent({ tasks: [{ step: 'prep' }, { process: 'claim', step: 'receipts', data: { count: 1 } }, { process: 'claim', step: 'manager' }] }), code: 'NONE', paths: [] },
+    { name: 'a task and an event of a run a startProcess action starts', req: parent({ tasks: [{ process: 'follow-up', step: 'call' }], events: [{ process: 'follow-up', name: 'customer_reply', after: 'P1D' }] }), code: 'NONE', paths: [] },
+    { name: 'the event of a sub-process, named by its process', req: parent({ events: [{ process: 'claim', name: 'payment_received', after: 'P1D' }] }), code: 'NONE', paths: [] },
+    { name: 'a sub-process task without its process', req: parent({ tasks: [{ step: 'receipts', data: { count: 1 } }] }), code: 'VALIDATION_FAILED', paths: ['/script/tasks/0/step'] },
+    { name: 'a sub-process event without its process', req: parent({ events: [{ name: 'payment_received', after: 'P1D' }] }), code: 'VALIDATION_FAILED', paths: ['/script/events/0/name'] },
+    { name: 'an unknown step of a sub-process', req: parent({ tasks: [{ process: 'claim', step: 'prep' }] }), code: 'VALIDATION_FAILED', paths: ['/script/tasks/0/step'] },
+    { name: 'a sub-process form checked too', req: parent({ tasks: [{ process: 'claim', step: 'receipts', data: { count: 0 } }] }), code: 'VALIDATION_FAILED', paths: ['/script/tasks/0/data/count'] },
+    { name: 'a process the run does not start', req: parent({ tasks: [{ process: 'dunning', step: 'prep' }], events: [{ process: 'dunning', name: 'x', after: 'P1D' }] }), code: 'VALIDATION_FAILED', paths: ['/script/events/0/process', '/script/tasks/0/process'] },
+    { name: 'an event a sub-process does not wait for', req: parent({ events: [{ process: 'claim', name: 'customer_reply', after: 'P1D' }] }), code: 'VALIDATION_FAILED', paths: ['/script/events/0/name'] },
   ];
   for (const row of rows) {
     it(row.name, () => expect(problems(() => planSimulation(bundle, row.req))).toEqual({ code: row.code, paths: row.paths }));
   }
+
+  it('says which process started by the run has a step the simulated process lacks', () => {
+    try {
+      planSimulation(bundle, parent({ tasks: [{ step: 'receipts', data: { count: 1 } }] }));
+      expect.unreachable();
+    } catch (error) {
+      expect((error as DomainError).details).toEqual([{ path: '/script/tasks/0/step', message: 'process parent has no task or approval step "receipts"; it is in claim, which the run starts: name it in "process"' }]);
+    }
+    const plan = planSimulation(bundle, parent({ tasks: [{ process: 'claim', step: 'check', outcome: 'ok' }, { step: 'prep' }] }));
+    expect(plan.entries.map((e) => [e.kind, 'process' in e ? e.process : undefined, 'step' in e ? e.step : undefined])).toEqual([['task', 'claim', 'check'], ['task', undefined, 'prep']]);
+  });
 
   it('keeps the entries in script order with their pointers and defaults', () => {
     const plan = planSimulation(bundle, request({

@@ -1,9 +1,14 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import { LockMode, type MikroORM } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { UserEntity } from '../../engine/db/entities.js';
 import { NotificationEntity, type Notification } from '../../engine/db/notifications-entities.js';
 import { NotificationRepository } from '../../engine/db/notifications.js';
-import type { NotifyUsersInput, NotifyUsersResult } from '../notification-types.js';
+import type { NotificationLink, NotifyUsersInput, NotifyUsersResult } from '../notification-types.js';
+import { currentConfig } from '../../engine/db/record-write.js';
+import { READ_STALENESS_MS } from '../../engine/db/config-store.js';
+import { hiddenForUser, recordSecrets } from '../../engine/db/record-secrets.js';
+import { scrubDeep, scrubText } from '../../engine/domain/access/redaction.js';
+import type { Bundle } from '../../engine/domain/config/types.js';
 
 export interface SmtpSettings {
   /** e.g. smtp://user:pass@mail.example.com:587 or smtps://...:465 */
@@ -33,6 +38,15 @@ function domainOf(from: string): string {
 function isPermanent(error: unknown): boolean {
   const code = (error as { responseCode?: unknown }).responseCode;
   return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/** The texts as the recipient may read them: every value of a field their roles hide on the linked record is removed. */
+async function redactedFor(em: EntityManager, username: string, input: NotifyUsersInput): Promise<Pick<NotifyUsersInput, 'title' | 'body'> & { link: NotificationLink | null }> {
+  const link = input.link ?? null;
+  if (!link?.entity) return { title: input.title, body: input.body, link };
+  const bundle = (await currentConfig(em, READ_STALENESS_MS)).bundle as unknown as Pick<Bundle, 'roles'>;
+  const secrets = await recordSecrets(em, link.entity, link.recordId, await hiddenForUser(em, bundle, username, link.entity));
+  return { title: scrubText(input.title, secrets), body: scrubText(input.body, secrets), link: scrubDeep(link, secrets) };
 }
 
 export function createFeedActivities(deps: FeedActivityDeps) {
@@ -68,41 +82,52 @@ export function createFeedActivities(deps: FeedActivityDeps) {
     });
   }
 
+  /** The feed rows of one notice, written with `em` (inside its transaction, if any); and those still to e-mail. */
+  async function recordNotices(em: EntityManager, input: NotifyUsersInput): Promise<{ result: NotifyUsersResult; toMail: Notification[] }> {
+    const recipients = [...new Set(input.to)];
+    const result: NotifyUsersResult = { notificationIds: [], emailed: [], unknown: [] };
+    const toMail: Notification[] = [];
+    if (recipients.length === 0) return { result, toMail };
+    const users = new Map((await em.find(UserEntity, { username: { $in: recipients } })).map((u) => [u.username, u]));
+    const repo = new NotificationRepository(em);
+    for (const username of recipients) {
+      const user = users.get(username);
+      if (!user) {
+        result.unknown.push(username);
+        continue;
+      }
+      const { title, body, link } = await redactedFor(em, username, input);
+      const { notification } = await repo.insertOnce({
+        recipient: username, kind: input.kind, title, body, link,
+        idempotencyKey: `${input.idempotencyKey}:${username}`,
+        emailTo: deps.smtp && user.active ? emailOf(user.attributes) : null,
+      });
+      result.notificationIds.push(notification.id);
+      if (notification.emailTo && !notification.emailSentAt && !notification.emailError) toMail.push(notification);
+    }
+    return { result, toMail };
+  }
+
+  /** After the feed rows are committed: each e-mail at most once; throwing makes Temporal retry only those not sent. */
+  async function mailNotices({ result, toMail }: { result: NotifyUsersResult; toMail: Notification[] }): Promise<NotifyUsersResult> {
+    if (!deps.smtp || !transporter) return result;
+    const failures: string[] = [];
+    for (const notification of toMail) {
+      try {
+        if ((await emailOnce(notification.id, deps.smtp, transporter)) === 'sent') result.emailed.push(notification.recipient);
+      } catch (error) {
+        failures.push(`${notification.recipient}: ${(error as Error).message}`);
+      }
+    }
+    if (failures.length) throw new Error(`e-mail failed for ${failures.join('; ')}`);
+    return result;
+  }
+
   return {
+    recordNotices,
+    mailNotices,
     async notifyUsers(input: NotifyUsersInput): Promise<NotifyUsersResult> {
-      const recipients = [...new Set(input.to)];
-      if (recipients.length === 0) return { notificationIds: [], emailed: [], unknown: [] };
-      const em = deps.orm.em.fork();
-      const users = new Map((await em.find(UserEntity, { username: { $in: recipients } })).map((u) => [u.username, u]));
-      const repo = new NotificationRepository(em);
-      const result: NotifyUsersResult = { notificationIds: [], emailed: [], unknown: [] };
-      const toMail: Notification[] = [];
-      for (const username of recipients) {
-        const user = users.get(username);
-        if (!user) {
-          result.unknown.push(username);
-          continue;
-        }
-        const { notification } = await repo.insertOnce({
-          recipient: username, kind: input.kind, title: input.title, body: input.body, link: input.link ?? null,
-          idempotencyKey: `${input.idempotencyKey}:${username}`,
-          emailTo: deps.smtp && user.active ? emailOf(user.attributes) : null,
-        });
-        result.notificationIds.push(notification.id);
-        if (notification.emailTo && !notification.emailSentAt && !notification.emailError) toMail.push(notification);
-      }
-      if (!deps.smtp || !transporter) return result;
-      const failures: string[] = [];
-      for (const notification of toMail) {
-        try {
-          if ((await emailOnce(notification.id, deps.smtp, transporter)) === 'sent') result.emailed.push(notification.recipient);
-        } catch (error) {
-          failures.push(`${notification.recipient}: ${(error as Error).message}`);
-        }
-      }
-      // Feed rows are in; throwing makes Temporal retry only the e-mails that did not go out.
-      if (failures.length) throw new Error(`e-mail failed for ${failures.join('; ')}`);
-      return result;
+      return mailNotices(await recordNotices(deps.orm.em.fork(), input));
     },
   };
 }

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { parseAllowlist } from '../../engine/domain/net/index.js';
 import { createFeedActivities, type SmtpSettings } from './feed.js';
 import { createWebhookActivities } from './webhooks.js';
+import { createTaskOpening } from './task-opening.js';
 import type { LookupAll } from '../../engine/net/webhook-target.js';
 import type { NotificationActivities } from '../notification-types.js';
 
@@ -22,8 +23,10 @@ export interface NotificationDeps {
 
 export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
   const timeoutMs = deps.timeoutMs ?? 10_000;
+  const feed = createFeedActivities({ orm: deps.orm, smtp: deps.smtp, timeoutMs });
   return {
-    ...createFeedActivities({ orm: deps.orm, smtp: deps.smtp, timeoutMs }),
+    notifyUsers: feed.notifyUsers,
+    ...createTaskOpening(deps.orm, feed),
     ...createWebhookActivities({ orm: deps.orm, allowlist: parseAllowlist(deps.allowlist), timeoutMs, lookup: deps.lookup }),
   };
 }

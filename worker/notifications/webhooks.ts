@@ -1,6 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { WebhookRepository } from '../../engine/db/notifications-webhooks.js';
+import { redactForReceivers } from '../../engine/db/record-secrets.js';
+import { currentConfig } from '../../engine/db/record-write.js';
+import { READ_STALENESS_MS } from '../../engine/db/config-store.js';
+import type { Bundle } from '../../engine/domain/config/types.js';
 import { WebhookFailure, type Allowlist } from '../../engine/domain/net/index.js';
 import { resolveWebhookTarget, WebhookTargetError, type LookupAll, type ResolvedTarget } from '../../engine/net/webhook-target.js';
 import { postPinned, type PinnedResponse } from './pinned-post.js';
@@ -22,6 +26,13 @@ function retryAfterMs(value: string | null): number | undefined {
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 3600) * 1000 : undefined;
 }
 
+/** Records an event's deliveries with `em` (inside its transaction, if any), without the fields any role hides. */
+export async function publishWithoutHidden(em: EntityManager, input: PublishEventInput): Promise<string[]> {
+  const bundle = (await currentConfig(em, READ_STALENESS_MS)).bundle as unknown as Pick<Bundle, 'roles'>;
+  const payload = await redactForReceivers(em, bundle, input.payload as unknown as Record<string, unknown>);
+  return new WebhookRepository(em).publish({ event: input.event, payload, idempotencyKey: input.idempotencyKey });
+}
+
 export function createWebhookActivities(deps: WebhookActivityDeps) {
   const repo = () => new WebhookRepository(deps.orm.em.fork());
 
@@ -32,8 +43,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
 
   return {
     async publishEvent(input: PublishEventInput): Promise<{ deliveryIds: string[] }> {
-      const payload = input.payload as unknown as Record<string, unknown>;
-      return { deliveryIds: await repo().publish({ event: input.event, payload, idempotencyKey: input.idempotencyKey }) };
+      return { deliveryIds: await publishWithoutHidden(deps.orm.em.fork(), input) };
     },
 
     async giveUpWebhook({ deliveryId, error }: { deliveryId: string; error: string }): Promise<void> {

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { sessionUsable } from '../../db/sessions.js';
+import { SESSION_SECONDS, sessionUsable } from '../../db/sessions.js';
 import { API_TOKEN_PREFIX, identifyApiToken } from '../../db/api-tokens.js';
 import { requiredScope, scopeAllows } from '../policy/token-scopes.js';
 
@@ -16,7 +16,7 @@ export function isPublic(url: string): boolean {
 
 /** Bearer tokens on every route except health, login, the API document and static pages. */
 export default fp(async function auth(app: FastifyInstance) {
-  await app.register(jwt, { secret: app.deps.jwtSecret, sign: { expiresIn: '12h' }, formatUser: (p) => ({ username: p.sub, roles: p.roles, session: { id: p.jti, expires: p.exp } }) });
+  await app.register(jwt, { secret: app.deps.jwtSecret, sign: { expiresIn: SESSION_SECONDS }, formatUser: (p) => ({ username: p.sub, roles: p.roles, session: { id: p.jti, expires: p.exp } }) });
   app.decorate('authenticate', async (request: FastifyRequest) => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer?.startsWith(API_TOKEN_PREFIX)) return authenticateApiToken(app, request, bearer);
@@ -47,8 +47,4 @@ async function authenticateApiToken(app: FastifyInstance, request: FastifyReques
     throw new DomainError('FORBIDDEN', needed ? `this API token lacks the ${needed} scope` : 'API tokens may not call this route',
       [{ path: '/scopes', message: needed ? `needs ${needed}` : 'sign in as the user instead' }]);
   }
-}
-
-export function requireRole(request: FastifyRequest, role: string): void {
-  if (!request.user.roles.includes(role)) throw new DomainError('FORBIDDEN', `this needs the ${role} role`);
 }

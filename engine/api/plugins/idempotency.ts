@@ -5,7 +5,6 @@ import { contentHash } from '../../db/canonical-json.js';
 import { IdempotencyStore, type StoredAnswer } from '../../db/idempotency.js';
 import { uuidFromKey } from '../../db/uuid-from-key.js';
 import { isPublic } from './auth.js';
-import { errorSchema } from '../routes/schemas.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** How long a running request holds its key without renewing; a retry takes over a claim this stale. */
@@ -47,7 +46,8 @@ export function idempotentId(request: FastifyRequest, kind: string): string | un
   return held ? uuidFromKey(`${kind}:${held.owner}:${held.key}`) : undefined;
 }
 
-function routeTakesKey(route: RouteOptions): boolean {
+/** Every authenticated POST takes an Idempotency-Key (and may answer 409 while its first request runs). */
+export function routeTakesKey(route: Pick<RouteOptions, 'method' | 'url' | 'schema'>): boolean {
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   return methods.includes('POST') && !isPublic(route.url) && !(route.schema as { hide?: boolean } | undefined)?.hide;
 }
@@ -69,10 +69,9 @@ export default fp(async function idempotency(app: FastifyInstance) {
     if (!routeTakesKey(route)) return;
     route.config = { ...(route.config as object), idempotent: true } as typeof route.config;
     const schema = (route.schema ??= {}) as { headers?: { type?: string; properties?: Record<string, unknown> } };
-    const headers = (schema.headers ??= { type: 'object', properties: {} });
-    headers.properties = { ...headers.properties, [IDEMPOTENCY_HEADER]: keySchema };
-    const response = ((schema as { response?: Record<string, unknown> }).response ??= {});
-    if (!(409 in response) && !('409' in response)) response[409] = errorSchema; // IDEMPOTENCY_KEY_IN_PROGRESS
+    // a copy: a route's headers schema may be shared with routes that take no key
+    const headers = schema.headers ?? { type: 'object', properties: {} };
+    schema.headers = { ...headers, properties: { ...headers.properties, [IDEMPOTENCY_HEADER]: keySchema } };
   });
 
   const replay = (reply: FastifyReply, answer: StoredAnswer) =>

@@ -63,8 +63,10 @@ export class AccessPolicy {
       case 'own': return `${owner} = ${add(this.reach.username)}`;
       case 'team': return `${owner} in (${this.reach.team.map(add).join(', ')})`;
       case 'branch': {
+        // parameters in the order they appear: `?` placeholders are positional
+        const me = add(this.reach.username);
         const units = this.reach.units.length ? ` or exists (select 1 from users scope_u where scope_u.username = ${owner} and scope_u.unit in (${this.reach.units.map(add).join(', ')}))` : '';
-        return `(${owner} = ${add(this.reach.username)}${units})`;
+        return `(${owner} = ${me}${units})`;
       }
     }
   }
@@ -88,11 +90,20 @@ export async function loadPolicy(em: EntityManager, user: AuthUser, bundle: Pick
 }
 
 /** Owner and owner unit of a record (also of a deleted one), or null when it does not exist. */
-export async function recordOwnership(em: EntityManager, entity: string, id: string): Promise<{ owner: string; unit: string | null } | null> {
+export async function recordOwnership(em: EntityManager, entity: string, id: string): Promise<Ownership | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
-  const rows = await runSql<{ owner: string; unit: string | null }>(em,
-    `select ${ownerSql('r')} as owner, u.unit from records r left join users u on u.username = ${ownerSql('r')} where r.id = $1 and r.entity = $2`, [id, entity]);
-  return rows[0] ?? null;
+  const rows = await runSql<{ owner: string; unit: string | null; created_by: string }>(em,
+    `select ${ownerSql('r')} as owner, u.unit, r.created_by from records r left join users u on u.username = ${ownerSql('r')} where r.id = $1 and r.entity = $2`, [id, entity]);
+  return rows[0] ? { owner: rows[0].owner, unit: rows[0].unit, createdBy: rows[0].created_by } : null;
+}
+
+export interface Ownership { owner: string; unit: string | null; createdBy: string }
+
+/** The units of the named users (users that do not exist are left out). */
+export async function unitsOf(em: EntityManager, usernames: readonly string[]): Promise<Map<string, string | null>> {
+  if (!usernames.length) return new Map();
+  const rows = await runSql<{ username: string; unit: string | null }>(em, 'select username, unit from users where username = any($1::text[])', [[...usernames]]);
+  return new Map(rows.map((r) => [r.username, r.unit]));
 }
 
 /** Whether the user has, or had, a task on the record: approvers and assignees read what they decide on. */

@@ -1,27 +1,36 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Action } from '../../domain/access/permissions.js';
+import { OWNER_FIELD, type Action } from '../../domain/access/permissions.js';
 import { DomainError, joinPointer } from '../../domain/errors.js';
 import { parseCsv } from '../../domain/records/csv.js';
 import { currentConfig } from '../../db/record-write.js';
 import { READ_STALENESS_MS } from '../../db/config-store.js';
 import type { Bundle } from '../../domain/config/types.js';
-import { hasTaskOn, loadPolicy, recordOwnership, type AccessPolicy } from './access.js';
+import { hasTaskOn, loadPolicy, recordOwnership, type AccessPolicy, type Ownership } from './access.js';
+import { assertOwnerWrites, csvOwnerWrites, ownerWrites, type OwnerWrite } from './owner-transfer.js';
 import type { ListAccess } from '../../db/record-list.js';
+import { recordSecrets } from '../../db/record-secrets.js';
+import { redactProcessView } from './redact-process.js';
 
 /** How the policy guards one route: the action, whether it names a record, what its body and answer carry. */
 interface RouteRule {
-  /** A role the route needs whatever the entity (user administration). */
-  role?: string;
+  /** The route needs one of these roles whatever the entity (administration, simulation). */
+  roles?: readonly string[];
   action?: Action;
   record?: boolean;
   /** The record is named by the body's `entity` and `recordId` (process starts, business events). */
   recordInBody?: boolean;
   /** The entity is the one of the pipeline named by the path (`name`) or the query (`pipeline`): boards and reports. */
   pipeline?: 'params' | 'query';
-  body?: 'data' | 'import';
-  output?: 'record' | 'history' | 'task' | 'simulation';
+  /** `stage`: the fields a stage move writes along, in its `data` member. */
+  body?: 'data' | 'import' | 'stage';
+  output?: 'record' | 'history' | 'task' | 'simulation' | 'process';
 }
+
+const ADMIN = ['admin'];
+
+/** Who may simulate: those who may change processes (admins) and process admins, who design them. */
+export const SIMULATION_ROLES = ['admin', 'process_admin'];
 
 /** Every route that touches records or needs a role, by `METHOD url`; the one table the authorization matrix test walks. */
 export const routeRules: Record<string, RouteRule> = {
@@ -36,17 +45,30 @@ export const routeRules: Record<string, RouteRule> = {
   'GET /api/records/:entity/:id/history': { action: 'read', record: true, output: 'history' },
   'POST /api/records/:entity/:id/restore': { action: 'delete', record: true, output: 'record' },
   'POST /api/records/:entity/:id/review': { action: 'update', record: true, output: 'record' },
-  'POST /api/records/:entity/:id/stage': { action: 'update', record: true, output: 'record' },
+  'POST /api/records/:entity/:id/stage': { action: 'update', record: true, body: 'stage', output: 'record' },
   'GET /api/records/:entity/:id/stages': { action: 'read', record: true },
   'POST /api/processes': { action: 'read', recordInBody: true },
   'POST /api/events/:name': { action: 'read', recordInBody: true },
   'GET /api/pipelines/:name/board': { action: 'read', pipeline: 'params' },
   'GET /api/reports/*': { action: 'read', pipeline: 'query' },
   'GET /api/tasks/:id': { output: 'task' },
-  'POST /api/config/simulate': { output: 'simulation' },
-  'POST /api/users': { role: 'admin' },
-  'PATCH /api/users/:username': { role: 'admin' },
+  'GET /api/processes/:id': { output: 'process' },
+  'POST /api/config/simulate': { roles: SIMULATION_ROLES, output: 'simulation' },
+  'POST /api/config/publish': { roles: ADMIN },
+  'POST /api/config/compatibility': { roles: ADMIN },
+  'POST /api/config/rollback': { roles: ADMIN },
+  'POST /api/users': { roles: ADMIN },
+  'PATCH /api/users/:username': { roles: ADMIN },
+  'POST /api/users/:username/password': { roles: ADMIN },
+  'POST /api/webhooks': { roles: ADMIN },
+  'GET /api/webhooks': { roles: ADMIN },
+  'DELETE /api/webhooks/:id': { roles: ADMIN },
 };
+
+/** The policy rule of a route (`METHOD url` as registered), if it has one. */
+export function routeRuleOf(method: string, url: string): RouteRule | undefined {
+  return routeRules[`${method} ${url}`] ?? (url.startsWith('/api/reports/') ? routeRules[`${method} /api/reports/*`] : undefined);
+}
 
 const policies = new WeakMap<FastifyRequest, Promise<AccessPolicy>>();
 
@@ -68,10 +90,7 @@ export function listAccessOf(request: FastifyRequest): ListAccess | undefined {
   return listAccesses.get(request);
 }
 
-function ruleOf(request: FastifyRequest): RouteRule | undefined {
-  const url = request.routeOptions.url ?? '';
-  return routeRules[`${request.method} ${url}`] ?? (url.startsWith('/api/reports/') ? routeRules[`${request.method} /api/reports/*`] : undefined);
-}
+const ruleOf = (request: FastifyRequest) => routeRuleOf(request.method, request.routeOptions.url ?? '');
 
 /** The entity of the pipeline a board or report names; null when there is no such pipeline (the route answers 404). */
 async function pipelineEntity(app: FastifyInstance, request: FastifyRequest, rule: RouteRule): Promise<string | null> {
@@ -89,27 +108,34 @@ export function recordBody(body: Record<string, unknown>): { data: Record<string
   return { data: body, prefix: '' };
 }
 
+/** Fields the user may not write; the owner is checked by value (assertOwnerWrites): keeping it is no reassignment. */
 function assertWritable(policy: AccessPolicy, entity: string, fields: string[], pathOf: (field: string) => string): void {
   const locked = policy.grant(entity).fields;
-  const refused = fields.filter((f) => Object.hasOwn(locked, f));
+  const refused = fields.filter((f) => f !== OWNER_FIELD && Object.hasOwn(locked, f));
   if (refused.length) {
     throw new DomainError('FORBIDDEN_FIELD', 'your roles may not write these fields', refused.map((f) => ({ path: pathOf(f), message: 'not writable for your roles' })));
   }
 }
 
-function checkBody(policy: AccessPolicy, entity: string, rule: RouteRule, body: unknown): void {
-  if (rule.body === 'data' && body && typeof body === 'object' && !Array.isArray(body)) {
-    const { data, prefix } = recordBody(body as Record<string, unknown>);
+/** Refuses fields the user may not write; answers the owners the body names, for assertOwnerWrites. */
+function checkBody(policy: AccessPolicy, entity: string, rule: RouteRule, body: unknown): OwnerWrite[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  if ((rule.body === 'data' && isObject(body)) || (rule.body === 'stage' && isObject(body) && isObject(body.data))) {
+    const { data, prefix } = rule.body === 'stage' ? { data: (body as { data: Record<string, unknown> }).data, prefix: '/data' } : recordBody(body as Record<string, unknown>);
     assertWritable(policy, entity, Object.keys(data), (f) => joinPointer(prefix, f));
+    return ownerWrites('data', data, prefix);
   } else if (rule.body === 'import' && Array.isArray(body)) {
     body.forEach((row, i) => {
       if (row && typeof row === 'object' && !Array.isArray(row)) assertWritable(policy, entity, Object.keys(row), (f) => joinPointer(`/${i}`, f));
     });
+    return ownerWrites('import', body);
   } else if (rule.body === 'import' && typeof body === 'string') {
-    const header = parseCsv(body)[0] ?? [];
+    const rows = parseCsv(body);
     // CSV headers may address nested fields (`address.city`): the top-level field decides
-    assertWritable(policy, entity, header.map((h) => h.split('.')[0]), (f) => `/header/${f}`);
+    assertWritable(policy, entity, (rows[0] ?? []).map((h) => h.split('.')[0]), (f) => `/header/${f}`);
+    return csvOwnerWrites(rows);
   }
+  return [];
 }
 
 function redactChanges(policy: AccessPolicy, entity: string, item: unknown): unknown {
@@ -128,7 +154,7 @@ function redactRecord(policy: AccessPolicy, record: unknown): unknown {
 type Payload = Record<string, unknown>;
 
 /** Hidden fields leave no answer of a guarded route. */
-function redactOutput(policy: AccessPolicy, rule: RouteRule, request: FastifyRequest, payload: Payload): Payload {
+async function redactOutput(app: FastifyInstance, policy: AccessPolicy, rule: RouteRule, request: FastifyRequest, payload: Payload): Promise<Payload> {
   const entity = (request.params as { entity?: string }).entity;
   switch (rule.output) {
     case 'record': return redactRecord(policy, payload) as Payload;
@@ -143,6 +169,12 @@ function redactOutput(policy: AccessPolicy, rule: RouteRule, request: FastifyReq
       const changes = Array.isArray(payload.recordChanges) ? payload.recordChanges as { entity: string; set: Payload }[] : [];
       return { ...payload, recordChanges: changes.map((c) => ({ ...c, set: policy.redact(c.entity, c.set) })) };
     }
+    case 'process': {
+      const { entity: runEntity, recordId } = payload as { entity?: unknown; recordId?: unknown };
+      const hidden = typeof runEntity === 'string' ? policy.hidden(runEntity) : [];
+      if (!hidden.length) return payload;
+      return redactProcessView(payload, await recordSecrets(app.deps.orm.em.fork(), runEntity as string, recordId as string, hidden));
+    }
     default: return payload;
   }
 }
@@ -154,7 +186,9 @@ function redactOutput(policy: AccessPolicy, rule: RouteRule, request: FastifyReq
 export default fp(async function policyHook(app: FastifyInstance) {
   app.addHook('preHandler', async (request) => {
     const rule = ruleOf(request);
-    if (rule?.role && request.user && !request.user.roles.includes(rule.role)) throw new DomainError('FORBIDDEN', `this needs the ${rule.role} role`);
+    if (rule?.roles && request.user && !rule.roles.some((role) => request.user.roles.includes(role))) {
+      throw new DomainError('FORBIDDEN', `this needs the ${rule.roles.join(' or ')} role`);
+    }
     if (!rule?.action || !request.user) return;
     const named = (rule.recordInBody ? request.body : request.params) as { entity?: unknown; id?: unknown; recordId?: unknown } | null;
     const entity = rule.pipeline ? await pipelineEntity(app, request, rule) : typeof named?.entity === 'string' ? named.entity : null;
@@ -162,15 +196,16 @@ export default fp(async function policyHook(app: FastifyInstance) {
     if (entity === null) return;
     const policy = await policyOf(app, request);
     policy.assertAction(entity, rule.action);
+    const em = app.deps.orm.em.fork();
+    let ownership: Ownership | null = null;
     if ((rule.record || rule.recordInBody) && typeof id === 'string') {
-      const em = app.deps.orm.em.fork();
-      const ownership = await recordOwnership(em, entity, id);
+      ownership = await recordOwnership(em, entity, id);
       if (ownership && !policy.reaches(entity, rule.action, ownership.owner, ownership.unit)
         && !(rule.action === 'read' && await hasTaskOn(em, request.user.username, id))) {
         throw new DomainError('FORBIDDEN', `this ${entity} record is outside what your roles may ${rule.action}`);
       }
     }
-    if (rule.body) checkBody(policy, entity, rule, request.body);
+    if (rule.body) await assertOwnerWrites(em, policy, entity, checkBody(policy, entity, rule, request.body), ownership ?? undefined);
     if (!rule.record && !rule.recordInBody) {
       const action = rule.action === 'import' ? 'read' : rule.action;
       listAccesses.set(request, {
@@ -179,9 +214,10 @@ export default fp(async function policyHook(app: FastifyInstance) {
     }
   });
 
-  app.addHook('preSerialization', async (request, _reply, payload: unknown) => {
+  app.addHook('preSerialization', async (request, reply, payload: unknown) => {
     const rule = ruleOf(request);
-    if (!rule?.output || !request.user || !payload || typeof payload !== 'object' || 'error' in payload) return payload;
-    return redactOutput(await policyOf(app, request), rule, request, payload as Payload);
+    // error answers carry no record; a process run's own `error` member does not make it one
+    if (!rule?.output || !request.user || !payload || typeof payload !== 'object' || reply.statusCode >= 400) return payload;
+    return redactOutput(app, await policyOf(app, request), rule, request, payload as Payload);
   });
 }, { name: 'policy', dependencies: ['auth'] });

@@ -30,7 +30,7 @@ export default async function apiTokenRoutes(fastify: FastifyInstance) {
   const tags = ['auth'];
 
   app.post('/api/auth/tokens', {
-    schema: { tags, body: tokenBody, response: { 201: createdToken, ...errors(403, 422) } },
+    schema: { tags, body: tokenBody, response: { 201: createdToken, ...errors(422) } },
   }, async (request, reply) => {
     const { name, scopes, expiresAt } = request.body;
     const expires = expiresAt === undefined ? null : new Date(expiresAt);
@@ -41,10 +41,10 @@ export default async function apiTokenRoutes(fastify: FastifyInstance) {
     return reply.status(201).send(created);
   });
 
-  app.get('/api/auth/tokens', { schema: { tags, response: { 200: itemsOf(tokenSchema), ...errors(403) } } },
+  app.get('/api/auth/tokens', { schema: { tags, response: { 200: itemsOf(tokenSchema) } } },
     async (request) => ({ items: await listApiTokens(app.deps.orm.em.fork(), request.user.username) }));
 
-  app.delete('/api/auth/tokens/:id', { schema: { tags, params: tokenParam, response: { 204: noContent, ...errors(403, 404) } } }, async (request, reply) => {
+  app.delete('/api/auth/tokens/:id', { schema: { tags, params: tokenParam, response: { 204: noContent, ...errors(404) } } }, async (request, reply) => {
     if (!(await revokeApiToken(app.deps.orm.em, request.params.id, request.user.username, request.ip))) {
       throw new DomainError('NOT_FOUND', 'you have no such token', [{ path: '/params/id', message: 'unknown or already revoked' }]);
     }

@@ -27,7 +27,7 @@ export default async function delegationRoutes(fastify: FastifyInstance) {
   const repo = () => new DelegationRepository(app.deps.orm.em.fork());
 
   app.post('/api/delegations', {
-    schema: { tags, body: delegationBody, response: { 201: delegationSchema, ...errors(403, 422) } },
+    schema: { tags, body: delegationBody, response: { 201: delegationSchema, ...errors(422) } },
   }, async (request, reply) => {
     const created = await repo().create({ ...request.body, from: request.body.from ?? request.user.username }, request.user);
     return reply.status(201).send(created);
@@ -35,7 +35,7 @@ export default async function delegationRoutes(fastify: FastifyInstance) {
 
   app.get('/api/delegations', { schema: { tags, response: { 200: itemsOf(delegationSchema) } } }, async (request) => ({ items: await repo().listFor(request.user.username) }));
 
-  app.delete('/api/delegations/:id', { schema: { tags, params: idParam, response: { 204: noContent, ...errors(403, 404) } } }, async (request, reply) => {
+  app.delete('/api/delegations/:id', { schema: { tags, params: idParam, response: { 204: noContent, ...errors(404) } } }, async (request, reply) => {
     await repo().revoke(request.params.id, request.user);
     return reply.status(204).send(null);
   });

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
 import { ProcessInstanceEntity } from '../../db/entities.js';
 import { DomainError } from '../../domain/errors.js';
 import { assertRunAccess } from '../policy/process-access.js';
@@ -6,7 +8,15 @@ import { fireTriggers } from '../../temporal/triggers.js';
 import type { AppDeps } from '../context.js';
 import { errors } from './schemas.js';
 
-const eventName = { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$' } as const;
+const eventName = Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$' });
+const runEventParams = Type.Object({ id: Type.String({ maxLength: 300 }), name: eventName });
+const eventParams = Type.Object({ name: eventName });
+/** The event's payload: any JSON the listening steps read. */
+const payload = Type.Unknown();
+const recordEventBody = Type.Object({
+  entity: Type.String({ minLength: 1, maxLength: 63 }), recordId: Type.String({ format: 'uuid' }), payload: Type.Optional(payload),
+}, { additionalProperties: false });
+const accepted = Type.Object({ delivered: Type.Array(Type.String()), started: Type.Array(Type.String()) });
 
 /** Delivers to one run; a run started before the interpreter (no deliverEvent handler) gets the old signal. */
 async function deliver(deps: AppDeps, processId: string, name: string, payload: unknown): Promise<boolean> {
@@ -27,12 +37,12 @@ async function deliver(deps: AppDeps, processId: string, name: string, payload: 
   }
 }
 
-export default async function eventRoutes(app: FastifyInstance) {
+export default async function eventRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['events'];
-  const accepted = { type: 'object', properties: { delivered: { type: 'array', items: { type: 'string' } }, started: { type: 'array', items: { type: 'string' } } } } as const;
 
-  app.post<{ Params: { id: string; name: string }; Body: unknown }>('/api/processes/:id/events/:name', {
-    schema: { tags, params: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string', maxLength: 300 }, name: eventName } }, response: { 202: accepted, ...errors(403, 404, 409) } },
+  app.post('/api/processes/:id/events/:name', {
+    schema: { tags, params: runEventParams, response: { 202: accepted, ...errors(404, 409) } },
   }, async (request, reply) => {
     const em = app.deps.orm.em.fork();
     const instance = await em.findOne(ProcessInstanceEntity, { id: request.params.id });
@@ -45,12 +55,8 @@ export default async function eventRoutes(app: FastifyInstance) {
     return reply.status(202).send({ delivered: [instance.id], started: [] });
   });
 
-  app.post<{ Params: { name: string }; Body: { entity: string; recordId: string; payload?: unknown } }>('/api/events/:name', {
-    schema: {
-      tags, params: { type: 'object', required: ['name'], properties: { name: eventName } },
-      body: { type: 'object', required: ['entity', 'recordId'], additionalProperties: false, properties: { entity: { type: 'string', minLength: 1, maxLength: 63 }, recordId: { type: 'string', format: 'uuid' }, payload: {} } },
-      response: { 202: accepted, ...errors(404, 422) },
-    },
+  app.post('/api/events/:name', {
+    schema: { tags, params: eventParams, body: recordEventBody, response: { 202: accepted, ...errors(404, 422) } },
   }, async (request, reply) => {
     const { entity, recordId, payload } = request.body;
     const { name } = request.params;

@@ -94,14 +94,14 @@ export default async function processRoutes(fastify: FastifyInstance) {
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.started_at as string), last.id as string) : null };
   });
 
-  app.get('/api/processes/:id', { schema: { tags, params: idParam, response: { 200: processRunSchema, ...errors(403, 404) } } }, async (request) => {
+  app.get('/api/processes/:id', { schema: { tags, params: idParam, response: { 200: processRunSchema, ...errors(404) } } }, async (request) => {
     const { em, instance } = await load(request.params.id);
     await assertRunAccess(em, request.user, instance, await policyOf(app, request));
     return processView(app.deps, em, await reconcile(app.deps, em, instance));
   });
 
   app.post('/api/processes/:id/cancel', {
-    schema: { tags, params: idParam, body: cancelBody, response: { 200: processStatusSchema, ...errors(403, 404, 409) } },
+    schema: { tags, params: idParam, body: cancelBody, response: { 200: processStatusSchema, ...errors(404, 409) } },
   }, async (request) => {
     const { em, instance } = await load(request.params.id);
     await assertRunAccess(em, request.user, instance);
@@ -117,7 +117,7 @@ export default async function processRoutes(fastify: FastifyInstance) {
   });
 
   app.post('/api/processes/:id/recall', {
-    schema: { tags, params: idParam, body: recallBody, response: { 200: AnyObject({ description: 'The recalled approval' }), ...errors(403, 404, 409) } },
+    schema: { tags, params: idParam, body: recallBody, response: { 200: AnyObject({ description: 'The recalled approval' }), ...errors(404, 409) } },
   }, async (request) => {
     const { instance } = await load(request.params.id);
     if (instance.startedBy !== request.user.username) throw new DomainError('FORBIDDEN', 'only the requester can recall a request');

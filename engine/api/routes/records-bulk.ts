@@ -1,12 +1,14 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
 import { RecordRepository, type RecordDto } from '../../db/records.js';
-import { importJob, importRows, resumeImportJobs, startImportJob, type ImportMode } from '../../db/record-import.js';
+import { importJob, importRows, resumeImportJobs, startImportJob } from '../../db/record-import.js';
 import { csvLine, csvToData, parseCsv } from '../../domain/records/csv.js';
 import { DomainError } from '../../domain/errors.js';
-import { errorSchema, errors } from './schemas.js';
+import { DocumentedEnum, errorSchema, errors, StringEnum } from './schemas.js';
 import { afterStageMoves } from '../../temporal/stage-effects.js';
-import { entityParams, listQueryProperties, type EntityParams } from './records-shared.js';
+import { entityParams, listQueryProperties } from './records-shared.js';
 import { listAccessOf } from '../policy/hook.js';
 
 /** Imports with more rows run in the background: 202 and a job to poll. */
@@ -14,16 +16,27 @@ export const BACKGROUND_IMPORT_ROWS = 200;
 const MAX_IMPORT_ROWS = 50_000;
 const EXPORT_PAGE = 500;
 
-const importResult = {
-  type: 'object',
-  properties: {
-    imported: { type: 'integer' }, failed: { type: 'integer' },
-    errors: { type: 'array', items: { type: 'object', properties: { row: { type: 'integer' }, path: { type: 'string' }, message: { type: 'string' } } } },
-  },
-} as const;
+const importResult = Type.Object({
+  imported: Type.Integer(), failed: Type.Integer(),
+  errors: Type.Array(Type.Object({ row: Type.Integer(), path: Type.String(), message: Type.String() })),
+});
+
+/** An all-or-nothing import with invalid rows: the error envelope with the result (a refused request: the envelope alone). */
+const importRefused = Type.Object({ ...errorSchema.properties, ...Type.Partial(importResult).properties });
+
+const importQuery = Type.Object({ mode: Type.Optional(StringEnum(['all-or-nothing', 'valid-only'], { default: 'all-or-nothing' })) });
+const jobParams = Type.Object({ entity: entityParams.properties.entity, job: Type.String({ maxLength: 100 }) });
+const jobSchema = Type.Object({
+  id: Type.String(), mode: DocumentedEnum(['all-or-nothing', 'valid-only']), total: Type.Integer(), processed: Type.Integer(),
+  ...importResult.properties, status: DocumentedEnum(['running', 'completed', 'rejected', 'error']),
+});
+/** Streamed, never serialized by the route: a JSON array of the records (`format=json`) or CSV with a header row. */
+const exportedSchema = Type.Unsafe<Readable>({ description: 'The records as a JSON array, or as CSV with a header row (format=csv)' });
+const exportQuery = Type.Object({ format: Type.Optional(StringEnum(['csv', 'json'], { default: 'json' })), ...listQueryProperties });
 
 /** Bulk import (JSON array or CSV with a header row) and streaming export of an entity's records. */
-export default async function recordBulkRoutes(app: FastifyInstance) {
+export default async function recordBulkRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const repo = () => new RecordRepository(app.deps.orm.em.fork());
   const tags = ['records'];
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) => done(null, body));
@@ -38,16 +51,15 @@ export default async function recordBulkRoutes(app: FastifyInstance) {
   app.addHook('onReady', async () => resume());
   app.addHook('onClose', async () => clearInterval(resumer));
 
-  app.post<{ Params: EntityParams; Querystring: { mode: ImportMode }; Body: unknown }>('/api/records/:entity/import', {
+  app.post('/api/records/:entity/import', {
     bodyLimit: 20 * 1024 * 1024,
     schema: {
-      tags, params: entityParams,
-      querystring: { type: 'object', properties: { mode: { type: 'string', enum: ['all-or-nothing', 'valid-only'], default: 'all-or-nothing' } } },
+      tags, params: entityParams, querystring: importQuery,
       response: {
         200: importResult,
-        202: { type: 'object', properties: { job: { type: 'string' }, total: { type: 'integer' }, status: { type: 'string' } } },
+        202: Type.Object({ job: Type.String(), total: Type.Integer(), status: Type.String() }),
         ...errors(404),
-        422: { type: 'object', properties: { ...errorSchema.properties, ...importResult.properties } },
+        422: importRefused,
       },
     },
   }, async (request, reply) => {
@@ -74,23 +86,15 @@ export default async function recordBulkRoutes(app: FastifyInstance) {
     return result;
   });
 
-  app.get<{ Params: EntityParams & { job: string } }>('/api/records/:entity/import/:job', {
-    schema: {
-      tags,
-      params: { type: 'object', required: ['entity', 'job'], properties: { entity: entityParams.properties.entity, job: { type: 'string', maxLength: 100 } } },
-      response: errors(404),
-    },
+  app.get('/api/records/:entity/import/:job', {
+    schema: { tags, params: jobParams, response: { 200: jobSchema, ...errors(404) } },
   }, async (request) => {
     const { id, total, processed, imported, failed, status, errors: rowErrors, mode } = await importJob(app.deps.orm.em.fork(), request.params.job, request.params.entity, request.user);
     return { id, mode, total, processed, imported, failed, status, errors: rowErrors };
   });
 
-  app.get<{ Params: EntityParams; Querystring: { format: 'csv' | 'json'; sort?: string; filter?: string; review?: string } }>('/api/records/:entity/export', {
-    schema: {
-      tags, params: entityParams,
-      querystring: { type: 'object', properties: { format: { type: 'string', enum: ['csv', 'json'], default: 'json' }, ...listQueryProperties } },
-      response: errors(404, 422),
-    },
+  app.get('/api/records/:entity/export', {
+    schema: { tags, params: entityParams, querystring: exportQuery, response: { 200: exportedSchema, ...errors(404, 422) } },
   }, async (request, reply) => {
     const records = repo();
     const { entity } = request.params;

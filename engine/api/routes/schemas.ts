@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../domain/access/password-policy.js';
 
 /**
  * Shapes shared by routes, defined once with TypeBox: each is the JSON Schema that validates (requests) or
@@ -47,6 +48,12 @@ export type RecordBody = Static<typeof recordSchema>;
 
 const nullableString = Nullable(Type.String());
 
+/** An audit entry of a record's history: who, when, what changed. */
+export const historyEntrySchema = Type.Object({
+  at: Type.String({ format: 'date-time' }), actor: Type.String(), action: Type.String(), changes: AnyObject(),
+  comment: Type.Optional(Type.String()), context: Type.Optional(AnyObject()),
+}, { additionalProperties: true });
+
 /** The contract's inbox item / task. */
 export const taskSchema = Type.Object({
   id: Type.String(),
@@ -90,3 +97,9 @@ export const itemsOf = <T extends TSchema>(item: T) => Type.Object({ items: Type
 export const noContent = Type.Null({ description: 'No content' });
 
 export const idParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) });
+
+/** A new password: its policy is checked by the server (422 `WEAK_PASSWORD`, one detail per rule), not by the schema. */
+export const newPasswordSchema = Type.String({
+  minLength: 1, maxLength: MAX_PASSWORD_LENGTH,
+  description: `At least ${MIN_PASSWORD_LENGTH} characters, not the username, not the current password`,
+});

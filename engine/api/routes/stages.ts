@@ -1,45 +1,38 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
 import { RecordRepository } from '../../db/records.js';
 import { StageStays } from '../../db/stage-stays.js';
 import { moveStage } from '../services/stage-move.js';
-import { errors } from './schemas.js';
-import { ifMatch, recordParams, recordWithReviewSchema, type RecordParams } from './records-shared.js';
+import { AnyObject, errors, itemsOf, Nullable } from './schemas.js';
+import { ifMatch, ifMatchHeaders, recordParams, recordWithReviewSchema } from './records-shared.js';
 
-interface StageBody { to: string; reason?: string; data?: Record<string, unknown>; pipeline?: string }
+const stageBody = Type.Object({
+  to: Type.String({ minLength: 1, maxLength: 100, description: 'The target stage id' }),
+  reason: Type.Optional(Type.String({ maxLength: 2000, description: "Fills the pipeline's won or lost reason field when the target is closed; kept on the stay" })),
+  data: Type.Optional(AnyObject({ description: 'Fields written in the same transaction as the move (merge-patch)' })),
+  pipeline: Type.Optional(Type.String({ maxLength: 100, description: 'Moves the record into another pipeline of its entity' })),
+}, { additionalProperties: false });
 
-const stageBody = {
-  type: 'object', required: ['to'], additionalProperties: false,
-  properties: {
-    to: { type: 'string', minLength: 1, maxLength: 100, description: 'The target stage id' },
-    reason: { type: 'string', maxLength: 2000, description: "Fills the pipeline's won or lost reason field when the target is closed; kept on the stay" },
-    data: { type: 'object', additionalProperties: true, description: 'Fields written in the same transaction as the move (merge-patch)' },
-    pipeline: { type: 'string', maxLength: 100, description: 'Moves the record into another pipeline of its entity' },
-  },
-} as const;
+const pendingSchema = Type.Object({ pending: Type.Object({ to: Type.String(), processId: Type.String() }) });
 
-const pendingSchema = {
-  type: 'object', required: ['pending'],
-  properties: { pending: { type: 'object', properties: { to: { type: 'string' }, processId: { type: 'string' } } } },
-} as const;
-
-const staySchema = {
-  type: 'object',
-  properties: {
-    stage: { type: 'string' }, pipeline: { type: 'string' }, from: { type: ['string', 'null'] },
-    enteredAt: { type: 'string', format: 'date-time' }, leftAt: { type: ['string', 'null'], format: 'date-time' },
-    actor: { type: 'string', description: 'Who moved the record into the stage' }, leftBy: { type: ['string', 'null'] },
-    reason: { type: ['string', 'null'] }, daysInStage: { type: 'number', description: 'Until leftAt, or until now for the current stay' },
-  },
-} as const;
+const nullableString = Nullable(Type.String());
+const staySchema = Type.Object({
+  stage: Type.String(), pipeline: Type.String(), from: nullableString,
+  enteredAt: Type.String({ format: 'date-time' }), leftAt: Nullable(Type.String({ format: 'date-time' })),
+  actor: Type.String({ description: 'Who moved the record into the stage' }), leftBy: nullableString,
+  reason: nullableString, daysInStage: Type.Number({ description: 'Until leftAt, or until now for the current stay' }),
+});
 
 /** Stage moves and stage history of records (docs/pipelines.md). */
-export default async function stageRoutes(app: FastifyInstance) {
+export default async function stageRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['pipelines'];
 
-  app.post<{ Params: RecordParams; Body: StageBody }>('/api/records/:entity/:id/stage', {
+  app.post('/api/records/:entity/:id/stage', {
     schema: {
-      tags, params: recordParams, body: stageBody,
-      response: { 200: recordWithReviewSchema, 202: pendingSchema, ...errors(400, 404, 409, 412, 422) },
+      tags, params: recordParams, headers: ifMatchHeaders, body: stageBody,
+      response: { 200: recordWithReviewSchema, 202: pendingSchema, ...errors(404, 409, 422) },
     },
   }, async (request, reply) => {
     const { entity, id } = request.params;
@@ -48,11 +41,8 @@ export default async function stageRoutes(app: FastifyInstance) {
     return reply.header('etag', String(result.moved.version)).send(result.moved);
   });
 
-  app.get<{ Params: RecordParams }>('/api/records/:entity/:id/stages', {
-    schema: {
-      tags, params: recordParams,
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: staySchema } } }, ...errors(404) },
-    },
+  app.get('/api/records/:entity/:id/stages', {
+    schema: { tags, params: recordParams, response: { 200: itemsOf(staySchema), ...errors(404) } },
   }, async (request) => {
     const em = app.deps.orm.em.fork();
     await new RecordRepository(em).get(request.params.entity, request.params.id);

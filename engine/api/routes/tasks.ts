@@ -9,7 +9,7 @@ import { TaskEntity, type Task } from '../../db/entities.js';
 import { RecordRepository } from '../../db/records.js';
 import { DomainError } from '../../domain/errors.js';
 import { checkTaskForm } from '../../domain/process/task-form.js';
-import { AnyObject, errors, idParam, Nullable, OpaqueObject, StringEnum, taskSchema } from './schemas.js';
+import { AnyObject, errors, historyEntrySchema, idParam, Nullable, StringEnum, taskSchema } from './schemas.js';
 
 /** The contract's inbox item / task shape. */
 export function inboxItem(t: TaskDto) {
@@ -70,7 +70,7 @@ const taskDetail = Type.Object({
   userTask: Type.Boolean({ description: 'a process user task: answered with its own form and outcomes' }),
   formSchema: AnyObject(), formUi: Nullable(Type.Object({}, { additionalProperties: true })), outcomes: Type.Array(Type.String()),
   record: Type.Unsafe<unknown>({ type: ['object', 'null'], additionalProperties: true }),
-  history: Type.Array(OpaqueObject()),
+  history: Type.Array(historyEntrySchema),
 });
 
 const decided = Type.Object({ id: Type.String(), status: Type.String(), outcome: Type.Optional(Nullable(Type.String())) });
@@ -101,7 +101,7 @@ export default async function taskRoutes(fastify: FastifyInstance) {
   const repo = () => new TaskRepository(app.deps.orm.em.fork());
 
   app.get('/api/inbox', {
-    schema: { tags, querystring: inboxQuery, response: { 200: inboxResponse, ...errors(403, 422) } },
+    schema: { tags, querystring: inboxQuery, response: { 200: inboxResponse, ...errors(422) } },
   }, async (request) => {
     const scope = request.query.scope ?? 'mine';
     if (scope === 'all' && !request.user.roles.includes('admin')) throw new DomainError('FORBIDDEN', 'scope=all is for admins');
@@ -112,7 +112,7 @@ export default async function taskRoutes(fastify: FastifyInstance) {
     return { items: items.map((t) => inboxItem(toTaskDto(t))), counts };
   });
 
-  app.get('/api/tasks/:id', { schema: { tags, params: idParam, response: { 200: taskDetail, ...errors(403, 404) } } }, async (request) => {
+  app.get('/api/tasks/:id', { schema: { tags, params: idParam, response: { 200: taskDetail, ...errors(404) } } }, async (request) => {
     const em = app.deps.orm.em.fork();
     const task = toTaskDto(await new TaskRepository(em).get(request.params.id));
     const me = request.user.username;
@@ -164,7 +164,7 @@ export default async function taskRoutes(fastify: FastifyInstance) {
   }
 
   app.post('/api/tasks/:id/complete', {
-    schema: { tags, params: idParam, body: completeBody, response: { 200: decided, ...errors(403, 404, 409, 422) } },
+    schema: { tags, params: idParam, body: completeBody, response: { 200: decided, ...errors(404, 409, 422) } },
   }, async (request) => complete(request.params.id, request.user.username, request.body));
 
   /**
@@ -189,7 +189,7 @@ export default async function taskRoutes(fastify: FastifyInstance) {
   });
 
   app.post('/api/tasks/:id/delegate', {
-    schema: { tags, params: idParam, body: delegateBody, response: { 200: delegated, ...errors(403, 404, 409, 422) } },
+    schema: { tags, params: idParam, body: delegateBody, response: { 200: delegated, ...errors(404, 409, 422) } },
   }, async (request) => {
     const em = app.deps.orm.em.fork();
     const task = await new TaskRepository(em).get(request.params.id);
@@ -202,7 +202,7 @@ export default async function taskRoutes(fastify: FastifyInstance) {
   });
 
   for (const action of ['claim', 'release'] as const) {
-    app.post(`/api/tasks/:id/${action}`, { schema: { tags, params: idParam, response: { 200: taskSchema, ...errors(403, 404, 409) } } }, async (request) => {
+    app.post(`/api/tasks/:id/${action}`, { schema: { tags, params: idParam, response: { 200: taskSchema, ...errors(404, 409) } } }, async (request) => {
       const em = app.deps.orm.em.fork();
       const owned = await em.findOne(TaskEntity, { id: request.params.id });
       if (owned?.outcomes) {

@@ -41,9 +41,15 @@ export function entityGrant(roles: Record<string, RoleLike> | undefined, userRol
   return grant ?? { actions: Object.fromEntries(actions.map((a) => [a, null])) as Record<Action, null>, fields: {} };
 }
 
+/** Reassigning a record (writing `owner`) is a permission of its own: a role that does not grant it may only read the owner. */
+export const OWNER_FIELD = 'owner';
+
 function grantOf(permission: EntityPermission): EntityGrant {
-  const fields: Record<string, FieldAccess> = {};
-  for (const [field, access] of Object.entries(permission.fields ?? {})) if (access !== 'write') fields[field] = access;
+  const fields: Record<string, FieldAccess> = { [OWNER_FIELD]: 'read' };
+  for (const [field, access] of Object.entries(permission.fields ?? {})) {
+    if (access === 'write') delete fields[field];
+    else fields[field] = access;
+  }
   return { actions: Object.fromEntries(actions.map((a) => [a, permission[a] ?? null])) as Record<Action, Scope | null>, fields };
 }
 
@@ -58,6 +64,19 @@ function union(a: EntityGrant, b: EntityGrant): EntityGrant {
 
 export const hiddenFields = (grant: EntityGrant): string[] => Object.keys(grant.fields).filter((f) => grant.fields[f] === 'hidden');
 export const unwritableFields = (grant: EntityGrant): string[] => Object.keys(grant.fields);
+
+/**
+ * The fields of an entity that some role of the configuration hides: what leaves for a reader without a user (a
+ * webhook receiver). Roles without `permissions` hide nothing.
+ */
+export function hiddenByAnyRole(roles: Record<string, RoleLike> | undefined, entity: string): string[] {
+  const hidden = new Set<string>();
+  for (const name of Object.keys(roles ?? {})) {
+    if (name === 'admin') continue;
+    for (const field of hiddenFields(entityGrant(roles, [name], entity))) hidden.add(field);
+  }
+  return [...hidden].sort();
+}
 
 /** A copy of `data` without the hidden fields (the same object when nothing is hidden). */
 export function redactData<T extends Record<string, unknown>>(data: T, hidden: readonly string[]): T {

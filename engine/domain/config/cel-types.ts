@@ -150,9 +150,9 @@ function declare(collector: TypeCollector, parts: DeclaredParts, process = false
 }
 
 /**
- * The typed environment of an entity's rules: `record` and `previous` from the entity, `actor`, `now`, and one
- * variable per exposed reference field (rule-scope.ts), typed from the referenced entity's definition (dyn when that
- * is unusable). Null when the types cannot be declared.
+ * The typed environment of an entity's rules: `record` and `previous` from the entity, `actor`, `now`,
+ * `aggregates` (the rule's sums, doubles by name), and one variable per exposed reference field (rule-scope.ts), typed
+ * from the referenced entity's definition (dyn when that is unusable). Null when the types cannot be declared.
  */
 export function ruleEnvironment(entity: unknown, references: Record<string, unknown>): Environment | null {
   const properties = isObj(entity) && isObj(entity.schema) && isObj(entity.schema.properties) ? entity.schema.properties : undefined;
@@ -168,7 +168,8 @@ export function ruleEnvironment(entity: unknown, references: Record<string, unkn
       .registerVariable('record', recordType)
       .registerVariable('previous', recordType)
       .registerVariable('actor', 'dyn')
-      .registerVariable('now', 'string');
+      .registerVariable('now', 'string')
+      .registerVariable('aggregates', 'map<string, double>');
     for (const [name, type] of referenceTypes) environment = environment.registerVariable(name, type);
     return environment;
   } catch {

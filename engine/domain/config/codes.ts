@@ -82,6 +82,8 @@ export const ConfigErrorCode = {
   UNKNOWN_UNIT: 'UNKNOWN_UNIT',
   /** An org unit breaks the group -> region -> branch order: a group with a parent, a region not under a group, a branch not under a region. */
   INVALID_ORG_UNIT: 'INVALID_ORG_UNIT',
+  /** An entity rule's aggregate sums something other than numeric field arithmetic, or its `where` does not translate to one indexed SQL query. */
+  INVALID_AGGREGATE: 'INVALID_AGGREGATE',
 } as const;
 export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode];
 

@@ -69,6 +69,20 @@ export interface EntityRule {
   path: string;
   /** Default both; an import is a create. */
   on?: ('create' | 'update')[];
+  /** Sums over other records the `when` reads as `aggregates.<name>`, computed in the write's transaction. */
+  aggregates?: Record<string, RuleAggregate>;
+}
+
+/**
+ * An aggregate of an entity rule: the sum of `sum` over the live records of `entity` matching `where`. In both,
+ * `record` is the summed record; in `where`, `subject` is the record being written.
+ */
+export interface RuleAggregate {
+  entity: string;
+  /** Field arithmetic: numeric fields of `record`, number literals, + - * and parentheses. */
+  sum: string;
+  /** A list filter (the CEL of `?filter=`) that may compare a field of `record` with one of `subject`. */
+  where: string;
 }
 
 /** The `x-type` of a field (engine/domain/config/field-types.ts checks the JSON Schema shape each implies). */

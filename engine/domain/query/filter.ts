@@ -21,6 +21,17 @@ interface FieldRef {
 
 type Literal = string | number | bigint | boolean | null;
 
+/**
+ * A field of another record the filter may compare with, e.g. `subject.customer` in an entity rule's aggregate: it
+ * becomes a placeholder whose value `bindFilterParams` reads from that record when the query runs.
+ */
+export class BoundField {
+  constructor(readonly variable: string, readonly path: string[], readonly kind: 'text' | 'number') {}
+}
+
+/** Records besides `record` a filter may read fields of: variable name -> that record's field catalog. */
+export type BoundRecords = Record<string, FieldCatalog>;
+
 const MAX_DEPTH = 40;
 const comparisons: Record<string, string> = { '==': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 const flipped: Record<string, string> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
@@ -33,6 +44,22 @@ function isNode(value: unknown): value is AstNode {
   return !!value && typeof value === 'object' && typeof (value as AstNode).op === 'string';
 }
 
+/**
+ * `a.b.c` -> root `a` and path `[b, c]`; root null when the chain does not start at a name. Null when the node is no
+ * member access at all.
+ */
+export function memberPath(node: unknown): { root: string | null; path: string[] } | null {
+  if (!isNode(node) || node.op !== '.') return null;
+  const path: string[] = [];
+  let current: unknown = node;
+  while (isNode(current) && current.op === '.') {
+    const [target, key] = current.args as [unknown, string];
+    path.unshift(String(key));
+    current = target;
+  }
+  return { root: isNode(current) && current.op === 'id' && typeof current.args === 'string' ? current.args : null, path };
+}
+
 function describe(path: string[]): string {
   return `record.${path.join('.')}`;
 }
@@ -42,19 +69,19 @@ function describe(path: string[]): string {
  * parameterised SQL condition over the `data` jsonb column. Field names are checked against the entity schema and
  * literals against the field's type. Placeholders continue the numbering of `params`.
  */
-export function translateFilter(expression: string, catalog: FieldCatalog, params = new SqlParams()): SqlFilter {
+export function translateFilter(expression: string, catalog: FieldCatalog, params = new SqlParams(), bound: BoundRecords = {}): SqlFilter {
   let ast: unknown;
   try {
     ast = parseCel(expression).ast;
   } catch (error) {
     throw filterError(String((error as Error).message).split('\n')[0]);
   }
-  const translator = new Translator(catalog, params);
+  const translator = new Translator(catalog, params, bound);
   return { sql: translator.predicate(ast, 0), params: params.values };
 }
 
 class Translator {
-  constructor(private readonly catalog: FieldCatalog, private readonly params: SqlParams) {}
+  constructor(private readonly catalog: FieldCatalog, private readonly params: SqlParams, private readonly bound: BoundRecords) {}
 
   predicate(node: unknown, depth: number): string {
     if (depth > MAX_DEPTH) throw filterError('the expression is nested too deeply');
@@ -88,20 +115,15 @@ class Translator {
     if (!isNode(node)) return null;
     if (node.op === 'id') {
       const name = String(node.args);
+      if (Object.hasOwn(this.bound, name)) throw filterError(`compare a field of ${name}, e.g. ${name}.id`);
       if (name === 'record') throw filterError('compare a field of the record, e.g. record.status');
       throw filterError(`unknown name "${name}": fields are written record.${name}`);
     }
-    if (node.op !== '.') return null;
-    const path: string[] = [];
-    let current: unknown = node;
-    while (isNode(current) && current.op === '.') {
-      const [target, key] = current.args as [unknown, string];
-      path.unshift(String(key));
-      current = target;
-    }
-    if (!isNode(current) || current.op !== 'id' || current.args !== 'record') {
-      throw filterError('fields are written record.<field>');
-    }
+    const member = memberPath(node);
+    if (!member) return null;
+    const { root, path } = member;
+    if (root !== null && Object.hasOwn(this.bound, root)) return null;
+    if (root !== 'record') throw filterError('fields are written record.<field>');
     const info = resolvePath(this.catalog, path);
     if (!info) throw filterError(`unknown field "${path.join('.')}"`);
     return { path, info };
@@ -135,9 +157,35 @@ class Translator {
     }
     const field = this.field(left);
     if (!field) throw filterError('each comparison needs a field of the record on one side');
+    const other = this.boundField(right);
+    if (other) return this.compareBound(field, operator, other);
     const literal = this.literal(right);
-    if (!literal) throw filterError(`compare ${describe(field.path)} with a literal value`);
+    if (!literal) {
+      const fields = Object.keys(this.bound).map((name) => ` or a field of ${name}`).join('');
+      throw filterError(`compare ${describe(field.path)} with a literal value${fields}`);
+    }
     return this.compare(field, operator, literal.value);
+  }
+
+  /** `subject.a.b` (a variable of `bound`) -> its path and schema info; null when the node is no such field. */
+  private boundField(node: unknown): { variable: string; path: string[]; info: FieldInfo } | null {
+    const member = memberPath(node);
+    if (!member || member.root === null || !Object.hasOwn(this.bound, member.root)) return null;
+    const { root: variable, path } = member;
+    const info = resolvePath(this.bound[variable], path);
+    if (!info) throw filterError(`unknown field "${path.join('.')}" of ${variable}`);
+    return { variable, path, info };
+  }
+
+  private compareBound(field: FieldRef, op: string, other: { variable: string; path: string[]; info: FieldInfo }): string {
+    const name = describe(field.path);
+    const otherName = `${other.variable}.${other.path.join('.')}`;
+    if (field.info.kind !== other.info.kind) throw filterError(`${name} is ${field.info.kind} and ${otherName} is ${other.info.kind}: they cannot be compared`);
+    if (field.info.kind === 'text') return `${fieldExpression(field.path, 'text')} ${comparisons[op]} ${this.params.add(new BoundField(other.variable, other.path, 'text'))}`;
+    if (field.info.kind === 'number') {
+      return `${fieldExpression(field.path, 'number')} ${comparisons[op]} ${this.params.add(new BoundField(other.variable, other.path, 'number'))}::numeric`;
+    }
+    throw filterError(`${name} is ${field.info.kind === 'boolean' ? 'a boolean' : 'not a scalar'}: compare it with a literal`);
   }
 
   private compare(field: FieldRef, op: string, value: Literal): string {
@@ -231,4 +279,18 @@ function typeName(value: Literal): string {
 function numberParam(value: number | bigint): string {
   if (typeof value === 'number' && !Number.isFinite(value)) throw filterError('numbers in filters must be finite');
   return String(value);
+}
+
+/**
+ * The parameters of a translated filter with each BoundField replaced by the value of that field in `records`
+ * (variable -> data); an absent field binds SQL NULL, so a comparison with it matches no record.
+ */
+export function bindFilterParams(params: readonly unknown[], records: Record<string, Record<string, unknown>>): unknown[] {
+  return params.map((param) => {
+    if (!(param instanceof BoundField)) return param;
+    let value: unknown = records[param.variable];
+    for (const key of param.path) value = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+    if (param.kind === 'text') return typeof value === 'string' ? value : null;
+    return typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
+  });
 }

@@ -114,6 +114,11 @@ function fillDate(pattern: string, date: DateParts): string {
     .replace(/\{dd\}/g, pad(date.day, 2));
 }
 
+/** The UTC calendar date of an instant: the date a number's pattern is filled with. */
+export function utcDateParts(now: Date): DateParts {
+  return { year: now.getUTCFullYear(), month: now.getUTCMonth() + 1, day: now.getUTCDate() };
+}
+
 /** The counter a number draws from: the pattern with its date tokens filled, so `{yyyy}` restarts every year. */
 export function numberingScope(pattern: string, date: DateParts): string {
   return fillDate(pattern, date);

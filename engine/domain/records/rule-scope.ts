@@ -1,7 +1,7 @@
 /** What an entity rule's CEL may read besides `record`: shared by the publish check and the write path. */
 
 /** Variables every rule has; a reference field of one of these names is not exposed under its name. */
-export const RULE_VARIABLES: ReadonlySet<string> = new Set(['record', 'previous', 'actor', 'now']);
+export const RULE_VARIABLES: ReadonlySet<string> = new Set(['record', 'previous', 'actor', 'now', 'aggregates']);
 
 /** CEL's reserved words and literals: no variable may be named so. */
 const RESERVED = new Set([

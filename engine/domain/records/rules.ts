@@ -24,6 +24,8 @@ export interface RuleInput {
   now: string;
   /** The referenced records' data by reference field (an empty object when the field is empty). */
   references: Record<string, Record<string, unknown>>;
+  /** Per rule id, the values of the rule's `aggregates` (rule-aggregates.ts), computed for this write. */
+  aggregates?: Record<string, Record<string, number>>;
 }
 
 export interface RuleOutcome {
@@ -82,7 +84,7 @@ export function evaluateRules(rules: readonly EntityRule[], input: RuleInput, pr
     const path = prefix + rule.path;
     let fired: unknown;
     try {
-      fired = toPlain(program(environment, key, rule.when)(context));
+      fired = toPlain(program(environment, key, rule.when)({ ...context, aggregates: input.aggregates?.[rule.id] ?? {} }));
     } catch (error) {
       const why = String((error as Error).message).split('\n')[0];
       outcome.warnings.push({

@@ -163,6 +163,18 @@ export interface CreditApplicationData {
    */
   shipFirst?: boolean;
   /**
+   * C-10: the green channel's line until the evaluation decides: the requested amount, at most the process variable greenChannelCap
+   */
+  interimLine?: number;
+  /**
+   * Green channel granted at
+   */
+  greenChannelAt?: string;
+  /**
+   * C-10: the process variable greenChannelFollowUpDays of the run's configuration version
+   */
+  followUpDays?: number;
+  /**
    * Initial review note
    */
   reviewNote?: string;

@@ -2,7 +2,9 @@ import { allHandlersFinished, CancellationScope, condition, isCancellation, uuid
 import type { TaskStep } from '../../../engine/domain/config/process-types.js';
 import { exactMillis, parseIsoDuration } from '../../../engine/domain/calendar/index.js';
 import { nowIso, nowMs } from '../../clock.js';
-import { notify } from '../../events.js';
+import { notify, openAnnounced, opensTaskInOneActivity } from '../../events.js';
+import type { TaskProjection } from '../../../worker/activity-types.js';
+import type { NotifyUsersInput } from '../../../worker/notification-types.js';
 import type { StepExecutor } from '../executor.js';
 import { activities, configFailure, type ProcessRun, type UserTask } from '../run.js';
 import { deadlineAfter } from '../timers.js';
@@ -26,15 +28,19 @@ export const runTask: StepExecutor<TaskStep> = async (step, { run, visit }) => {
   run.tasks.set(task.id, task);
   const dueAt = step.due ? deadlineAfter(run, step.due, step.calendar, where) : null;
   const { processId, process, entity, recordId, requester } = run.input;
-  await activities.openTask({
+  const projection: TaskProjection = {
     id: task.id, kind: 'task', title: task.title, workflowId: workflowIdOf(run), processId, process, entity, recordId, stepId: step.id,
     requester, assignee: task.assignee, candidates: task.candidates, routing: [{ step: step.id, visit, ranking }], dueAt, createdAt: nowIso(),
     form: step.form ?? null, outcomes: task.outcomes,
-  });
+  };
+  // one local activity writes the row and its notice together; a cancellation meanwhile takes effect in the try below
+  const together = opensTaskInOneActivity();
+  if (together) await openAnnounced({ task: projection, notify: announcement(run, task, visit) });
+  else await activities.openTask(projection);
   run.log(step.id, 'task-opened', { task: task.id, assignee: task.assignee, candidates: task.candidates, dueAt });
   // the task is open from here: a cancellation while it is announced closes it too (behind the patch)
-  const announcedInside = activitiesFinishBeforeCancel();
-  if (!announcedInside) await announce(run, task, visit);
+  const announcedInside = !together && activitiesFinishBeforeCancel();
+  if (!together && !announcedInside) await announce(run, task, visit);
   try {
     if (announcedInside) await announce(run, task, visit);
     await awaitAnswer(run, step, task, ranking, visit);
@@ -82,11 +88,15 @@ function readsRecord(spec: NonNullable<TaskStep['candidates']>): boolean {
 }
 
 async function announce(run: ProcessRun, task: UserTask, visit: number): Promise<void> {
+  await notify(announcement(run, task, visit));
+}
+
+function announcement(run: ProcessRun, task: UserTask, visit: number): NotifyUsersInput {
   const { entity, recordId, processId } = run.input;
-  await notify({
+  return {
     to: task.candidates, kind: 'task.assigned', title: task.title, body: `A task waits for you: ${task.title}`,
     link: { entity, recordId, processId, taskId: task.id }, idempotencyKey: `${task.id}:assigned:${visit}:${task.candidates.join(',')}`,
-  });
+  };
 }
 
 /** Waits for the answer; an assignee who does not accept (claim) in time hands the task to the next in the ranking. */
