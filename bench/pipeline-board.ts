@@ -17,6 +17,7 @@ import { funnelReachedQuery } from '../engine/db/pipeline-reports.js';
 import { pipelineQuery } from '../engine/db/pipeline-sql.js';
 import type { FlowClient } from '../engine/temporal/client.js';
 import { summary } from './lib/stats.js';
+import { loadOpportunities } from './lib/scale-data.js';
 import { createTestDatabase } from '../test/support/database.js';
 
 const ROWS = Number(process.env.ROWS ?? 100_000);
@@ -42,27 +43,7 @@ async function main() {
     await seedDemo(orm.em.fork());
     await Promise.all(direct.map((c) => c.connect()));
     const config = await new ConfigStore(orm.em.fork()).current();
-    const stages = ['lead', 'qualified', 'needs-confirmed', 'quote', 'negotiation', 'won', 'lost'];
-    // Deal g sits in stage k = g mod 7 and has passed through the open stages before it (won / lost after negotiation).
-    const [loadMs] = await timed(async () => {
-      await direct[0].query(`insert into records (id, entity, data, version, config_version, created_by, updated_by, created_at, updated_at)
-        select ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, 'opportunity', jsonb_build_object(
-            'name', 'Deal ' || g, 'number', 'O-2026-' || lpad(g::text, 6, '0'), 'salesMethod', 'standard',
-            'stage', ($3::text[])[1 + g % 7], 'owner', (array['sales1','sales2'])[1 + g % 2],
-            'amount', jsonb_build_object('amount', (g * 7919) % 2000000, 'currency', 'CNY'),
-            'closeDate', to_char(date '2027-01-01' + (g % 365), 'YYYY-MM-DD'),
-            'lostReason', case when g % 7 = 6 then (array['price','competitor','timing'])[1 + g % 3] end),
-          1, $1, 'sales1', 'sales1', now() - make_interval(secs => g), now() - make_interval(secs => g)
-        from generate_series(1, $2::int) g`, [config.version, ROWS, stages]);
-      await direct[0].query(`insert into stage_stays (id, entity, record_id, pipeline, stage, from_stage, entered_at, entered_by, left_at, left_by, amount)
-        select gen_random_uuid(), 'opportunity', ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, $2, ($3::text[])[i],
-          case when i > 1 then ($3::text[])[i - 1] end, now() - make_interval(days => 40 - i * 5, secs => g), 'sales1',
-          case when i < last then now() - make_interval(days => 40 - (i + 1) * 5, secs => g) end, case when i < last then 'sales1' end,
-          (g * 7919) % 2000000
-        from generate_series(1, $1::int) g,
-          lateral (select case when g % 7 >= 5 then 5 else g % 7 + 1 end as reached, g % 7 + 1 as last) r,
-          lateral (select generate_series(1, r.reached) as i union select r.last where r.last > 5) s`, [ROWS, PIPELINE, stages]);
-    });
+    const [loadMs] = await timed(() => loadOpportunities(direct[0], config.version, ROWS, PIPELINE));
     const [indexMs, indexes] = await timed(() => ensureIndexes(orm.em.fork(), config));
     await direct[0].query('vacuum analyze records');
     await direct[0].query('vacuum analyze stage_stays');

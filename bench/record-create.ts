@@ -13,8 +13,6 @@
 import os from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
 import pg from 'pg';
 import { createOrm, migrate } from '../engine/db/orm.js';
 import { seedDemo } from '../engine/db/seed.js';
@@ -23,6 +21,7 @@ import type { FlowClient } from '../engine/temporal/client.js';
 import { httpLoad, type LoadResult } from './lib/http-load.js';
 import { summarise } from './lib/cpu-profile.js';
 import { countCpu } from './lib/cpu-accounting.js';
+import { quoteBodies, startBareCreateServer } from './lib/bare-create.js';
 import { createTestDatabase } from '../test/support/database.js';
 
 const DURATION_MS = Number(process.env.DURATION_MS ?? 10_000);
@@ -31,9 +30,7 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
 const PROFILE = process.env.PROFILE;
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const bodies = Array.from({ length: 100 }, (_, i) => JSON.stringify({
-  customerName: `Customer ${i}`, lines: [{ product: 'Pump P-200', quantity: 1 + (i % 3), unitPrice: 100 }], discountPercent: i % 30,
-}));
+const bodies = quoteBodies;
 
 async function main() {
   const database = await createTestDatabase(adminUrl);
@@ -43,21 +40,8 @@ async function main() {
   try {
     await migrate(orm);
     await seedDemo(orm.em.fork());
-    await pool.query('create table bare_records (like records including defaults including indexes)');
-    const configVersion = (await pool.query('select max(version)::int as v from config_versions')).rows[0].v as number;
-
     // The floor: parse the JSON body, insert the row, answer 201 with it.
-    const bare = Fastify();
-    let bareNumber = 0;
-    bare.post('/bare/quote', async (request, reply) => {
-      const body = request.body as { lines: { quantity: number; unitPrice: number }[]; discountPercent?: number };
-      const total = body.lines.reduce((t, l) => t + l.quantity * l.unitPrice, 0) * (1 - (body.discountPercent ?? 0) / 100);
-      const data = { ...body, status: 'draft', total, number: `Q-${String(++bareNumber).padStart(6, '0')}` };
-      const { rows } = await pool.query(`insert into bare_records (id, entity, data, version, config_version, created_by, updated_by)
-        values ($1, 'quote', $2, 1, $3, 'sales1', 'sales1') returning *`, [randomUUID(), data, configVersion]);
-      return reply.status(201).send(rows[0]);
-    });
-    const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
+    const { app: bare, url: bareUrl } = await startBareCreateServer(pool);
     apps.push(bare);
 
     const app = await buildApp({ orm, flow: {} as FlowClient, jwtSecret: 'bench-secret' });

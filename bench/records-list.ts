@@ -18,6 +18,7 @@ import { buildListQuery } from '../engine/db/record-list.js';
 import { entityContext } from '../engine/db/record-write.js';
 import type { FlowClient } from '../engine/temporal/client.js';
 import { summary } from './lib/stats.js';
+import { loadQuotes } from './lib/scale-data.js';
 import { testPostgres } from '../test/support/test-postgres.js';
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
@@ -53,15 +54,7 @@ async function main() {
     await seedDemo(orm.em.fork());
     await direct.connect();
     const config = await new ConfigStore(orm.em.fork()).current();
-    const [loadMs] = await timed(() => direct.query(`insert into records (id, entity, data, version, config_version, created_by, updated_by, created_at, updated_at)
-      select gen_random_uuid(), 'quote', jsonb_build_object(
-          'customerName', 'Customer ' || (g % 50000),
-          'lines', jsonb_build_array(jsonb_build_object('product', 'Pump P-' || (g % 97), 'quantity', 1 + g % 10, 'unitPrice', (g * 31) % 5000)),
-          'discountPercent', g % 40,
-          'total', ((g::bigint * 7919) % 2000000) / 10.0,
-          'status', (array['draft','pending_approval','approved','rejected'])[1 + (g * 13) % 4]),
-        1, $1, 'sales1', 'sales1', now() - make_interval(secs => g), now() - make_interval(secs => g)
-      from generate_series(1, $2::int) g`, [config.version, ROWS]));
+    const [loadMs] = await timed(() => loadQuotes(direct, config.version, ROWS));
     const [indexMs, indexes] = await timed(() => ensureIndexes(orm.em.fork(), config));
     await direct.query('vacuum analyze records');
     console.log(`loaded ${ROWS} rows in ${Math.round(loadMs)} ms; indexes ${indexes.created.join(', ')} in ${Math.round(indexMs)} ms`);

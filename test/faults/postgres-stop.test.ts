@@ -16,7 +16,8 @@ import { quoteData } from '../support/quotes.js';
 import { eventually, type HttpClient } from '../support/http.js';
 
 const full = process.env.FLOWCRM_FAULTS === 'full';
-const size = full ? { clients: 8, outageMs: 5000, beforeMs: 2000, afterMs: 4000 } : { clients: 4, outageMs: 1500, beforeMs: 700, afterMs: 1500 };
+// before and after the outage the stream runs until that many creates were acknowledged, however slow the machine
+const size = full ? { clients: 8, outageMs: 5000, before: 40, after: 40 } : { clients: 4, outageMs: 1500, before: 8, after: 8 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const dir = path.join(repoRoot, 'data', 'test-run', `faults-postgres-${process.pid}`);
@@ -74,7 +75,8 @@ describe(`PostgreSQL stopped abruptly under record creates (${full ? 'full' : 'r
     };
     const streams = Array.from({ length: size.clients }, stream);
 
-    await sleep(size.beforeMs);
+    const acknowledgedSince = (at: number) => answers.filter((a) => a.status === 201 && a.at > at).length;
+    await eventually(async () => acknowledgedSince(0) >= size.before, 60_000, 20);
     const killedAt = Date.now() - t0;
     await server.kill(); // immediate shutdown: backends die mid-statement
     await sleep(size.outageMs / 2);
@@ -82,7 +84,7 @@ describe(`PostgreSQL stopped abruptly under record creates (${full ? 'full' : 'r
     await sleep(size.outageMs / 2);
     const restartedAt = Date.now() - t0;
     server = await startEmbeddedPostgres(dir, { port: server.port });
-    await sleep(size.afterMs);
+    await eventually(async () => acknowledgedSince(restartedAt) >= size.after, 60_000, 20);
     running = false;
     await Promise.all(streams);
 

@@ -133,7 +133,10 @@ export default async function taskRoutes(fastify: FastifyInstance) {
   /** Decides one task as `actor` (the workflow checks who may decide and applies the chain's rules). */
   async function complete(id: string, actor: string, body: CompleteBody, only?: (task: Task) => void) {
     const task = await repo().get(id);
-    if (task.status === 'completed' || task.status === 'cancelled') throw new DomainError('TASK_ALREADY_DECIDED', `task ${task.id} is ${task.status}`);
+    // The row is a projection the run writes while it takes a decision; a worker killed after that write but before
+    // the run committed the decision leaves the row decided and the run still waiting. So the run, not the row, says
+    // whether the task is decided: the decision goes to it, and its refusal is the answer.
+    const decidedInRow = task.status === 'completed' || task.status === 'cancelled';
     if (task.status === 'claimed' && task.assignee !== actor) throw new DomainError('CONFLICT', `task ${task.id} is claimed by ${task.assignee}`);
     only?.(task);
     const userTask = task.outcomes !== null;
@@ -152,6 +155,10 @@ export default async function taskRoutes(fastify: FastifyInstance) {
     const result = await app.deps.flow.decide(task.workflowId, {
       taskId: task.id, actor, outcome, comment, ...(userTask ? { data } : {}),
       delegations: delegations.map(({ from, to, startsAt, endsAt }) => ({ from, to, startsAt, endsAt })),
+    }).catch((error: unknown) => {
+      // a run that moved on no longer knows the task it decided
+      if (decidedInRow && error instanceof DomainError && error.code === 'NOT_FOUND') throw new DomainError('TASK_ALREADY_DECIDED', `task ${task.id} is ${task.status}`);
+      throw error;
     });
     return { id: task.id, status: result.status, outcome: result.outcome };
   }
