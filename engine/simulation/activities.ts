@@ -56,7 +56,7 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
     if (!record || record.entity !== entity) throw new DomainError('NOT_FOUND', `${entity} ${recordId} does not exist in this simulation`);
     return record;
   };
-  /** A real record the run reaches (a sub-process's, an updateRecord target) is copied in on first use; writes stay here. */
+  /** A real record the run reaches (a sub-process's, an updateRecord or readRecord target) is copied in on first use; writes stay here. */
   const loaded = async (entity: string, recordId: string) => {
     if (!store.records.has(recordId)) {
       const real = await readRecord(entity, recordId);
@@ -80,7 +80,7 @@ export function createSimulationActivities({ store, clock, realLoads, readRecord
 
   const activities: Omit<SimulationActivities, 'openAnnouncedTask'> = {
     async loadRecord({ entity, recordId }) {
-      return nonRetryable(() => structuredClone(recordOf(entity, recordId).data));
+      return nonRetryable(async () => structuredClone((await loaded(entity, recordId)).data));
     },
 
     async resolveApprovers({ spec, requester, approver, record, exclude }) {

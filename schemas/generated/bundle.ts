@@ -135,7 +135,7 @@ export type ActionStep = {
    */
   boundary?: Boundary[];
   type: 'action';
-  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score' | 'updateRecord';
+  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score' | 'updateRecord' | 'readRecord';
   set?: ValueAssignments;
   to?: ChainApproverSpec2;
   message?: LocalizedText;

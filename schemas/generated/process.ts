@@ -306,7 +306,7 @@ export interface ActionStep1 {
    */
   boundary?: Boundary[];
   type: 'action';
-  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score' | 'updateRecord';
+  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score' | 'updateRecord' | 'readRecord';
   set?: ValueAssignments;
   to?: ChainApproverSpec1;
   message?: LocalizedText;

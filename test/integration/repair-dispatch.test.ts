@@ -5,6 +5,7 @@ import { useTimeSkippingStack, minute, hour, day } from '../support/time-skippin
 import { eventually, type HttpClient } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
 import { historyRows, ranAt, simulatedRows, withoutStep, type SimulatedChange } from '../support/run-timeline.js';
+import { publishVariant } from '../support/config.js';
 
 
 let env: TestWorkflowEnvironment;
@@ -50,6 +51,11 @@ async function toDispatch(recordId: string, skill: string) {
   const orderId = await eventually(async () => (await recordOf('service-request', recordId)).repairOrder as string | undefined, 10_000);
   await complete(await as('dispatcher'), await openTaskOf(await as('dispatcher'), orderId, 'diagnosis', 10_000), { data: { diagnosis: 'faulty', requiredSkill: skill, defect: 'compressor relay' } });
   return orderId;
+}
+
+/** A sales contract of the customer, in a status that means sold unless told otherwise. */
+async function newContract(customer: string, status = 'shipped') {
+  return createRecord(await as('sales1'), 'contract', { customer, amount: 12_000, status, kind: 'contract' });
 }
 
 const parts = [
@@ -234,7 +240,8 @@ describe('repair dispatch: the longest path on the business calendar', () => {
     const sales1 = await as('sales1');
     const customer = await createRecord(sales1, 'customer', { name: 'Sanya resort' });
     const product = await newProduct(customer, localDate(now0, -365)); // the warranty ended today (half-open, S-20)
-    const recordId = await createRecord(sales1, 'service-request', { customer, installedProduct: product, priority: 'high', source: 'web', description: 'Switchboard trips' });
+    const contract = await newContract(customer); // conforms: the check lets it through to the warranty (S-02)
+    const recordId = await createRecord(sales1, 'service-request', { customer, installedProduct: product, contract, priority: 'high', source: 'web', description: 'Switchboard trips' });
     const processId = `repair-dispatch:service-request:${recordId}`;
     const [service1, dispatcher, tech1, admin] = await Promise.all(['service1', 'dispatcher', 'tech1', 'admin'].map(as));
     await openTaskOf(service1, recordId, 'triage', 10_000);
@@ -318,6 +325,73 @@ describe('repair dispatch: warranty and settlement (S-20, S-21)', () => {
   }, 120_000);
 });
 
+describe('repair dispatch: the sales contract check (S-02)', () => {
+  const decided = async (processId: string) => ((await (await as('admin')).get(processUrl(processId))).body.timeline as TimelineEntry[])
+    .filter((e) => e.event === 'decided' && ['contract-named', 'contract-check', 'non-conforming-route'].includes(e.step)).map((e) => [e.step, e.detail?.goto ?? null]);
+
+  it('accepts a request on the customer\'s sold contract and product, and serves one naming another customer\'s contract as chargeable, with the reason', async () => {
+    const sales1 = await as('sales1');
+    const customer = await createRecord(sales1, 'customer', { name: 'Qionghai clinic' });
+    const other = await createRecord(sales1, 'customer', { name: 'Wenchang port' });
+    const product = await newProduct(customer, localDate(await env.currentTimeMs(), -30));
+
+    const conforming = await newRequest({ customer, installedProduct: product, contract: await newContract(customer, 'paid'), priority: 'normal' });
+    await eventually(async () => (await recordOf('service-request', conforming.recordId)).inWarranty === true, 10_000);
+    expect(await decided(conforming.processId)).toEqual([['contract-named', 'read-contract'], ['contract-check', 'check-warranty']]);
+    const orderId = await toDispatch(conforming.recordId, 'hvac');
+    const accepted = await recordOf('service-request', conforming.recordId);
+    expect(accepted).toMatchObject({ status: 'assigned', inWarranty: true, repairOrder: orderId });
+    expect(accepted.chargeable).toBeUndefined();
+    expect(accepted.nonConformity).toBeUndefined();
+    expect(await recordOf('repair-order', orderId)).toMatchObject({ warranty: true });
+
+    const foreign = await newRequest({ customer, installedProduct: product, contract: await newContract(other), priority: 'normal' });
+    await eventually(async () => (await recordOf('service-request', foreign.recordId)).chargeable === true, 10_000);
+    expect(await recordOf('service-request', foreign.recordId)).toMatchObject({
+      status: 'new', chargeable: true, inWarranty: false, nonConformity: 'The sales contract belongs to another customer (S-02)',
+    });
+    expect(await decided(foreign.processId)).toEqual([['contract-named', 'read-contract'], ['contract-check', 'non-conforming-route'], ['non-conforming-route', 'charge-non-conforming']]);
+    const chargedOrder = await toDispatch(foreign.recordId, 'hvac'); // in warranty by the product, but served for a fee
+    expect(await recordOf('repair-order', chargedOrder)).toMatchObject({ warranty: false });
+
+    const unsold = await newRequest({ customer, contract: await newContract(customer, 'drafting'), priority: 'normal' });
+    await eventually(async () => (await recordOf('service-request', unsold.recordId)).chargeable === true, 10_000);
+    expect((await recordOf('service-request', unsold.recordId)).nonConformity).toMatch(/^The sales contract is not sold/);
+
+    const otherProduct = await newProduct(other, localDate(await env.currentTimeMs(), -30));
+    const wrongGoods = await newRequest({ customer, installedProduct: otherProduct, contract: await newContract(customer), priority: 'normal' });
+    await eventually(async () => (await recordOf('service-request', wrongGoods.recordId)).chargeable === true, 10_000);
+    expect((await recordOf('service-request', wrongGoods.recordId)).nonConformity).toBe('The installed product belongs to another customer (S-02)');
+    for (const { processId } of [foreign, unsold, wrongGoods]) expect((await (await as('admin')).post(`${processUrl(processId)}/cancel`, { reason: 'test over' })).status).toBe(200);
+  }, 120_000);
+
+  it('rejects a non-conforming request with the reason once an admin sets nonConforming to reject', async () => {
+    const setRule = (value: string) => publishVariant(stack, (bundle) => { bundle.processes['repair-dispatch'].variables.nonConforming.default = value; });
+    await setRule('reject');
+    try {
+      const sales1 = await as('sales1');
+      const customer = await createRecord(sales1, 'customer', { name: 'Danzhou farm' });
+      const other = await createRecord(sales1, 'customer', { name: 'Lingshui hotel' });
+      const { recordId, processId } = await newRequest({ customer, contract: await newContract(other), priority: 'low' });
+      const service1 = await as('service1');
+      await eventually(async () => (await (await as('admin')).get(processUrl(processId))).body.listening?.includes('customer_feedback'), 10_000);
+      const record = await recordOf('service-request', recordId);
+      expect(record).toMatchObject({ status: 'suspended', rejectReason: 'The sales contract belongs to another customer (S-02)', nonConformity: 'The sales contract belongs to another customer (S-02)' });
+      expect(record.chargeable).toBeUndefined();
+      expect(record.repairOrder).toBeUndefined();
+      expect(await decided(processId)).toEqual([['contract-named', 'read-contract'], ['contract-check', 'non-conforming-route'], ['non-conforming-route', 'reject-non-conforming']]);
+      expect(((await service1.get('/api/inbox')).body.items as { recordId: string; step: string }[]).some((t) => t.recordId === recordId && t.step === 'triage')).toBe(false);
+      // no service agent took part in the run: the sales rep who recorded the request passes the customer's answer on
+      expect((await sales1.post(`${processUrl(processId)}/events/customer_feedback`, { text: 'we will send the right contract' })).status).toBe(202);
+      await complete(service1, await openTaskOf(service1, recordId, 'close', 10_000), { outcome: 'closed_unresolved' });
+      await complete(service1, await openTaskOf(service1, recordId, 'survey', 10_000), { data: { satisfaction: 3 } });
+      await processIn(await as('admin'), processId, 'completed', 10_000);
+    } finally {
+      await setRule('chargeable');
+    }
+  }, 120_000);
+});
+
 describe('repair dispatch: simulation', () => {
   it('simulates the repair order on POST /api/config/simulate with the same tasks and decisions at the same times as the real run', async () => {
     const admin = await as('admin');
@@ -356,12 +430,13 @@ describe('repair dispatch: simulation of the longest path', () => {
     const t0 = nextMondayMorning(Math.max(Date.now(), await env.currentTimeMs()) + 7 * day);
     const customer = await createRecord(sales1, 'customer', { name: 'Simulated resort' });
     const product = await newProduct(customer, localDate(t0, -365));
+    const contract = await newContract(customer);
     const { triaged, repaired, feedback } = moments(t0);
     const after = (ms: number) => `PT${(ms - t0) / minute}M`;
     const repairOrder = 'repair-order-flow';
     const res = await admin.post('/api/config/simulate', {
       process: 'repair-dispatch', requester: 'sales1', start: iso(t0), until: 'P30D',
-      record: { customer, installedProduct: product, priority: 'high', source: 'web', description: 'Switchboard trips' },
+      record: { customer, installedProduct: product, contract, priority: 'high', source: 'web', description: 'Switchboard trips' },
       script: {
         tasks: [
           { step: 'triage', outcome: 'accept', data: { requiredSkill: 'electrical' }, after: after(triaged) },

@@ -54,6 +54,8 @@ const cases: Record<string, Drive> = {
   subprocess: async (stack, _env, recordId) => {
     await answer(stack, 'sales1', recordId, 'child-task');
   },
+  // an action reading another record (patch action-read-record)
+  'read-record': async () => undefined,
   // the same process recorded again once a task's row and notice were written by one local activity
   'task-and-approval-opened-in-one-activity': async (stack, env, recordId, processId) => cases['task-and-approval'](stack, env, recordId, processId),
 };

@@ -37,6 +37,12 @@ export function replayCorpusProcesses(bundle: any) {
         { id: 'ladder', type: 'loop', max: 5, boundary: [{ event: 'payment_received', goto: 'end' }], steps: [{ id: 'day', type: 'wait', for: 'P1D' }] },
         { id: 'end', type: 'end', outcome: 'paid' },
       ] },
+      'corpus-read-record': { entity: 'expense', steps: [
+        { id: 'copy', type: 'action', action: 'createRecord', entity: 'expense', data: { title: 'Read me', amount: 1200 } },
+        { id: 'look', type: 'action', action: 'readRecord', entity: 'expense', record: 'vars.copy.id' },
+        { id: 'route', type: 'decision', branches: [{ when: 'vars.look.record.amount > 1000.0', goto: 'end' }], otherwise: 'end' },
+        { id: 'end', type: 'end', outcome: 'read' },
+      ] },
       'corpus-child': { entity: 'expense', steps: [{ id: 'child-task', type: 'task', title: { en: 'Child task' }, assignee: 'requester' }, { id: 'end', type: 'end', outcome: 'child-done' }] },
       'corpus-subprocess': { entity: 'expense', steps: [
         { id: 'child', type: 'subprocess', process: 'corpus-child' },

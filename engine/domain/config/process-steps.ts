@@ -178,7 +178,7 @@ function checkAction(p: ProcessCheck, step: Obj, at: string): void {
     if (!p.ctx.entities.has(step.entity)) report(p.ctx, 'UNKNOWN_ENTITY', entityPath, `entity "${step.entity}" is not defined`);
     values(p, step.data, joinPointer(at, 'data'), p.ctx.entities.get(step.entity));
   }
-  if (step.action === 'updateRecord') p.cel(step.record, joinPointer(at, 'record'), 'id');
+  if (step.action === 'updateRecord' || step.action === 'readRecord') p.cel(step.record, joinPointer(at, 'record'), 'id');
   if (step.action === 'startProcess') {
     processRef(p, step, at);
     p.cel(step.record, joinPointer(at, 'record'), 'id');

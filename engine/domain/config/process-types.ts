@@ -79,19 +79,19 @@ export type NotifyTarget = { field: string } | ChainApproverSpec;
 
 export interface ActionStep extends StepBase {
   type: 'action';
-  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score' | 'updateRecord';
+  action: 'set' | 'notify' | 'createRecord' | 'webhook' | 'startProcess' | 'score' | 'updateRecord' | 'readRecord';
   /** `set`: field -> value (of this record; of the `entity` record `record` names for `updateRecord`). */
   set?: Record<string, ValueSpec>;
   /** `notify` */
   to?: NotifyTarget;
   message?: LocalizedText;
-  /** `createRecord`: the new record's entity and data; `updateRecord`: the entity of the record written. */
+  /** `createRecord`: the new record's entity and data; `updateRecord` / `readRecord`: the entity of the record written / read. */
   entity?: string;
   data?: Record<string, ValueSpec>;
   /** `webhook`: the event name delivered to the matching webhook subscriptions, with a payload. */
   event?: string;
   payload?: Record<string, ValueSpec>;
-  /** `startProcess`: a process started without waiting for it, on `record` (a CEL id; default this record). `updateRecord`: the record written. */
+  /** `startProcess`: a process started without waiting for it, on `record` (a CEL id; default this record). `updateRecord`: the record written; `readRecord`: the record read into `vars.<step>.record`. */
   process?: string;
   record?: CelExpression;
   /** `score`: the scorecard (by name from the bundle's `scorecards`, or inline); its result lands in `vars.<step>` and, with `into`, in record fields. */

@@ -39,6 +39,18 @@ export interface ServiceRequestData {
    */
   installedProduct?: string;
   /**
+   * S-02: the sales contract the request is checked against
+   */
+  contract?: string;
+  /**
+   * S-02: set when the request does not conform to its contract and is served for a fee
+   */
+  chargeable?: boolean;
+  /**
+   * S-02: why the request does not conform to its contract
+   */
+  nonConformity?: string;
+  /**
    * Contact
    */
   contact?: string;

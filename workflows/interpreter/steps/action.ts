@@ -1,4 +1,5 @@
 import type { ActionStep, NotifyTarget, Scorecard } from '../../../engine/domain/config/process-types.js';
+import { patched } from '@temporalio/workflow';
 import { notify, publish } from '../../events.js';
 import { nowIso } from '../../clock.js';
 import type { StepExecutor } from '../executor.js';
@@ -30,6 +31,14 @@ export const runAction: StepExecutor<ActionStep> = async (step, { run, visit }) 
       const set = resolveValues(run, step.set ?? {}, context, where);
       await activities.updateRecord({ entity: step.entity, recordId: target, set, actor: 'system', idempotencyKey: key, context: { processId, step: step.id } });
       run.vars[step.id] = { entity: step.entity, id: target };
+      break;
+    }
+    case 'readRecord': {
+      // Another record's fields for the steps after (the contract a service request names, say); reading writes nothing.
+      if (!step.entity || !step.record) configFailure('INVALID_STEP', `${where}: readRecord needs an entity and a record`);
+      if (!patched('action-read-record')) break; // code before the action passed over an unknown one
+      const target = String(run.evaluate(step.record, context, `${where} record`));
+      run.vars[step.id] = { entity: step.entity, id: target, record: await activities.loadRecord({ entity: step.entity, recordId: target }) };
       break;
     }
     case 'notify': {
