@@ -43,7 +43,6 @@ const matchingSubscriptions = `select id, as_role from webhook_subscriptions
   where active and deleted_at is null and (events @> ?::jsonb or events @> '["*"]'::jsonb)`;
 
 /** Webhook subscriptions (admin configuration, audited) and their deliveries (one row per event and subscription). */
-
 export class WebhookRepository {
   constructor(private readonly em: EntityManager) {}
 
@@ -89,7 +88,7 @@ export class WebhookRepository {
    * repeating the call with the same key adds nothing. Returns the event's deliveries, new and earlier ones, oldest
    * first. No transaction of their own: the last statement sees what a concurrent call with the same key committed
    * (its insert waited for it). Inside the manager's transaction, if any, the deliveries commit with the caller's other
-   * writes. A subscription created between the role look-up and the insert gets this event on the next call with the key.
+   * writes. A subscription created between the role look-up and the insert gets this event only from a repeated call with the key.
    */
   async publish(input: EventToPublish): Promise<string[]> {
     const connection = this.em.getConnection();
