@@ -38,6 +38,8 @@ export const WebhookSubscriptionEntity = defineEntity({
     events: p.json<string[]>(),
     secret: p.string().hidden(),
     description: p.text().nullable(),
+    /** The role whose field access applies to this subscription's payloads; null: every field some role hides is dropped. */
+    asRole: p.text().nullable(),
     active: p.boolean(),
     createdBy: p.string(),
     createdAt: p.datetime(),

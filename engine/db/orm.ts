@@ -12,6 +12,7 @@ import { Migration0020AuditChain } from './migrations/0020-audit-chain.js';
 import { Migration0030StageStays } from './migrations/0030-stage-stays.js';
 import { Migration0040UserUnits } from './migrations/0040-user-units.js';
 import { Migration0041AuditBatchSeal } from './migrations/0041-audit-batch-seal.js';
+import { Migration0042WebhookAsRole } from './migrations/0042-webhook-as-role.js';
 import { Migration0043Sessions } from './migrations/0043-sessions.js';
 import { Migration0044StageTotals } from './migrations/0044-stage-totals.js';
 import { Migration0045IdempotencyKeys } from './migrations/0045-idempotency-keys.js';
@@ -54,6 +55,7 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
         { name: '0047-api-tokens', class: Migration0047ApiTokens },
         // after 0047 in the list: databases that already ran 0043-0047 apply it last, new ones too (no dependency)
         { name: '0041-audit-batch-seal', class: Migration0041AuditBatchSeal },
+        { name: '0042-webhook-as-role', class: Migration0042WebhookAsRole },
       ],
       transactional: true,
       allOrNothing: true,

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Bundle } from '../domain/config/types.js';
-import { entityGrant, hiddenByAnyRole, hiddenFields } from '../domain/access/permissions.js';
+import { entityGrant, hiddenByAnyRole, hiddenFields, hiddenForReceiver } from '../domain/access/permissions.js';
 import { hasSecrets, noSecrets, redactDeep, scrubDeep, secretsOf, type Secrets } from '../domain/access/redaction.js';
 import { runSql } from './record-sql.js';
 
@@ -33,12 +33,13 @@ export async function hiddenForUser(em: EntityManager, bundle: Pick<Bundle, 'rol
 }
 
 /**
- * A webhook payload as a receiver without a user gets it: every field some role of the configuration hides on the
- * payload's record is dropped from its `changes` and `data`, and its values are removed from every string.
+ * A webhook payload as the subscriptions of `asRole` get it (null: a receiver without a role): every field hidden
+ * for them on the payload's record (`hiddenForReceiver`) is dropped from its `changes` and `data`, and its values are
+ * removed from every string.
  */
-export async function redactForReceivers<T extends { entity?: unknown; recordId?: unknown }>(em: EntityManager, bundle: Pick<Bundle, 'roles'>, payload: T): Promise<T> {
+export async function redactForReceivers<T extends { entity?: unknown; recordId?: unknown }>(em: EntityManager, bundle: Pick<Bundle, 'roles'>, payload: T, asRole: string | null = null): Promise<T> {
   if (typeof payload.entity !== 'string') return payload;
-  const secrets = await recordSecrets(em, payload.entity, typeof payload.recordId === 'string' ? payload.recordId : null, hiddenByAnyRole(bundle.roles, payload.entity));
+  const secrets = await recordSecrets(em, payload.entity, typeof payload.recordId === 'string' ? payload.recordId : null, hiddenForReceiver(bundle.roles, asRole, payload.entity));
   if (!hasSecrets(secrets)) return payload;
   const redacted = scrubDeep(payload, secrets) as T & { changes?: unknown; data?: unknown };
   const own = payload as T & { changes?: unknown; data?: unknown };

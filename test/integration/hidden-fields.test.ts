@@ -9,7 +9,8 @@ import { createNotificationActivities } from '../../worker/notifications/index.j
 /**
  * Property-based: whatever a sales rep sends, `blacklistReason` (hidden from sales reps in the starter pack) is never
  * persisted by their writes and never returned to them, and no filter or sort on it answers anything but 422. Nor
- * does it reach them through a process run, a notification, or any webhook receiver.
+ * does it reach them through a process run, a notification, or a webhook receiver without a role or with theirs; a
+ * receiver subscribed as a role that may read it gets it.
  */
 
 const HIDDEN = 'blacklistReason';
@@ -130,15 +131,18 @@ describe('hidden fields in process runs, notifications and webhooks', () => {
         ],
       };
     });
-    const subscription = await admin.post('/api/webhooks', { url: `${canary.url}/hidden`, events: ['process.webhook'] });
-    if (subscription.status !== 201) throw new Error(`subscription failed: ${subscription.status}`);
+    // no role (the strictest rule), a role that hides the field, one that may read it
+    for (const [path, asRole] of [['/hidden', undefined], ['/as-sales-rep', 'sales_rep'], ['/as-branch-manager', 'branch_manager']]) {
+      const subscription = await admin.post('/api/webhooks', { url: `${canary.url}${path}`, events: ['process.webhook'], ...(asRole ? { asRole } : {}) });
+      if (subscription.status !== 201) throw new Error(`subscription ${path} failed: ${subscription.status}`);
+    }
     const created = await branchmgr.post('/api/records/customer', { name: 'Managers Co', owner: 'branchmgr' });
     managersCustomer = created.body.id;
   }, 60_000);
 
   const marker = fc.stringMatching(/^[a-z0-9]{6,12}$/).map((s) => `mark-${s}`);
 
-  it('never shows a hidden value in the process view of a role that hides it; a role that may read it sees it', async () => {
+  it('never shows a hidden value in the process view or a webhook of a role that hides it; a role that may read it sees it', async () => {
     await fc.assert(fc.asyncProperty(marker, fc.constantFrom('copy', 'nested', HIDDEN), async (secret, key) => {
       expect((await admin.patch(`/api/records/customer/${customerId}`, { [HIDDEN]: secret, name: `Hidden Co ${secret.length}` })).status).toBe(200);
       const deliveredBefore = canary.requests.length;
@@ -156,16 +160,42 @@ describe('hidden fields in process runs, notifications and webhooks', () => {
       expect(JSON.stringify(seen.body.variables)).not.toContain(`"${HIDDEN}"`);
       expect(JSON.stringify((await branchmgr.get(`/api/processes/${processId}`)).body.variables)).toContain(secret);
 
-      // a run's id is per process and record: this run's delivery is the first one after it started
-      const delivery = await eventually(async () => canary.requests.slice(deliveredBefore).find((r) => r.body.includes(processId)), 60_000, 200);
-      expect(delivery.body).not.toContain(secret);
-      expect(delivery.body).not.toContain(`"${HIDDEN}"`);
-      expect(JSON.parse(delivery.body).data.data).toMatchObject({ copy: '', name: `Hidden Co ${secret.length}` });
-      const stored = await stack.orm.em.fork().getConnection().execute(`select payload::text as p from webhook_deliveries where payload->>'processId' = ?`, [processId]);
-      expect(stored.length).toBeGreaterThan(0);
-      expect(JSON.stringify(stored)).not.toContain(secret);
+      // a run's id is per process and record: this run's delivery to a receiver is the first one after it started
+      const deliveryTo = (path: string) => eventually(async () => canary.requests.slice(deliveredBefore).find((r) => r.url === path && r.body.includes(processId)), 60_000, 200);
+      const deliveries = [];
+      for (const path of ['/hidden', '/as-sales-rep']) {
+        const delivery = await deliveryTo(path);
+        expect(delivery.body).not.toContain(secret);
+        expect(delivery.body).not.toContain(`"${HIDDEN}"`);
+        expect(JSON.parse(delivery.body).data.data).toMatchObject({ copy: '', name: `Hidden Co ${secret.length}` });
+        deliveries.push(delivery.headers['x-flowcrm-delivery']);
+      }
+      const managers = await deliveryTo('/as-branch-manager');
+      expect(JSON.parse(managers.body).data.data).toEqual({ [HIDDEN]: secret, copy: secret, name: `Hidden Co ${secret.length}` });
+      deliveries.push(managers.headers['x-flowcrm-delivery']);
+      const stored = await stack.orm.em.fork().getConnection().execute(`select s.as_role as "asRole", d.payload::text as p
+        from webhook_deliveries d join webhook_subscriptions s on s.id = d.subscription_id where d.id in (?, ?, ?)`, deliveries);
+      expect(stored.map((r) => String(r.asRole)).sort()).toEqual(['branch_manager', 'null', 'sales_rep']);
+      for (const row of stored) expect(row.p.includes(secret), String(row.asRole)).toBe(row.asRole === 'branch_manager');
     }), { numRuns: 4 });
   }, 240_000);
+
+  it('publishes one delivery per subscription and key, each with its role\'s payload, however often it is called', async () => {
+    const activities = createNotificationActivities({ orm: stack.orm, allowlist: [] });
+    const input = {
+      event: 'process.webhook' as const, idempotencyKey: `again-${customerId}`,
+      payload: { name: 'again', processId: `again-${customerId}`, process: 'hidden-copy', entity: 'customer', recordId: customerId, at: new Date().toISOString(), data: { [HIDDEN]: 'again-secret' } },
+    };
+    const [first, second] = await Promise.all([activities.publishEvent(input), activities.publishEvent(input)]);
+    expect(first.deliveryIds).toHaveLength(3);
+    expect(second).toEqual(first);
+    expect(await activities.publishEvent(input)).toEqual(first);
+    const stored = await stack.orm.em.fork().getConnection().execute(`select s.as_role as "asRole", d.payload->'data' as data
+      from webhook_deliveries d join webhook_subscriptions s on s.id = d.subscription_id where d.idempotency_key = ? order by s.url`, [input.idempotencyKey]);
+    expect(stored).toEqual([
+      { asRole: 'branch_manager', data: { [HIDDEN]: 'again-secret' } }, { asRole: 'sales_rep', data: {} }, { asRole: null, data: {} },
+    ]);
+  });
 
   it('leaves hidden values out of every notification of a recipient who may not see them', async () => {
     const activities = createNotificationActivities({ orm: stack.orm, allowlist: [] });

@@ -48,6 +48,30 @@ describe('webhook subscriptions API', () => {
     expect(await bad({ url: 'https://hooks.example.com/', events: [] })).toEqual(['/events']);
   });
 
+  it('keeps the role whose field access a subscription gets, and refuses an unknown one with 422 at /asRole', async () => {
+    const admin = await stack.as('admin');
+    const unknown = await admin.post('/api/webhooks', { url: 'http://127.0.0.2:9/hook', events: ['*'], asRole: 'integration_ghost' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.code).toBe('VALIDATION_FAILED');
+    expect(unknown.body.error.details).toEqual([expect.objectContaining({ path: '/asRole', code: 'UNKNOWN_ROLE' })]);
+    for (const prototypeKey of ['constructor', '__proto__']) {
+      expect((await admin.post('/api/webhooks', { url: 'http://127.0.0.2:9/hook', events: ['*'], asRole: prototypeKey })).status).toBe(422);
+    }
+    expect((await admin.post('/api/webhooks', { url: 'http://127.0.0.2:9/hook', events: ['*'], asRole: '' })).body.error.details[0].path).toBe('/asRole');
+    expect((await admin.get('/api/webhooks')).body.items).toEqual([]);
+
+    const created = await admin.post('/api/webhooks', { url: 'http://127.0.0.2:9/hook', events: ['*'], asRole: 'branch_manager' });
+    expect(created.status).toBe(201);
+    expect(created.body.asRole).toBe('branch_manager');
+    const plain = await admin.post('/api/webhooks', { url: 'http://127.0.0.2:9/other', events: ['*'] });
+    expect(plain.body).not.toHaveProperty('asRole');
+    const listed = (await admin.get('/api/webhooks')).body.items;
+    expect(listed.map((s: { asRole?: string }) => s.asRole)).toEqual(['branch_manager', undefined]);
+    const [audit] = await stack.orm.em.fork().getConnection().execute(`select changes from audit_entries where record_id = ? and action = 'create'`, [created.body.id]);
+    expect(audit.changes.asRole).toEqual({ before: null, after: 'branch_manager' });
+    for (const id of [created.body.id, plain.body.id]) expect((await admin.delete(`/api/webhooks/${id}`)).status).toBe(204);
+  });
+
   it('creates a subscription, shows its secret once, lists and deletes it (audited)', async () => {
     const admin = await stack.as('admin');
     const created = await admin.post('/api/webhooks', { url: 'http://127.0.0.2:9/hook', events: ['task.created', 'task.completed', 'task.created'], description: 'ERP' });

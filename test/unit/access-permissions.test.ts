@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { entityGrant, hiddenByAnyRole, inScope, recordOwner, redactData, subtreeOf, teamOf, type Member, type Scope } from '../../engine/domain/access/permissions.js';
+import { entityGrant, hiddenByAnyRole, hiddenForReceiver, inScope, recordOwner, redactData, subtreeOf, teamOf, type Member, type Scope } from '../../engine/domain/access/permissions.js';
 import type { Org } from '../../engine/domain/access/permissions.js';
 import { csvOwnerWrites, ownerWrites } from '../../engine/api/policy/owner-transfer.js';
 import { MIN_SECRET_LENGTH, noSecrets, redactDeep, scrubDeep, secretsOf } from '../../engine/domain/access/redaction.js';
@@ -117,6 +117,23 @@ describe('hidden by any role (what a webhook receiver never gets)', () => {
   it('ignores admin and roles without permissions', () => {
     expect(hiddenByAnyRole({ admin: { label: {}, permissions: { '*': { fields: { x: 'hidden' } } } }, legacy: { label: {} } }, 'deal')).toEqual([]);
     expect(hiddenByAnyRole(undefined, 'deal')).toEqual([]);
+  });
+});
+
+describe('hidden for a webhook subscription (asRole)', () => {
+  const withQuotes = { ...roles, quoter: { label: { en: 'Quotes' }, permissions: { quote: { read: 'all' as Scope, fields: { discount: 'hidden' as const } } } } };
+  it.each([
+    ['no role: every field some role hides', null, 'deal', ['margin']],
+    ['a role that may read the field gets it', 'auditor', 'deal', []],
+    ['a role that hides the field does not', 'rep', 'deal', ['margin']],
+    ['only what that role hides, not what others hide', 'rep', 'quote', []],
+    ['admin gets everything', 'admin', 'deal', []],
+    ['a role without permissions gets everything', 'legacy', 'deal', []],
+    ['a role no longer configured: the strictest rule', 'ghost', 'deal', ['margin']],
+    ['a role that may not read the entity: the strictest rule', 'auditor', 'quote', ['discount']],
+    ['a prototype key is no role', 'constructor', 'deal', ['margin']],
+  ] as const)('%s', (_name, asRole, entity, expected) => {
+    expect(hiddenForReceiver(withQuotes, asRole, entity)).toEqual(expected);
   });
 });
 

@@ -26,11 +26,16 @@ function retryAfterMs(value: string | null): number | undefined {
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 3600) * 1000 : undefined;
 }
 
-/** Records an event's deliveries with `em` (inside its transaction, if any), without the fields any role hides. */
+/**
+ * Records an event's deliveries with `em` (inside its transaction, if any), each without the fields its
+ * subscription's `asRole` may not read (no role: every field some role hides).
+ */
 export async function publishWithoutHidden(em: EntityManager, input: PublishEventInput): Promise<string[]> {
   const bundle = (await currentConfig(em, READ_STALENESS_MS)).bundle as unknown as Pick<Bundle, 'roles'>;
-  const payload = await redactForReceivers(em, bundle, input.payload as unknown as Record<string, unknown>);
-  return new WebhookRepository(em).publish({ event: input.event, payload, idempotencyKey: input.idempotencyKey });
+  const payload = input.payload as unknown as Record<string, unknown>;
+  return new WebhookRepository(em).publish({
+    event: input.event, idempotencyKey: input.idempotencyKey, payloadFor: (asRole) => redactForReceivers(em, bundle, payload, asRole),
+  });
 }
 
 export function createWebhookActivities(deps: WebhookActivityDeps) {

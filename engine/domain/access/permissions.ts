@@ -78,6 +78,17 @@ export function hiddenByAnyRole(roles: Record<string, RoleLike> | undefined, ent
   return [...hidden].sort();
 }
 
+/**
+ * The fields of an entity a webhook subscription's payloads leave out. With `asRole`, what that role hides (admin and
+ * a role without `permissions`: nothing); without one, or when the role is no longer configured or may not read the
+ * entity, every field some role hides.
+ */
+export function hiddenForReceiver(roles: Record<string, RoleLike> | undefined, asRole: string | null, entity: string): string[] {
+  if (asRole === null || (asRole !== 'admin' && !(roles && Object.hasOwn(roles, asRole)))) return hiddenByAnyRole(roles, entity);
+  const grant = entityGrant(roles, [asRole], entity);
+  return grant.actions.read === null ? hiddenByAnyRole(roles, entity) : hiddenFields(grant).sort();
+}
+
 /** A copy of `data` without the hidden fields (the same object when nothing is hidden). */
 export function redactData<T extends Record<string, unknown>>(data: T, hidden: readonly string[]): T {
   if (!hidden.some((f) => Object.hasOwn(data, f))) return data;
