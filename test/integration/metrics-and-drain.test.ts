@@ -45,7 +45,7 @@ describe('metrics, logs and draining shutdown', { timeout: 120_000 }, () => {
         const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
         return sample(body, 'flowcrm_task_latency_seconds_count', { kind: 'approval', outcome: 'approve' }) >= 1 ? body : undefined;
       }, 20_000, 200);
-      expect(sample(text, 'flowcrm_activity_duration_seconds_count', { activity: 'openTask', result: 'ok' })).toBeGreaterThanOrEqual(1);
+      expect(sample(text, 'flowcrm_activity_duration_seconds_count', { activity: 'openAnnouncedTask', result: 'ok' })).toBeGreaterThanOrEqual(1);
       expect(sample(text, 'flowcrm_activity_duration_seconds_count', { activity: 'closeTask', result: 'ok' })).toBeGreaterThanOrEqual(1);
       expect(text).toContain('process_resident_memory_bytes');
       // the worker's logs are JSON lines in production
