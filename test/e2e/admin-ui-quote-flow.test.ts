@@ -178,12 +178,13 @@ describe('a quote through the admin UI, as each user does it', { timeout: 60_000
     await select('#root_owner').click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="collector1"]').waitFor();
     await page.keyboard.press('Escape');
-    await chooseOption(page, select('#root_owner'), 'branchmgr (my manager)');
+    // a sales rep may not give a record to someone else (owner transfer, decision 0100): the rep keeps it
+    await chooseOption(page, select('#root_owner'), 'sales1 (me)');
     await form.locator('button[type=submit]').click();
     await page.waitForURL(/\/admin\/records\/customer\/[0-9a-f-]{36}$/, { timeout: 10_000 });
     const id = new URL(page.url()).pathname.split('/').pop();
     const saved = (await (await stack.as('sales1')).get(`/api/records/customer/${id}`)).body;
-    expect(saved.data).toMatchObject({ name: 'Umbrella Retail', type: 'distributor', tier: 'B', channels: ['website', 'trade-show'], phone: '+86 21 5555 0100', owner: 'branchmgr' });
+    expect(saved.data).toMatchObject({ name: 'Umbrella Retail', type: 'distributor', tier: 'B', channels: ['website', 'trade-show'], phone: '+86 21 5555 0100', owner: 'sales1' });
     const edit = page.getByTestId('edit-form').locator('#root_tier').locator('xpath=ancestor::*[contains(@class,"ant-select")][1]');
     expect(await edit.textContent()).toContain('B: regular'); // the edit form shows the label, not the stored value
   });
