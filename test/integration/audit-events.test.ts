@@ -27,7 +27,7 @@ describe('audited security events', () => {
     expect(await entries(`entity = 'session' and actor in ('finance', 'nobody')`)).toEqual([
       { entity: 'session', action: 'login_failed', actor: 'finance', record_id: null, changes: {}, context: { ip: '127.0.0.1' } },
       { entity: 'session', action: 'login_failed', actor: 'nobody', record_id: null, changes: {}, context: { ip: '127.0.0.1' } },
-      { entity: 'session', action: 'login', actor: 'finance', record_id: null, changes: {}, context: { ip: '127.0.0.1' } },
+      { entity: 'session', action: 'login', actor: 'finance', record_id: null, changes: {}, context: { ip: '127.0.0.1', session: expect.stringMatching(/^[0-9a-f-]{36}$/) } },
     ]);
   });
 
