@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startStackWith, type Stack } from '../support/stack-core.js';
@@ -7,13 +6,12 @@ import { eventually, type HttpClient } from '../support/http.js';
 import { createRecord, openTaskOf, processIn, processUrl } from '../support/processes.js';
 import { startCanary, type Canary } from '../support/webhooks-canary.js';
 import { verifySignature } from '../../worker/notifications/signature.js';
-import { addBusinessDuration, type Calendar } from '../../engine/domain/calendar/index.js';
+import { addBusinessDuration } from '../../engine/domain/calendar/index.js';
+import { business, plusMs, verify, review, rectify, revisit, longestPath, pathEvents, longestPathTimeline, longestPathNotices, reviewWithService, longestPathChanges, longestPathTasks } from '../support/complaint-longest-path.js';
+import { day, hour } from '../support/time-skipping.js';
 import { atMinute, historyRows, ranAt, simulatedRows, timelineRows, withoutStep, type SimulatedChange } from '../support/run-timeline.js';
 
 const testServer = fileURLToPath(new URL('../../.tools/bin/temporal-test-server', import.meta.url));
-const business = JSON.parse(readFileSync(new URL('../../schemas/starter-pack/calendars/business.json', import.meta.url), 'utf8')) as Calendar;
-const day = 86_400_000;
-const hour = 3_600_000;
 
 let env: TestWorkflowEnvironment;
 let stack: Stack;
@@ -82,7 +80,6 @@ const entry = (view: View, step: string, event: string) => {
   if (!found) throw new Error(`no ${event} of ${step} in ${JSON.stringify(view.timeline)}`);
   return found;
 };
-const plusMs = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 /** ISO instants compare as strings (same format, UTC). */
 function expectBetween(iso: string, from: string, to: string) {
   expect(iso >= from && iso <= to, `${iso} in [${from}, ${to}]`).toBe(true);
@@ -103,11 +100,6 @@ const escalationTasks = [
 ];
 const escalationInterruptions = [['front-line', 'to-region'], ['region', 'to-head-office']];
 const escalationOpened = ['fl-verify', 'fl-review', 'region-review', 'region-rectify', 'hq-rectify', 'hq-revisit'];
-
-const verify = { data: { verificationResult: 'confirmed', verificationNote: 'CCTV shows a 20-minute wait' } };
-const review = { data: { reviewResult: 'justified', responsibleDepartment: 'Station 12', handlingPlan: 'Retrain the attendant' } };
-const rectify = { data: { rectification: 'Attendant retrained; a second cashier at peak hours' } };
-const revisit = { data: { revisitResult: 'satisfied', satisfaction: 4, revisitNote: 'Accepts the apology' } };
 
 describe('complaint handling (K-01, K-03, K-08) on the business calendar', () => {
   it('escalates front line -> region -> head office on missed SLAs and completes at head office, taking over at the open step', async () => {
@@ -315,82 +307,6 @@ describe('complaint handling (K-01, K-03, K-08) on the business calendar', () =>
  * region, which hands it over as a service request (K-08) and misses its SLA; head office misses its own; the late
  * block rectifies, revisits and archives. Every moment on the business calendar.
  */
-function longestPath(t0: string) {
-  const verified = plusMs(t0, 2 * hour);
-  const frontLineDue = addBusinessDuration(t0, 'P1D', business);
-  const reviewed = plusMs(frontLineDue, hour);
-  const regionDue = addBusinessDuration(frontLineDue, 'P2D', business);
-  const headOfficeDue = addBusinessDuration(regionDue, 'P3D', business);
-  const rectified = plusMs(headOfficeDue, hour);
-  const revisited = plusMs(headOfficeDue, 2 * hour);
-  return { verified, frontLineDue, reviewed, regionDue, headOfficeDue, rectified, revisited };
-}
-const pathEvents = ['task-opened', 'task-completed', 'interrupted', 'done'];
-/** [minute, step, event] of the longest path's run: the real run and the simulation must both give this. */
-function longestPathTimeline(t0: string) {
-  const p = longestPath(t0);
-  const at = (iso: string) => atMinute(Date.parse(iso));
-  return [
-    [at(t0), 'fl-verify', 'task-opened'],
-    [at(p.verified), 'fl-verify', 'task-completed'],
-    [at(p.verified), 'fl-review', 'task-opened'],
-    [at(p.frontLineDue), 'front-line', 'interrupted'],
-    [at(p.frontLineDue), 'to-region', 'done'],
-    [at(p.frontLineDue), 'to-region-notify', 'done'],
-    [at(p.frontLineDue), 'region-review', 'task-opened'],
-    [at(p.reviewed), 'region-review', 'task-completed'],
-    [at(p.reviewed), 'region-service-request', 'done'],
-    [at(p.reviewed), 'region-service-webhook', 'done'],
-    [at(p.reviewed), 'region-service-notify', 'done'],
-    [at(p.reviewed), 'region-rectify', 'task-opened'],
-    [at(p.regionDue), 'region', 'interrupted'],
-    [at(p.regionDue), 'to-head-office', 'done'],
-    [at(p.regionDue), 'to-head-office-notify', 'done'],
-    [at(p.regionDue), 'hq-rectify', 'task-opened'],
-    [at(p.headOfficeDue), 'head-office', 'interrupted'],
-    [at(p.headOfficeDue), 'head-office-breached', 'done'],
-    [at(p.headOfficeDue), 'head-office-breached-notify', 'done'],
-    [at(p.headOfficeDue), 'hq-late-rectify', 'task-opened'],
-    [at(p.rectified), 'hq-late-rectify', 'task-completed'],
-    [at(p.rectified), 'hq-late-revisit', 'task-opened'],
-    [at(p.revisited), 'hq-late-revisit', 'task-completed'],
-    [at(p.revisited), 'archive', 'done'],
-  ];
-}
-/** The process's notices on the longest path, [minute, step, recipient, title]. */
-function longestPathNotices(t0: string) {
-  const p = longestPath(t0);
-  const at = (iso: string) => atMinute(Date.parse(iso));
-  return [
-    [at(p.frontLineDue), 'to-region-notify', 'regiondir', 'Complaint escalated to the region: the front line missed its SLA (K-01)'],
-    [at(p.reviewed), 'region-service-notify', 'dispatcher', 'A complaint needs a service request (K-08, S-09)'],
-    [at(p.regionDue), 'to-head-office-notify', 'hqvp', 'Complaint escalated to head office: the region missed its SLA (K-01, K-04)'],
-    [at(p.headOfficeDue), 'head-office-breached-notify', 'hqvp', 'Complaint past the head-office SLA, the last level: finish it and assess the delay (K-04)'],
-  ];
-}
-const serviceNote = 'Calibrate pump 4 and check the meter seal';
-const reviewWithService = { data: { ...review.data, serviceRequired: true, serviceRequestNote: serviceNote } };
-/** The complaint's field changes on the longest path, [minute, step, actor, fields changed]. */
-function longestPathChanges(t0: string) {
-  const p = longestPath(t0);
-  const at = (iso: string) => atMinute(Date.parse(iso));
-  return [
-    [at(p.verified), 'fl-verify', 'service1', { verificationResult: 'confirmed', verificationNote: verify.data.verificationNote, status: 'reviewing' }],
-    [at(p.frontLineDue), 'to-region', 'system', { level: 'region', escalations: 1, escalatedAt: expect.stringMatching(new RegExp(`^${at(p.frontLineDue).slice(0, 16)}`)) }],
-    [at(p.reviewed), 'region-review', 'regiondir', { reviewResult: 'justified', handlingPlan: review.data.handlingPlan, responsibleDepartment: review.data.responsibleDepartment, status: 'rectifying' }],
-    [at(p.reviewed), 'region-service-request', 'system', { serviceRequested: true, serviceRequestNote: serviceNote }],
-    [at(p.regionDue), 'to-head-office', 'system', { level: 'head_office', escalations: 2, escalatedAt: expect.stringMatching(new RegExp(`^${at(p.regionDue).slice(0, 16)}`)) }],
-    [at(p.headOfficeDue), 'head-office-breached', 'system', { slaBreached: true }],
-    [at(p.rectified), 'hq-late-rectify', 'hqvp', { rectification: rectify.data.rectification, status: 'revisiting' }],
-    [at(p.revisited), 'hq-late-revisit', 'hqvp', { revisitResult: 'satisfied', satisfaction: 4, revisitNote: revisit.data.revisitNote }],
-    [at(p.revisited), 'archive', 'system', { status: 'archived', closedAtLevel: 'head_office', archivedAt: expect.stringMatching(new RegExp(`^${at(p.revisited).slice(0, 16)}`)) }],
-  ];
-}
-const longestPathTasks = [
-  ['fl-verify', 'completed'], ['fl-review', 'cancelled'], ['region-review', 'completed'], ['region-rectify', 'cancelled'],
-  ['hq-rectify', 'cancelled'], ['hq-late-rectify', 'completed'], ['hq-late-revisit', 'completed'],
-];
-
 describe('complaint handling: the longest path', () => {
   it('escalates through all three levels, becomes a service request at the region, breaches head office and archives late', async () => {
     const [service1, regiondir, hqvp, dispatcher] = await Promise.all(['service1', 'regiondir', 'hqvp', 'dispatcher'].map((u) => stack.as(u)));
