@@ -28,8 +28,12 @@ export async function recordSecrets(em: EntityManager, entity: string, recordId:
 /** The fields of the entity the user's roles hide; for a user without roles (or unknown), every field some role hides. */
 export async function hiddenForUser(em: EntityManager, bundle: Pick<Bundle, 'roles'>, username: string, entity: string): Promise<string[]> {
   const [user] = await runSql<{ roles: string[] | string }>(em, 'select roles from users where username = $1', [username]);
-  const roles = typeof user?.roles === 'string' ? JSON.parse(user.roles) as string[] : user?.roles ?? [];
-  return roles.length ? hiddenFields(entityGrant(bundle.roles, roles, entity)) : hiddenByAnyRole(bundle.roles, entity);
+  return hiddenForRoles(bundle, typeof user?.roles === 'string' ? JSON.parse(user.roles) as string[] : user?.roles ?? [], entity);
+}
+
+/** The same for roles already at hand: without roles, every field some role hides. */
+export function hiddenForRoles(bundle: Pick<Bundle, 'roles'>, roles: readonly string[], entity: string): string[] {
+  return roles.length ? hiddenFields(entityGrant(bundle.roles, [...roles], entity)) : hiddenByAnyRole(bundle.roles, entity);
 }
 
 /**

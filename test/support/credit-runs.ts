@@ -1,13 +1,13 @@
 import { expect } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Stack } from './stack-core.js';
-import { minute } from './time-skipping.js';
 import { eventually, type HttpClient } from './http.js';
 import { createRecord, processUrl } from './processes.js';
 import { applicationData } from './credit.js';
+import { atMinute } from './run-timeline.js';
 
 /** Floors an instant to its minute (ISO): simulated times are compared by the minute. */
-export const minuteOf = (ms: number) => new Date(Math.floor(ms / minute) * minute).toISOString();
+export const minuteOf = atMinute;
 export const minuteAt = (entry: { at: string }) => minuteOf(Date.parse(entry.at));
 
 /** What the credit-evaluation tests do on a time-skipping stack; `current` gives the stack once beforeAll made it. */

@@ -6,7 +6,7 @@ import { NotificationRepository } from '../../engine/db/notifications.js';
 import type { NotificationLink, NotifyUsersInput, NotifyUsersResult } from '../notification-types.js';
 import { currentConfig } from '../../engine/db/record-write.js';
 import { READ_STALENESS_MS } from '../../engine/db/config-store.js';
-import { hiddenForUser, recordSecrets } from '../../engine/db/record-secrets.js';
+import { hiddenForRoles, recordSecrets } from '../../engine/db/record-secrets.js';
 import { scrubDeep, scrubText } from '../../engine/domain/access/redaction.js';
 import type { Bundle } from '../../engine/domain/config/types.js';
 
@@ -41,11 +41,11 @@ function isPermanent(error: unknown): boolean {
 }
 
 /** The texts as the recipient may read them: every value of a field their roles hide on the linked record is removed. */
-async function redactedFor(em: EntityManager, username: string, input: NotifyUsersInput): Promise<Pick<NotifyUsersInput, 'title' | 'body'> & { link: NotificationLink | null }> {
+async function redactedFor(em: EntityManager, roles: readonly string[], input: NotifyUsersInput): Promise<Pick<NotifyUsersInput, 'title' | 'body'> & { link: NotificationLink | null }> {
   const link = input.link ?? null;
   if (!link?.entity) return { title: input.title, body: input.body, link };
   const bundle = (await currentConfig(em, READ_STALENESS_MS)).bundle as unknown as Pick<Bundle, 'roles'>;
-  const secrets = await recordSecrets(em, link.entity, link.recordId, await hiddenForUser(em, bundle, username, link.entity));
+  const secrets = await recordSecrets(em, link.entity, link.recordId, hiddenForRoles(bundle, roles, link.entity));
   return { title: scrubText(input.title, secrets), body: scrubText(input.body, secrets), link: scrubDeep(link, secrets) };
 }
 
@@ -96,7 +96,7 @@ export function createFeedActivities(deps: FeedActivityDeps) {
         result.unknown.push(username);
         continue;
       }
-      const { title, body, link } = await redactedFor(em, username, input);
+      const { title, body, link } = await redactedFor(em, user.roles, input);
       const { notification } = await repo.insertOnce({
         recipient: username, kind: input.kind, title, body, link,
         idempotencyKey: `${input.idempotencyKey}:${username}`,
