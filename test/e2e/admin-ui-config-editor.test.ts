@@ -52,7 +52,8 @@ describe('admin configuration editors in Chromium', { timeout: 90_000 }, () => {
     await form.getByTestId('field-label-en').fill('Region');
     await form.getByTestId('field-label-zh').fill('区域');
     await chooseOption(page, form.getByTestId('field-picklist'), '(priority)');
-    await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+    // both popups (type and picklist) may still be sliding out: wait until none is visible
+    await expect.poll(() => page.locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 }).toBe(0);
     await form.getByTestId('field-save').click();
     await page.locator('.ant-drawer-open').waitFor({ state: 'detached' }); // closed, focus back on the page
 

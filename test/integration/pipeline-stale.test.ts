@@ -60,8 +60,10 @@ describe('stale deals on the time-skipping server', () => {
     const started = await signalledAt(workflowId, 'stageStayEnd');
     const firstRemind = Date.parse(addBusinessDuration(new Date(started).toISOString(), 'PT8H', business));
 
-    // Half way to the reminder, a field change restarts the quiet period.
-    await env.sleep(Math.floor((firstRemind - (await env.currentTimeMs())) / 2));
+    // Half way to the reminder in business time, a field change restarts the quiet period (half way in wall-clock
+    // time can fall in the same night as the start, which would leave the reminder where it was).
+    const halfway = Date.parse(addBusinessDuration(new Date(started).toISOString(), 'PT4H', business));
+    await env.sleep(halfway - (await env.currentTimeMs()));
     expect((await sales1.patch(`/api/records/opportunity/${id}`, { description: 'called the buyer' })).status).toBe(200);
     const rearmed = await eventually(async () => {
       const at = await signalledAt(workflowId, 'stageActivity').catch(() => 0);
