@@ -33,6 +33,14 @@ async function activitiesRun(port: number): Promise<number> {
     .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
 }
 
+/** Distinct worker identities (pid@host) long-polling the task queue for workflow tasks. */
+async function workflowPollers(): Promise<number> {
+  const queue = await stack.flow.client.workflowService.describeTaskQueue({
+    namespace: 'default', taskQueue: { name: stack.taskQueue }, taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+  });
+  return new Set((queue.pollers ?? []).map((p) => p.identity)).size;
+}
+
 async function login(url: string, username: string) {
   const res = await new HttpClient(url).post('/api/auth/login', { username, password: 'demo' });
   return new HttpClient(url, res.body.token);
@@ -47,6 +55,9 @@ describe('two APIs and two workers share the work', { timeout: 900_000 }, () => 
       ...ports.map((port) => startWorkerProcess({ ...env, extra: { FLOWCRM_WORKER_METRICS_PORT: String(port), FLOWCRM_WORKER_METRICS_HOST: '127.0.0.1' } })),
     ]);
     services.push(api1, api2, worker1, worker2);
+    // a worker logs that it runs before its pollers reach the server: on a quiet machine the other one could take
+    // every start before then, so the work is submitted only once both poll
+    await eventually(async () => (await workflowPollers()) >= 2, 60_000, 200);
     const apis = [api1, api2];
     const sales = await Promise.all(apis.map((a) => login(a.url, 'sales1')));
     const managers = await Promise.all(apis.map((a) => login(a.url, 'branchmgr')));
