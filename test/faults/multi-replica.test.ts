@@ -50,14 +50,18 @@ describe('two APIs and two workers share the work', { timeout: 900_000 }, () => 
   it(`spreads ${total} processes, survives one worker killed -9, and no effect happens twice`, async () => {
     const env: ServiceEnv = { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, taskQueue: stack.taskQueue, workflowBundlePath: inject('workflowBundlePath') };
     const ports = [await getFreePort(), await getFreePort()];
-    const [api1, api2, worker1, worker2] = await Promise.all([
-      startApiProcess(env), startApiProcess(env),
-      ...ports.map((port) => startWorkerProcess({ ...env, extra: { FLOWCRM_WORKER_METRICS_PORT: String(port), FLOWCRM_WORKER_METRICS_HOST: '127.0.0.1' } })),
-    ]);
-    services.push(api1, api2, worker1, worker2);
-    // a worker logs that it runs before its pollers reach the server: on a quiet machine the other one could take
-    // every start before then, so the work is submitted only once both poll
-    await eventually(async () => (await workflowPollers()) >= 2, 60_000, 200);
+    const startWorker = (port: number) => startWorkerProcess({ ...env, extra: { FLOWCRM_WORKER_METRICS_PORT: String(port), FLOWCRM_WORKER_METRICS_HOST: '127.0.0.1' } });
+    // Worker 1 starts alone and takes the first quarter of the starts; worker 2 joins before the rest are submitted.
+    // Started together, on a quiet machine one of them could take every start before the other's pollers arrived.
+    const [api1, api2, worker1] = await Promise.all([startApiProcess(env), startApiProcess(env), startWorker(ports[0])]);
+    services.push(api1, api2, worker1);
+    await eventually(async () => (await workflowPollers()) >= 1, 60_000, 200);
+    const bothPolling = (async () => {
+      await eventually(async () => (await activitiesRun(ports[0])) > 0, 120_000, 100);
+      services.push(await startWorker(ports[1]));
+      await eventually(async () => (await workflowPollers()) >= 2, 60_000, 200);
+    })();
+    bothPolling.catch(() => undefined); // its failure reaches the test through the submitters that await it
     const apis = [api1, api2];
     const sales = await Promise.all(apis.map((a) => login(a.url, 'sales1')));
     const managers = await Promise.all(apis.map((a) => login(a.url, 'branchmgr')));
@@ -69,6 +73,7 @@ describe('two APIs and two workers share the work', { timeout: 900_000 }, () => 
     let next = 0;
     const submitter = async () => {
       for (let i = next++; i < total; i = next++) {
+        if (i >= total / 4) await bothPolling;
         const client = sales[i % 2];
         const approval = i % 2 === 1;
         const created = await client.post('/api/records/quote', approval ? quoteData(15, 40_000, `multi-${i}`) : quoteData(5, 500, `multi-${i}`));
