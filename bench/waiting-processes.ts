@@ -124,7 +124,8 @@ async function main() {
     };
     const onTask = recordIds.filter((_, i) => i % 2 === 0);
     // baseline first: the newest task runs, still in the workflow cache (deciding the evicted ones would push them out)
-    const cached = await decideAndTime(onTask.slice(-Math.min(baselineProbes, Math.floor(cache / 4))));
+    const newest = onTask.slice(-Math.min(baselineProbes, Math.floor(cache / 4)));
+    const cached = await decideAndTime(newest);
     // the oldest runs that wait on a task (the odd ones are still on their 30-day timer), long evicted
     const evicted = await decideAndTime(onTask.slice(0, probes));
     const after = rssMb(worker.pid!);
@@ -136,7 +137,7 @@ async function main() {
     console.log(`| RSS | ${atRest.rss} | ${waiting.rss} | ${after.rss} | ${after.peak} |`);
     for (const key of ['heapUsed', 'heapTotal', 'external'] as const) console.log(`| V8 ${key} | ${heapAtRest[key]} | ${heapWaiting[key]} | ${heapAfter[key]} | |`);
     for (const failure of failures) console.log(`a decision failed: ${failure}`);
-    console.log(`\n${failures.length} of ${probes + c.n} decisions failed; decision -> the run's next task visible (ms):\n`);
+    console.log(`\n${failures.length} of ${probes + newest.length} decisions failed; decision -> the run's next task visible (ms):\n`);
     console.log('| runs decided | n | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|');
     console.log(`| baseline: the newest, still cached | ${c.n} | ${c.p50} | ${c.p95} | ${c.p99} | ${c.max} |`);
     console.log(`| the ${probes} oldest, evicted (replayed from history) | ${l.n} | ${l.p50} | ${l.p95} | ${l.p99} | ${l.max} |`);
