@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type ActivityInterceptorsFactory, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createOrm } from '../engine/db/orm.js';
 import { startAuditSealer } from '../engine/db/audit-chain.js';
 import { createActivities } from './activities.js';
@@ -28,6 +28,8 @@ export interface WorkerSettings {
   shutdownGraceMs?: number;
   /** Workflow runs kept in the worker's memory between tasks; an evicted run is replayed from history on its next task. */
   maxCachedWorkflows?: number;
+  /** Interceptors around every activity, after the metrics one (fault tests use one to die at a chosen point). */
+  activityInterceptors?: ActivityInterceptorsFactory[];
 }
 
 /**
@@ -72,7 +74,7 @@ export async function createWorker(settings: WorkerSettings) {
       ...createProcessActivities({ orm, historyLimit: settings.processHistoryLimit }),
       ...createNotificationActivities({ orm, ...notificationSettingsFromEnv() }) },
     ...(settings.workflowBundle ? { workflowBundle: settings.workflowBundle } : { workflowsPath }),
-    interceptors: { activity: [activityMetrics] },
+    interceptors: { activity: [activityMetrics, ...(settings.activityInterceptors ?? [])] },
     // shutdown() drains: no new tasks are polled, activities in flight get this long to finish
     shutdownGraceTime: settings.shutdownGraceMs ?? 10_000,
   });
@@ -90,11 +92,12 @@ export async function createWorker(settings: WorkerSettings) {
   return { worker, run };
 }
 
-async function main() {
+/** Runs a worker from the environment until SIGINT or SIGTERM; `extra` adds settings the environment does not carry. */
+export async function main(extra: Partial<WorkerSettings> = {}) {
   const log = createLogger('worker');
   const level = (process.env.LOG_LEVEL ?? 'info').toUpperCase() as LogLevel;
   Runtime.install({ logger: new DefaultLogger(level, ({ level, message, meta }) => log[level.toLowerCase() as Lowercase<LogLevel>](meta ?? {}, message)) });
-  const { worker, run } = await createWorker(settingsFromEnv());
+  const { worker, run } = await createWorker({ ...settingsFromEnv(), ...extra });
   const metricsPort = process.env.FLOWCRM_WORKER_METRICS_PORT;
   const metrics = metricsPort ? await startMetricsServer(Number(metricsPort), process.env.FLOWCRM_WORKER_METRICS_HOST) : undefined;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -63,8 +63,8 @@ export async function startApiProcess(env: ServiceEnv, port?: number): Promise<S
 }
 
 /** A worker process; resolves once it logged that it runs (polling its task queue). */
-export async function startWorkerProcess(env: ServiceEnv): Promise<Service> {
-  const service = start('worker/main.ts', { ...baseEnv(env), LOG_LEVEL: 'info', ...env.extra });
+export async function startWorkerProcess(env: ServiceEnv, entry = 'worker/main.ts'): Promise<Service> {
+  const service = start(entry, { ...baseEnv(env), LOG_LEVEL: 'info', ...env.extra });
   let ended = false;
   void service.exited.then(() => (ended = true));
   await eventually(async () => {

@@ -8,6 +8,7 @@ import { LockMode } from '@mikro-orm/postgresql';
 import { TaskEntity, type Task } from '../../db/entities.js';
 import { RecordRepository } from '../../db/records.js';
 import { DomainError } from '../../domain/errors.js';
+import { untilRunKnowsTask } from '../services/run-catch-up.js';
 import { checkTaskForm } from '../../domain/process/task-form.js';
 import { AnyObject, errors, historyEntrySchema, idParam, Nullable, StringEnum, taskSchema } from './schemas.js';
 
@@ -152,10 +153,10 @@ export default async function taskRoutes(fastify: FastifyInstance) {
     }
     const comment = body.comment ?? (userTask ? undefined : body.data?.comment as string | undefined);
     const delegations = await new DelegationRepository(app.deps.orm.em.fork()).activeTo(actor);
-    const result = await app.deps.flow.decide(task.workflowId, {
+    const result = await untilRunKnowsTask(!decidedInRow, () => app.deps.flow.decide(task.workflowId, {
       taskId: task.id, actor, outcome, comment, ...(userTask ? { data } : {}),
       delegations: delegations.map(({ from, to, startsAt, endsAt }) => ({ from, to, startsAt, endsAt })),
-    }).catch((error: unknown) => {
+    })).catch((error: unknown) => {
       // a run that moved on no longer knows the task it decided
       if (decidedInRow && error instanceof DomainError && error.code === 'NOT_FOUND') throw new DomainError('TASK_ALREADY_DECIDED', `task ${task.id} is ${task.status}`);
       throw error;
@@ -207,7 +208,8 @@ export default async function taskRoutes(fastify: FastifyInstance) {
       const owned = await em.findOne(TaskEntity, { id: request.params.id });
       if (owned?.outcomes) {
         // a user task belongs to its process run, which also times its acceptance
-        const result = await app.deps.flow.claim(owned.workflowId, { taskId: owned.id, actor: request.user.username }, action === 'claim');
+        const open = owned.status === 'open' || owned.status === 'claimed';
+        const result = await untilRunKnowsTask(open, () => app.deps.flow.claim(owned.workflowId, { taskId: owned.id, actor: request.user.username }, action === 'claim'));
         return inboxItem(toTaskDto({ ...owned, assignee: result.assignee, status: result.status }));
       }
       return em.transactional(async (tx) => {
