@@ -7,8 +7,8 @@ export const RUN_CATCH_UP_MS = Number(process.env.FLOWCRM_RUN_CATCH_UP_MS ?? 5_0
  * A worker that dies after it wrote a task's row but before its workflow task completed leaves the row open while
  * the run's history does not know the task: the next worker's replay learns of it only when it reruns the step, and
  * an answer that reaches the run before that finds no such task (NOT_FOUND). While the row says the task is open,
- * that refusal means "not yet": ask again after a growing pause, and once the budget after the first refusal is spent answer UNAVAILABLE (503 with
- * Retry-After) so the client retries, never 404 for a task the inbox shows.
+ * that refusal means "not yet": ask again after a growing pause and, once the budget after the first refusal is
+ * spent, answer UNAVAILABLE (503 with Retry-After) so the client retries; never 404 for a task the inbox shows.
  */
 export async function untilRunKnowsTask<T>(rowOpen: boolean, ask: () => Promise<T>, budgetMs = RUN_CATCH_UP_MS): Promise<T> {
   let giveUpAt: number | undefined; // from the first refusal: the first ask may itself have waited for a worker
