@@ -1,73 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { patternProblem } from '../../engine/domain/config/pattern-safety.js';
 import { validateBundle } from '../../engine/domain/config/validate-bundle.js';
-
-/** A valid bundle with one entity whose data schema properties are `properties`. */
-function bundleWith(properties: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    schemaVersion: 1,
-    entities: {
-      quote: { label: { en: 'Quote' }, titleField: 'name', schema: { type: 'object', properties: { name: { type: 'string' }, ...properties } } },
-    },
-    approvalChains: {},
-    processes: {},
-    ...extra,
-  };
-}
-
-function nestedArrays(depth: number): unknown {
-  let value: unknown = [];
-  for (let i = 0; i < depth; i++) value = [value];
-  return value;
-}
-
-function nestedObjects(depth: number): Record<string, unknown> {
-  let node: Record<string, unknown> = { type: 'string' };
-  for (let i = 0; i < depth; i++) node = { type: 'object', properties: { n: node } };
-  return node;
-}
-
-const evil = 'a'.repeat(40) + '!';
-
-/** Hostile inputs, each with the one code it must be rejected with. */
-const hostile: [string, () => unknown, string][] = [
-  ['JSON nested 100 000 levels deep', () => bundleWith({ x: { type: 'array', default: nestedArrays(100_000) } }), 'SCHEMA_TOO_DEEP'],
-  ['an entity schema nested 200 levels deep', () => bundleWith({ deep: nestedObjects(30) }), 'SCHEMA_TOO_DEEP'],
-  ['a bundle of 3 MB', () => bundleWith({ big: { type: 'string', description: 'x'.repeat(3 * 1024 * 1024) } }), 'SCHEMA_TOO_LARGE'],
-  [
-    '100 000 properties',
-    () => bundleWith(Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`f${i}`, { type: 'string' }]))),
-    'SCHEMA_TOO_LARGE',
-  ],
-  [
-    '100 000 $defs',
-    () => bundleWith({ x: { $defs: Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`d${i}`, { type: 'string' }])) } }),
-    'SCHEMA_TOO_LARGE',
-  ],
-  [
-    '5 000 entities',
-    () => ({
-      ...bundleWith({}),
-      entities: Object.fromEntries(
-        Array.from({ length: 5000 }, (_, i) => [`e${i}`, { label: { en: 'E' }, titleField: 'n', schema: { type: 'object', properties: { n: { type: 'string' } } } }]),
-      ),
-    }),
-    'SCHEMA_TOO_LARGE',
-  ],
-  ['pattern (a+)+$', () => bundleWith({ code: { type: 'string', pattern: '^(a+)+$', default: evil } }), 'UNSAFE_PATTERN'],
-  ['pattern (a|a)*', () => bundleWith({ code: { type: 'string', pattern: '^(a|a)*$' } }), 'UNSAFE_PATTERN'],
-  ['pattern (.*a){20}', () => bundleWith({ code: { type: 'string', pattern: '^(.*a){20}$' } }), 'UNSAFE_PATTERN'],
-  ['a backreference', () => bundleWith({ code: { type: 'string', pattern: '^(a)\\1$' } }), 'UNSAFE_PATTERN'],
-  ['a pattern of 100 000 characters', () => bundleWith({ code: { type: 'string', pattern: 'a'.repeat(100_000) } }), 'UNSAFE_PATTERN'],
-  ['a remote $ref', () => bundleWith({ c: { $ref: 'https://example.com/evil.json' } }), 'REMOTE_REF_FORBIDDEN'],
-  ['a relative $ref', () => bundleWith({ c: { $ref: 'other.json#/x' } }), 'REMOTE_REF_FORBIDDEN'],
-  ['$data', () => bundleWith({ n: { type: 'number', maximum: { $data: '1/m' } } }), 'UNSUPPORTED_KEYWORD'],
-  ['$dynamicRef', () => bundleWith({ n: { $dynamicRef: '#meta' } }), 'UNSUPPORTED_KEYWORD'],
-  ['an unknown keyword', () => bundleWith({ n: { type: 'string', maxlength: 3 } }), 'UNSUPPORTED_KEYWORD'],
-];
+import { bundleWith, hostile, nestedObjects } from '../support/hostile-configs.js';
 
 describe('hostile configuration', () => {
-  it.each(hostile)('rejects %s in under 100 ms', (_name, build, code) => {
+  // A guard against blow-ups (catastrophic backtracking, a walk that grows with the square of the input), which take
+  // seconds to minutes: ten times the 100 ms target, which bench/config-hostile.ts measures against a baseline.
+  it.each(hostile)('rejects %s well within a second', (_name, build, code) => {
     validateBundle(bundleWith({})); // the meta-schema is compiled once per process: not part of the bound
     const bundle = build();
     const started = performance.now();
@@ -75,7 +14,7 @@ describe('hostile configuration', () => {
     const elapsed = performance.now() - started;
     expect(valid).toBe(false);
     expect(errors.map((e) => e.code)).toContain(code);
-    expect(elapsed).toBeLessThan(100);
+    expect(elapsed).toBeLessThan(1_000);
   });
 
   it('reports a too-deep entity schema at the first subschema beyond level 16', () => {
