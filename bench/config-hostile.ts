@@ -1,7 +1,8 @@
 /**
  * Hostile configuration: how long the publish check takes to refuse each hostile bundle (issue 3: within 100 ms),
  * against a baseline measured in the same run on the same input: one iterative walk over every value of the bundle,
- * the floor of any check that looks at all of it. Each case is validated ROUNDS times on a fresh bundle; the meta-schema is compiled before the clock starts.
+ * the floor of any check that looks at all of it. Each case is validated ROUNDS times on a fresh bundle; the
+ * meta-schema is compiled before the clock starts.
  *   npx tsx bench/config-hostile.ts [ROUNDS=7]
  */
 import { loadavg } from 'node:os';
