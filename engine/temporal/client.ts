@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type UpdateDefinition } from '@temporalio/common';
 import { isUpdateUndelivered, UPDATE_RETRY_MS } from './update-retry.js';
+import { retrying } from '../retry.js';
 import { decideUpdate, reassignUpdate, recallUpdate, recordChangedSignal, processStateQuery, approvalStateQuery, businessEventSignal, claimUpdate, releaseUpdate, deliverEventUpdate, type ClaimInput, type DecisionInput, type DecisionResult, type ReassignInput, type RecallInput, type ProcessState, type ApprovalState } from '../../workflows/messages.js';
 import type { ProcessInput } from '../../workflows/process.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
@@ -153,19 +154,10 @@ export class FlowClient {
    */
   private async update<Ret, Args extends [unknown, ...unknown[]]>(workflowId: string, definition: UpdateDefinition<Ret, Args>, args: Args): Promise<Ret> {
     const updateId = randomUUID();
-    const giveUpAt = Date.now() + this.updateRetryMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.client.workflow.getHandle(workflowId).executeUpdate(definition, { args, updateId });
-      } catch (error) {
-        if (!isUpdateUndelivered(error)) throw error;
-        const pause = Math.min(2_000, 100 * 2 ** attempt);
-        if (Date.now() + pause > giveUpAt) {
-          throw new DomainError('UNAVAILABLE', 'the process engine is busy and did not take the request; retry shortly');
-        }
-        await new Promise((resolve) => setTimeout(resolve, pause));
-      }
-    }
+    return retrying(() => this.client.workflow.getHandle(workflowId).executeUpdate(definition, { args, updateId }), {
+      retriable: isUpdateUndelivered, budgetMs: this.updateRetryMs, maxPauseMs: 2_000, budgetFrom: 'first-call',
+      giveUp: () => new DomainError('UNAVAILABLE', 'the process engine is busy and did not take the request; retry shortly'),
+    });
   }
 
   private async query<T>(workflowId: string, run: () => Promise<T>): Promise<T | null> {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack.js';
 import { launchChromium } from '../support/browser.js';
 import { ensureAdminUiBuilt } from './ui-build.js';
-import { chooseOption, errorsExcept, screenshot, signIn, type UiPage } from './ui-helpers.js';
+import { chooseOption, errorsExcept, screenshot, selectPopupsClosed, signIn, type UiPage } from './ui-helpers.js';
 
 let stack: Stack;
 let browser: Browser;
@@ -52,8 +52,7 @@ describe('admin configuration editors in Chromium', { timeout: 90_000 }, () => {
     await form.getByTestId('field-label-en').fill('Region');
     await form.getByTestId('field-label-zh').fill('区域');
     await chooseOption(page, form.getByTestId('field-picklist'), '(priority)');
-    // both popups (type and picklist) may still be sliding out: wait until none is visible
-    await expect.poll(() => page.locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 }).toBe(0);
+    await selectPopupsClosed(page); // both popups (type and picklist) may still be sliding out
     await form.getByTestId('field-save').click();
     await page.locator('.ant-drawer-open').waitFor({ state: 'detached' }); // closed, focus back on the page
 
@@ -72,7 +71,7 @@ describe('admin configuration editors in Chromium', { timeout: 90_000 }, () => {
     const offered = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
     await expect.poll(() => offered.allTextContents(), { timeout: 10_000 }).toEqual(['High', 'Medium', 'Normal', 'Low']);
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 }).toBe(0);
+    await selectPopupsClosed(page);
 
     await page.getByTestId('editor-publish').click();
     const published = page.getByTestId('editor-published');

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { expect } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 
 export const artifacts = 'test/artifacts';
@@ -37,6 +38,11 @@ export async function fillSignIn(page: Page, username: string, password = 'demo'
 export async function chooseOption(page: Page, select: Locator, label: string | RegExp): Promise<void> {
   await select.click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label }).first().click();
+}
+
+/** Waits until no select popup is visible: one that closes slides out for a while, and two can slide out at once. */
+export async function selectPopupsClosed(page: Page): Promise<void> {
+  await expect.poll(() => page.locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 }).toBe(0);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

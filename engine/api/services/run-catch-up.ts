@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
+import { retrying } from '../../retry.js';
 
 /** How long a request asks a run again about a task whose row says it is open (decision 0110). */
 export const RUN_CATCH_UP_MS = Number(process.env.FLOWCRM_RUN_CATCH_UP_MS ?? 5_000);
@@ -8,19 +9,13 @@ export const RUN_CATCH_UP_MS = Number(process.env.FLOWCRM_RUN_CATCH_UP_MS ?? 5_0
  * the run's history does not know the task: the next worker's replay learns of it only when it reruns the step, and
  * an answer that reaches the run before that finds no such task (NOT_FOUND). While the row says the task is open,
  * that refusal means "not yet": ask again after a growing pause and, once the budget after the first refusal is
- * spent, answer UNAVAILABLE (503 with Retry-After) so the client retries; never 404 for a task the inbox shows.
+ * spent (the first ask may itself have waited for a worker), answer UNAVAILABLE (503 with Retry-After) so the client
+ * retries; never 404 for a task the inbox shows.
  */
-export async function untilRunKnowsTask<T>(rowOpen: boolean, ask: () => Promise<T>, budgetMs = RUN_CATCH_UP_MS): Promise<T> {
-  let giveUpAt: number | undefined; // from the first refusal: the first ask may itself have waited for a worker
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await ask();
-    } catch (error) {
-      if (!rowOpen || !(error instanceof DomainError) || error.code !== 'NOT_FOUND') throw error;
-      giveUpAt ??= Date.now() + budgetMs;
-      const pause = Math.min(1_000, 100 * 2 ** attempt);
-      if (Date.now() + pause > giveUpAt) throw new DomainError('UNAVAILABLE', 'the process is still catching up with this task; retry shortly');
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
-  }
+export function untilRunKnowsTask<T>(rowOpen: boolean, ask: () => Promise<T>, budgetMs = RUN_CATCH_UP_MS): Promise<T> {
+  return retrying(ask, {
+    retriable: (error) => rowOpen && error instanceof DomainError && error.code === 'NOT_FOUND',
+    budgetMs, maxPauseMs: 1_000, budgetFrom: 'first-failure',
+    giveUp: () => new DomainError('UNAVAILABLE', 'the process is still catching up with this task; retry shortly'),
+  });
 }
